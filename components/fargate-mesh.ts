@@ -1,0 +1,81 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { MeshModel } from "../model/types";
+import { MeshComponent } from "./base";
+import { MeshGateway } from "./gateway/gateway";
+import { AppMesh } from "./mesh/app-mesh";
+import { Namespace, namespacePlan } from "./namespace";
+import { Network } from "./network";
+import { GATEWAY, securityEdges } from "./security-edges";
+import { MeshedService } from "./service/meshed-service";
+
+export interface FargateMeshArgs {
+  /** A validated model, from `loadMesh` (or built by hand and passed through `validateMesh`). */
+  model: MeshModel;
+}
+
+/**
+ * The whole mesh from one model: network, ECS cluster, Cloud Map namespace, the App Mesh
+ * rendering, one meshed Fargate service per node, the gateway behind its NLB, and the
+ * security group rules the backends imply.
+ */
+export class FargateMesh extends MeshComponent {
+  readonly meshName: pulumi.Output<string>;
+  readonly clusterName: pulumi.Output<string>;
+  readonly vpcId: pulumi.Output<string>;
+  readonly nlbDnsName: pulumi.Output<string | undefined>;
+  readonly url: pulumi.Output<string | undefined>;
+  /** ECS service name by service key. */
+  readonly serviceNames: pulumi.Output<Record<string, string>>;
+
+  constructor(name: string, args: FargateMeshArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("FargateMesh", name, args.model.tags, opts);
+    const model = args.model;
+    const child = { parent: this };
+    const network = new Network(this.child("network"), { network: model.network, tags: model.tags }, child);
+    const cluster = new aws.ecs.Cluster(this.child("cluster"), {
+      name: model.clusterName,
+      settings: [{ name: "containerInsights", value: "enabled" }],
+      tags: this.tagged(),
+    }, this.opts());
+    const namespace = new Namespace(this.child("namespace"), { ...namespacePlan(model), vpcId: network.vpcId, tags: model.tags }, child);
+    const mesh = new AppMesh(this.child("appmesh"), { model, tags: model.tags }, child);
+
+    const services = new Map(model.nodes.map((node) => [node.key, new MeshedService(this.child(node.key), {
+      node, envoy: model.envoy, region: model.region,
+      nodeArn: mesh.nodeArns.apply((a) => a[node.key]),
+      clusterArn: cluster.arn, vpcId: network.vpcId, subnetIds: network.privateSubnetIds,
+      registryArn: node.registration ? namespace.serviceArns.apply((a) => a[node.registration!.cloudMapService]) : undefined,
+    }, child)]));
+
+    let gateway: MeshGateway | undefined;
+    if (model.gateway)
+      gateway = new MeshGateway(this.child("gateway"), {
+        gateway: model.gateway, envoy: model.envoy, region: model.region,
+        gatewayArn: mesh.gatewayArn.apply((a) => a!),
+        clusterArn: cluster.arn, vpcId: network.vpcId, vpcCidr: network.vpcCidr,
+        publicSubnetIds: network.publicSubnetIds, privateSubnetIds: network.privateSubnetIds,
+      }, child);
+
+    // Each edge opens one port: an ingress rule on the callee's group and an egress rule on the caller's.
+    const sgOf = (key: string) => (key === GATEWAY ? gateway!.securityGroupId : services.get(key)!.securityGroupId);
+    for (const e of securityEdges(model)) {
+      new aws.vpc.SecurityGroupIngressRule(this.child(`in-${e.to}-from-${e.from}-${e.port}`), {
+        securityGroupId: sgOf(e.to), referencedSecurityGroupId: sgOf(e.from),
+        ipProtocol: "tcp", fromPort: e.port, toPort: e.port, description: `${e.from} calls ${e.to} on ${e.port}`,
+      }, this.opts());
+      new aws.vpc.SecurityGroupEgressRule(this.child(`out-${e.from}-to-${e.to}-${e.port}`), {
+        securityGroupId: sgOf(e.from), referencedSecurityGroupId: sgOf(e.to),
+        ipProtocol: "tcp", fromPort: e.port, toPort: e.port, description: `${e.from} calls ${e.to} on ${e.port}`,
+      }, this.opts());
+    }
+
+    this.meshName = mesh.meshName;
+    this.clusterName = cluster.name;
+    this.vpcId = network.vpcId;
+    this.nlbDnsName = gateway ? gateway.dnsName : pulumi.output(undefined);
+    this.url = gateway ? gateway.url : pulumi.output(undefined);
+    this.serviceNames = pulumi.all(Object.fromEntries([...services].map(([k, s]) => [k, s.serviceName])));
+    this.registerOutputs({ meshName: this.meshName, nlbDnsName: this.nlbDnsName, url: this.url, serviceNames: this.serviceNames });
+  }
+}

@@ -1,0 +1,115 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { EnvoyModel, GatewayModel } from "../../model/types";
+import type { Tags } from "../base";
+import { envoyContainer } from "../service/containers";
+import { FargateTaskComponent } from "../service/task-base";
+
+export interface MeshGatewayArgs {
+  /** Gateway listeners, routes, task size and NLB settings. */
+  gateway: GatewayModel;
+  envoy: EnvoyModel;
+  region: string;
+  /** ARN of the virtual gateway; the task role may stream only this one. */
+  gatewayArn: pulumi.Input<string>;
+  clusterArn: pulumi.Input<string>;
+  vpcId: pulumi.Input<string>;
+  vpcCidr: pulumi.Input<string>;
+  publicSubnetIds: pulumi.Input<string[]>;
+  privateSubnetIds: pulumi.Input<string[]>;
+  tags?: Tags;
+}
+
+/** The mesh's entry point: Envoy-only gateway tasks in private subnets behind a Network Load Balancer. */
+export class MeshGateway extends FargateTaskComponent {
+  readonly dnsName: pulumi.Output<string>;
+  readonly url: pulumi.Output<string>;
+  readonly securityGroupId: pulumi.Output<string>;
+  readonly serviceName: pulumi.Output<string>;
+
+  constructor(name: string, args: MeshGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("MeshGateway", name, args.tags, opts);
+    const { gateway: g, envoy } = args;
+    const base = this.foundation({ task: g.task, envoy, resourceArn: args.gatewayArn, vpcId: args.vpcId, description: `gateway ${g.name}` });
+    const ports = g.listeners.map((l) => l.port);
+
+    const taskDefinition = new aws.ecs.TaskDefinition(this.child("task"), {
+      family: g.task.family,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(g.task.cpu),
+      memory: String(g.task.memory),
+      executionRoleArn: base.executionRole.arn,
+      taskRoleArn: base.taskRole.arn,
+      volumes: [{ name: "envoy-tmp" }],
+      // No proxyConfiguration: the gateway's Envoy is the destination, not a sidecar.
+      containerDefinitions: pulumi.output(args.gatewayArn).apply((arn) =>
+        JSON.stringify([envoyContainer(envoy, arn, { group: g.task.logGroupName, region: args.region }, ports)])),
+      tags: this.tagged(),
+    }, this.opts({ dependsOn: [base.logGroup] }));
+
+    const n = g.nlb;
+    const nlbSg = new aws.ec2.SecurityGroup(this.child("nlb-sg"), {
+      vpcId: args.vpcId,
+      description: `NLB of gateway ${g.name}`,
+      revokeRulesOnDelete: true,
+      tags: this.tagged({}, `${g.name}-nlb`),
+    }, this.opts());
+    new aws.vpc.SecurityGroupIngressRule(this.child("nlb-ingress"), {
+      securityGroupId: nlbSg.id, ipProtocol: "tcp", fromPort: n.port, toPort: n.port,
+      // An internet-facing entry point must accept the internet; an internal one only the VPC.
+      ...(n.internetFacing ? { cidrIpv4: "0.0.0.0/0" } : { cidrIpv4: args.vpcCidr }),
+      description: n.internetFacing ? "Clients from the internet to the mesh entry point" : "Clients inside the VPC",
+    }, this.opts());
+    new aws.vpc.SecurityGroupEgressRule(this.child("nlb-to-gateway"), {
+      securityGroupId: nlbSg.id, ipProtocol: "tcp", fromPort: n.targetPort, toPort: n.targetPort,
+      referencedSecurityGroupId: base.securityGroup.id, description: "NLB to the gateway listener only",
+    }, this.opts());
+    new aws.vpc.SecurityGroupIngressRule(this.child("gateway-from-nlb"), {
+      securityGroupId: base.securityGroup.id, ipProtocol: "tcp", fromPort: n.targetPort, toPort: n.targetPort,
+      referencedSecurityGroupId: nlbSg.id, description: "Gateway listener from the NLB only",
+    }, this.opts());
+
+    const lb = new aws.lb.LoadBalancer(this.child("nlb"), {
+      loadBalancerType: "network",
+      internal: !n.internetFacing,
+      subnets: n.internetFacing ? args.publicSubnetIds : args.privateSubnetIds,
+      securityGroups: [nlbSg.id],
+      enableCrossZoneLoadBalancing: n.crossZone,
+      enableDeletionProtection: n.deletionProtection,
+      tags: this.tagged({}, g.name),
+    }, this.opts());
+    const targetGroup = new aws.lb.TargetGroup(this.child("targets"), {
+      port: n.targetPort,
+      protocol: "TCP",
+      // Fargate tasks register by IP (awsvpc), not by instance.
+      targetType: "ip",
+      vpcId: args.vpcId,
+      deregistrationDelay: n.deregistrationDelay,
+      healthCheck: {
+        protocol: "TCP", port: "traffic-port", interval: n.healthCheck.interval,
+        healthyThreshold: n.healthCheck.healthyThreshold, unhealthyThreshold: n.healthCheck.unhealthyThreshold,
+      },
+      tags: this.tagged(),
+    }, this.opts());
+    const listener = new aws.lb.Listener(this.child("listener"), {
+      loadBalancerArn: lb.arn, port: n.port, protocol: "TCP",
+      defaultActions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+      tags: this.tagged(),
+    }, this.opts());
+
+    const service = this.ecsService({
+      task: g.task, clusterArn: args.clusterArn, taskDefinitionArn: taskDefinition.arn,
+      subnetIds: args.privateSubnetIds, securityGroupIds: [base.securityGroup.id],
+      loadBalancers: [{ targetGroupArn: targetGroup.arn, containerName: "envoy", containerPort: n.targetPort }],
+      // Envoy needs its configuration from App Mesh before it passes NLB health checks.
+      healthCheckGracePeriodSeconds: 60,
+    }, { dependsOn: [listener] });
+
+    this.dnsName = lb.dnsName;
+    this.url = pulumi.interpolate`http://${lb.dnsName}${n.port === 80 ? "" : `:${n.port}`}`;
+    this.securityGroupId = base.securityGroup.id;
+    this.serviceName = service.name;
+    this.registerOutputs({ dnsName: this.dnsName, url: this.url, serviceName: this.serviceName });
+  }
+}

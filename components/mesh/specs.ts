@@ -1,0 +1,104 @@
+/**
+ * The App Mesh rendering of the model as plain data: each function returns the `spec` input of
+ * one aws.appmesh resource. Pure, so it is tested without the Pulumi runtime, and the only
+ * place that knows App Mesh's shapes.
+ */
+import type * as M from "../../model/types";
+
+export function meshSpec(m: M.MeshModel["mesh"]) {
+  return {
+    egressFilter: { type: m.egressFilter },
+    ...(m.ipPreference ? { serviceDiscovery: { ipPreference: m.ipPreference } } : {}),
+  };
+}
+
+function accessLog(log?: M.AccessLogModel) {
+  if (!log) return undefined;
+  const format = log.format?.text !== undefined
+    ? { text: log.format.text }
+    : log.format?.json ? { jsons: Object.entries(log.format.json).map(([key, value]) => ({ key, value })) } : undefined;
+  return { accessLog: { file: { path: log.path, ...(format ? { format } : {}) } } };
+}
+
+function healthCheck(h: M.HealthCheckModel) {
+  return {
+    protocol: h.protocol, intervalMillis: h.intervalMillis, timeoutMillis: h.timeoutMillis,
+    healthyThreshold: h.healthyThreshold, unhealthyThreshold: h.unhealthyThreshold,
+    ...(h.path !== undefined ? { path: h.path } : {}), ...(h.port !== undefined ? { port: h.port } : {}),
+  };
+}
+
+function listener(l: M.ListenerModel) {
+  return {
+    portMapping: { port: l.port, protocol: l.protocol },
+    healthCheck: healthCheck(l.healthCheck),
+    outlierDetection: l.outlierDetection,
+    ...(l.timeout ? { timeout: { [l.protocol]: clean(l.timeout) } } : {}),
+    ...(l.tls ? { tls: { mode: l.tls.mode, certificate: clean(l.tls.certificate) } } : {}),
+  };
+}
+
+export function virtualNodeSpec(n: M.VirtualNodeModel) {
+  const serviceDiscovery = n.discovery.kind === "cloudMap"
+    ? { awsCloudMap: { namespaceName: n.discovery.namespace, serviceName: n.discovery.service, ...(Object.keys(n.discovery.attributes).length ? { attributes: n.discovery.attributes } : {}) } }
+    : { dns: clean({ hostname: n.discovery.hostname, responseType: n.discovery.responseType }) };
+  return clean({
+    listeners: n.listeners.map(listener),
+    serviceDiscovery: n.listeners.length ? serviceDiscovery : undefined,
+    backends: n.backends.map((virtualServiceName) => ({ virtualService: { virtualServiceName } })),
+    logging: accessLog(n.accessLog),
+  });
+}
+
+export function virtualServiceSpec(vs: M.VirtualServiceModel, nodeName: (key: string) => string, routerName: (key: string) => string) {
+  return vs.provider.kind === "node"
+    ? { provider: { virtualNode: { virtualNodeName: nodeName(vs.provider.node) } } }
+    : { provider: { virtualRouter: { virtualRouterName: routerName(vs.provider.router) } } };
+}
+
+export function virtualRouterSpec(r: M.RouterModel) {
+  return { listeners: r.listeners.map((l) => ({ portMapping: { port: l.port, protocol: l.protocol } })) };
+}
+
+function headers(h?: M.HeaderMatchModel[]) {
+  return h?.map((x) => clean({ name: x.name, invert: x.invert, match: x.match }));
+}
+
+/** App Mesh keys the route body by protocol: httpRoute, http2Route, grpcRoute, tcpRoute. */
+export function routeSpec(r: M.RouteModel) {
+  const action = { weightedTargets: r.targets.map((t) => clean({ virtualNode: t.nodeName, weight: t.weight, port: t.port })) };
+  const m = r.match;
+  let body: Record<string, unknown>;
+  if (r.protocol === "tcp") body = { action, match: m.port !== undefined ? { port: m.port } : undefined };
+  else if (r.protocol === "grpc") body = { action, match: clean({ serviceName: m.serviceName, methodName: m.methodName, port: m.port }) };
+  else body = { action, match: clean({ prefix: m.prefix, method: m.method, port: m.port, headers: headers(m.headers) }) };
+  body.retryPolicy = r.retryPolicy;
+  body.timeout = r.timeout && clean(r.timeout);
+  return clean({ priority: r.priority, [`${r.protocol}Route`]: clean(body) });
+}
+
+export function virtualGatewaySpec(g: M.GatewayModel) {
+  return clean({
+    listeners: g.listeners.map((l) => ({ portMapping: { port: l.port, protocol: l.protocol }, healthCheck: healthCheck(l.healthCheck) })),
+    logging: accessLog(g.accessLog),
+  });
+}
+
+export function gatewayRouteSpec(r: M.GatewayRouteModel) {
+  const target = clean({ virtualService: { virtualServiceName: r.target.virtualService }, port: r.target.port });
+  const m = r.match;
+  if (r.protocol === "grpc") return clean({ priority: r.priority, grpcRoute: { action: { target }, match: clean({ serviceName: m.serviceName ?? "", port: m.port }) } });
+  const rewrite = r.keepPrefix ? { prefix: { defaultPrefix: "DISABLED" } } : undefined;
+  return clean({
+    priority: r.priority,
+    [`${r.protocol}Route`]: {
+      action: clean({ target, rewrite }),
+      match: clean({ prefix: m.prefix, port: m.port, hostname: m.hostname, headers: headers(m.headers) }),
+    },
+  });
+}
+
+/** Drops undefined fields so registered inputs (and plan diffs) show only what was set. */
+export function clean<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

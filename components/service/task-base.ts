@@ -1,0 +1,93 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { EnvoyModel, TaskModel } from "../../model/types";
+import { MeshComponent } from "../base";
+import { ECS_TASKS_TRUST, EXECUTION_POLICY_ARN, envoyTaskPolicy, secretsPolicy } from "./iam";
+
+/** Days of logs kept; CloudWatch's default is forever, which nobody budgets for. */
+export const LOG_RETENTION_DAYS = 30;
+
+export interface TaskFoundation {
+  logGroup: aws.cloudwatch.LogGroup;
+  executionRole: aws.iam.Role;
+  taskRole: aws.iam.Role;
+  securityGroup: aws.ec2.SecurityGroup;
+}
+
+/**
+ * What every Envoy-carrying Fargate service needs, shared by meshed services and the gateway:
+ * a log group with retention, separate execution and task roles (CKV_AWS_249), a task role that
+ * may stream only `resourceArn`'s configuration, and a security group without rules (the mesh
+ * adds exactly the edges its backends imply).
+ */
+export abstract class FargateTaskComponent extends MeshComponent {
+  protected foundation(args: {
+    task: TaskModel; envoy: EnvoyModel; resourceArn: pulumi.Input<string>; vpcId: pulumi.Input<string>;
+    secretArns?: string[]; description: string;
+  }): TaskFoundation {
+    const logGroup = new aws.cloudwatch.LogGroup(this.child("logs"), {
+      name: args.task.logGroupName, retentionInDays: LOG_RETENTION_DAYS, tags: this.tagged(),
+    }, this.opts());
+    const executionRole = new aws.iam.Role(this.child("execution-role"), {
+      assumeRolePolicy: JSON.stringify(ECS_TASKS_TRUST),
+      description: `Pulls images and writes logs for ${args.description}`,
+      tags: this.tagged(),
+    }, this.opts());
+    new aws.iam.RolePolicyAttachment(this.child("execution-policy"), { role: executionRole.name, policyArn: EXECUTION_POLICY_ARN }, this.opts());
+    const secrets = secretsPolicy(args.secretArns ?? []);
+    if (secrets) new aws.iam.RolePolicy(this.child("execution-secrets"), { role: executionRole.name, policy: JSON.stringify(secrets) }, this.opts());
+
+    const taskRole = new aws.iam.Role(this.child("task-role"), {
+      assumeRolePolicy: JSON.stringify(ECS_TASKS_TRUST),
+      description: `Envoy of ${args.description}: streams only its own mesh configuration`,
+      tags: this.tagged(),
+    }, this.opts());
+    new aws.iam.RolePolicy(this.child("task-policy"), {
+      role: taskRole.name,
+      policy: pulumi.output(args.resourceArn).apply((arn) =>
+        JSON.stringify(envoyTaskPolicy(arn, { ecsExec: args.task.ecsExec, xray: args.envoy.xray }))),
+    }, this.opts());
+
+    const securityGroup = new aws.ec2.SecurityGroup(this.child("sg"), {
+      vpcId: args.vpcId,
+      description: `Tasks of ${args.description}; rules are added per allowed caller`,
+      revokeRulesOnDelete: true,
+      tags: this.tagged({}, args.task.serviceName),
+    }, this.opts());
+    // Envoy and the app reach ECR, App Mesh, CloudWatch and STS over HTTPS through the NAT.
+    new aws.vpc.SecurityGroupEgressRule(this.child("egress-https"), {
+      securityGroupId: securityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0",
+      description: "HTTPS to AWS APIs (ECR, App Mesh, CloudWatch Logs) through the NAT gateway",
+    }, this.opts());
+    return { logGroup, executionRole, taskRole, securityGroup };
+  }
+
+  /** The ECS service: private subnets, no public IP, circuit breaker with rollback. */
+  protected ecsService(args: {
+    task: TaskModel; clusterArn: pulumi.Input<string>; taskDefinitionArn: pulumi.Input<string>;
+    subnetIds: pulumi.Input<string[]>; securityGroupIds: pulumi.Input<string>[];
+    registryArn?: pulumi.Input<string>; loadBalancers?: aws.types.input.ecs.ServiceLoadBalancer[];
+    healthCheckGracePeriodSeconds?: number;
+  }, opts?: pulumi.CustomResourceOptions): aws.ecs.Service {
+    return new aws.ecs.Service(this.child("service"), {
+      name: args.task.serviceName,
+      cluster: args.clusterArn,
+      taskDefinition: args.taskDefinitionArn,
+      desiredCount: args.task.desiredCount,
+      launchType: "FARGATE",
+      platformVersion: "LATEST",
+      networkConfiguration: { subnets: args.subnetIds, securityGroups: args.securityGroupIds, assignPublicIp: false },
+      ...(args.registryArn ? { serviceRegistries: { registryArn: args.registryArn } } : {}),
+      ...(args.loadBalancers ? { loadBalancers: args.loadBalancers } : {}),
+      ...(args.healthCheckGracePeriodSeconds ? { healthCheckGracePeriodSeconds: args.healthCheckGracePeriodSeconds } : {}),
+      deploymentCircuitBreaker: { enable: true, rollback: true },
+      // AWS guidance for small meshed services: never drop below desired, allow a full second set.
+      deploymentMinimumHealthyPercent: 100,
+      deploymentMaximumPercent: 200,
+      enableExecuteCommand: args.task.ecsExec,
+      enableEcsManagedTags: true,
+      propagateTags: "SERVICE",
+      tags: this.tagged(),
+    }, this.opts(opts));
+  }
+}

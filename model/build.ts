@@ -1,0 +1,189 @@
+/**
+ * Turns a validated description into the model: defaults applied, names computed, references
+ * resolved. Pure: the same input always gives the same model.
+ */
+import { DEFAULT_OUTLIER_DETECTION, DEFAULTS, defaultHealthCheck, defaultRetryPolicy } from "./defaults";
+import { envoyImage } from "./envoy-image";
+import { names } from "./names";
+import { hasVirtualService, routerTargets } from "./references";
+import type { ListenerConfig } from "./schema/listener";
+import type { GatewayConfig } from "./schema/gateway";
+import type { RouterConfig } from "./schema/router";
+import type { ServiceConfig } from "./schema/service";
+import type { TopologyConfig } from "./schema/topology";
+import type * as M from "./types";
+
+export function duration(s: string): M.Duration {
+  const m = /^(\d+)(ms|s)$/.exec(s)!;
+  return { value: Number(m[1]), unit: m[2] as "s" | "ms" };
+}
+const optDuration = (s?: string) => (s === undefined ? undefined : duration(s));
+const timeouts = (t?: { perRequest?: string; idle?: string }) =>
+  t && { perRequest: optDuration(t.perRequest), idle: optDuration(t.idle) };
+
+export function buildModel(cfg: TopologyConfig, environment: string, region: string): M.MeshModel {
+  const meshName = names.mesh(cfg.mesh.name, environment);
+  const ns = cfg.namespace;
+  const routersCfg = cfg.routers ?? {};
+  const targets = routerTargets(routersCfg);
+  const tags = { ...(cfg.tags ?? {}), environment, "fargate-mesh:mesh": meshName };
+
+  const vsOf = new Map<string, string>(); // service/router key -> virtual service name
+  const nodes = Object.entries(cfg.services).map(([key, svc]) => buildNode(key, svc, meshName, ns, tags));
+  const virtualServices: M.VirtualServiceModel[] = [];
+  for (const node of nodes) {
+    if (!hasVirtualService(node.key, cfg.services[node.key], targets)) continue;
+    const name = node.discovery.kind === "dns" ? node.discovery.hostname : names.virtualService(node.discovery.service, ns);
+    vsOf.set(node.key, name);
+    virtualServices.push({ key: node.key, name, provider: { kind: "node", node: node.key } });
+  }
+  const registered = new Set(nodes.map((n) => n.registration?.cloudMapService).filter(Boolean));
+  const routers = Object.entries(routersCfg).map(([key, r]) => buildRouter(key, r, ns, nodes, registered));
+  for (const r of routers) {
+    vsOf.set(r.key, r.serviceName);
+    virtualServices.push({ key: r.key, name: r.serviceName, provider: { kind: "router", router: r.key } });
+  }
+  for (const node of nodes) node.backends = node.backendKeys.map((k) => vsOf.get(k)!);
+
+  return {
+    environment, region,
+    mesh: { name: meshName, egressFilter: cfg.mesh.egressFilter ?? DEFAULTS.egressFilter, ipPreference: cfg.mesh.ipPreference },
+    namespace: ns,
+    clusterName: names.cluster(meshName),
+    tags,
+    network: buildNetwork(cfg),
+    envoy: buildEnvoy(cfg, region),
+    nodes, virtualServices, routers,
+    gateway: cfg.gateway && buildGateway(cfg.gateway, meshName, vsOf),
+  };
+}
+
+export function buildListener(l: ListenerConfig): M.ListenerModel {
+  const hc = { ...defaultHealthCheck(l.healthCheck?.protocol ?? l.protocol), ...stripUndefined(l.healthCheck ?? {}) };
+  return {
+    port: l.port, protocol: l.protocol, healthCheck: hc,
+    outlierDetection: l.outlierDetection
+      ? { ...l.outlierDetection, interval: duration(l.outlierDetection.interval), baseEjectionDuration: duration(l.outlierDetection.baseEjectionDuration) }
+      : DEFAULT_OUTLIER_DETECTION,
+    timeout: timeouts(l.timeout),
+    tls: l.tls,
+  };
+}
+
+function buildNode(key: string, svc: ServiceConfig, mesh: string, ns: string, meshTags: Record<string, string>): M.VirtualNodeModel {
+  const dns = svc.discovery?.dns;
+  const cloudMapService = names.cloudMapService(key, svc.discovery?.cloudMap?.service);
+  const discovery: M.DiscoveryModel = dns
+    ? { kind: "dns", hostname: dns.hostname, responseType: dns.responseType }
+    : { kind: "cloudMap", namespace: ns, service: cloudMapService, attributes: svc.discovery?.cloudMap?.attributes ?? {} };
+  // A DNS hostname inside the namespace still needs the tasks registered there to resolve.
+  const dnsLabel = dns && dns.hostname.toLowerCase().endsWith(`.${ns}`) ? dns.hostname.toLowerCase().slice(0, -ns.length - 1) : undefined;
+  const registration = !dns ? { cloudMapService } : dnsLabel && !dnsLabel.includes(".") ? { cloudMapService: dnsLabel } : undefined;
+  return {
+    key, name: names.virtualNode(key),
+    listeners: (svc.listeners ?? []).map(buildListener),
+    discovery, registration,
+    backends: [], backendKeys: svc.backends ?? [],
+    accessLog: svc.accessLog,
+    containers: Object.entries(svc.containers).map(([name, c]) => ({
+      name, image: c.image, ports: c.ports ?? [],
+      environment: c.environment ?? {}, secrets: c.secrets ?? {},
+      command: c.command, essential: c.essential ?? true, readonlyRootFilesystem: c.readonlyRootFilesystem ?? true,
+      healthCheck: c.healthCheck && {
+        command: c.healthCheck.command, interval: c.healthCheck.interval ?? 30, timeout: c.healthCheck.timeout ?? 5,
+        retries: c.healthCheck.retries ?? 3, startPeriod: c.healthCheck.startPeriod ?? 0,
+      },
+      cpu: c.cpu, memory: c.memory,
+    })),
+    task: {
+      cpu: svc.cpu ?? DEFAULTS.task.cpu, memory: svc.memory ?? DEFAULTS.task.memory,
+      desiredCount: svc.desiredCount ?? DEFAULTS.task.desiredCount, ecsExec: svc.ecsExec ?? false,
+      serviceName: names.ecsService(key), family: names.taskFamily(mesh, key), logGroupName: names.logGroup(mesh, key),
+    },
+    tags: { ...meshTags, ...(svc.tags ?? {}), "fargate-mesh:service": key },
+  };
+}
+
+function buildRouter(key: string, r: RouterConfig, ns: string, nodes: M.VirtualNodeModel[], registered: Set<string | undefined>): M.RouterModel {
+  const label = names.cloudMapService(key, r.dnsName);
+  const routes = Object.entries(r.routes).map(([rk, route]): M.RouteModel => {
+    const protocol = route.protocol ?? r.listeners[0].protocol;
+    const entries = Object.entries(route.targets).map(([node, t]) => (typeof t === "number" ? { node, weight: t, port: undefined } : { node, ...t }));
+    const total = entries.reduce((s, t) => s + t.weight, 0);
+    const match = { ...stripUndefined(route.match ?? {}) } as M.RouteModel["match"];
+    if ((protocol === "http" || protocol === "http2") && match.prefix === undefined) match.prefix = "/";
+    return {
+      key: rk, name: names.route(rk), protocol, priority: route.priority,
+      match: { ...match, headers: route.match?.headers?.map(headerModel) },
+      targets: entries.map((t) => ({
+        node: t.node, nodeName: nodes.find((n) => n.key === t.node)!.name, weight: t.weight, port: t.port,
+        percent: total ? Math.round((t.weight / total) * 1000) / 10 : 0,
+      })),
+      retryPolicy: route.retryPolicy
+        ? { ...route.retryPolicy, perRetryTimeout: duration(route.retryPolicy.perRetryTimeout) }
+        : defaultRetryPolicy(protocol),
+      timeout: timeouts(route.timeout),
+    };
+  });
+  return {
+    key, name: names.virtualRouter(key), listeners: r.listeners,
+    serviceName: names.virtualService(label, ns),
+    dns: registered.has(label) ? { cloudMapService: label } : { cloudMapService: label, placeholderIp: DEFAULTS.routerPlaceholderIp },
+    routes,
+  };
+}
+
+function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>): M.GatewayModel {
+  const name = names.gateway(mesh, g.name);
+  const routes = Object.entries(g.routes).map(([rk, r]): M.GatewayRouteModel => ({
+    key: rk, name: names.gatewayRoute(rk), protocol: r.protocol ?? g.listeners[0].protocol, priority: r.priority,
+    match: { ...stripUndefined(r.match ?? {}), headers: r.match?.headers?.map(headerModel) } as M.GatewayRouteModel["match"],
+    target: { key: r.target, virtualService: vsOf.get(r.target)!, port: r.targetPort },
+    keepPrefix: r.keepPrefix ?? false,
+  }));
+  const n = { ...DEFAULTS.nlb, ...stripUndefined(g.nlb ?? {}) };
+  return {
+    name,
+    listeners: g.listeners.map((l) => ({ port: l.port, protocol: l.protocol, healthCheck: { ...defaultHealthCheck(l.protocol), ...stripUndefined(l.healthCheck ?? {}) } })),
+    accessLog: g.accessLog,
+    routes,
+    task: {
+      cpu: g.cpu ?? DEFAULTS.gateway.cpu, memory: g.memory ?? DEFAULTS.gateway.memory,
+      desiredCount: g.desiredCount ?? DEFAULTS.gateway.desiredCount, ecsExec: false,
+      serviceName: names.ecsService(name), family: name, logGroupName: names.logGroup(mesh, "gateway"),
+    },
+    nlb: {
+      internetFacing: n.internetFacing, port: g.nlb?.port ?? g.listeners[0].port, targetPort: g.listeners[0].port,
+      crossZone: n.crossZone, deletionProtection: n.deletionProtection, deregistrationDelay: n.deregistrationDelay,
+      healthCheck: { ...DEFAULTS.nlb.healthCheck, ...stripUndefined(g.nlb?.healthCheck ?? {}) },
+    },
+    targetKeys: [...new Set(routes.map((r) => r.target.key))],
+  };
+}
+
+function buildNetwork(cfg: TopologyConfig): M.NetworkModel {
+  const e = cfg.network?.existing;
+  if (e) return { kind: "existing", ...e };
+  const n = cfg.network?.new ?? {};
+  return { kind: "new", cidr: n.cidr ?? DEFAULTS.network.cidr, azCount: n.azCount ?? DEFAULTS.network.azCount, natGateways: n.natGateways ?? DEFAULTS.network.natGateways };
+}
+
+function buildEnvoy(cfg: TopologyConfig, region: string): M.EnvoyModel {
+  const e = cfg.envoy;
+  const d = DEFAULTS.envoy;
+  return {
+    image: e.image ?? envoyImage(region, e.version!),
+    logLevel: e.logLevel ?? d.logLevel, xray: e.xray ?? false, xrayImage: e.xrayImage ?? d.xrayImage,
+    dogStatsd: e.dogStatsd && { port: e.dogStatsd.port ?? d.dogStatsdPort }, statsTags: e.statsTags ?? false,
+    drainSeconds: e.drainSeconds ?? d.drainSeconds, stopTimeout: e.stopTimeout ?? d.stopTimeout, uid: d.uid,
+  };
+}
+
+function headerModel(h: { name: string; invert?: boolean; exact?: string; prefix?: string; suffix?: string; regex?: string; range?: { start: number; end: number } }): M.HeaderMatchModel {
+  const { name, invert, ...match } = h;
+  return { name, invert, match: stripUndefined(match) };
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

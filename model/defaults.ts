@@ -1,0 +1,65 @@
+/**
+ * Every default the description applies, in one place, each with the reason it was chosen.
+ */
+import type { Protocol } from "./limits";
+import type { Duration, HealthCheckModel, OutlierDetectionModel, RetryPolicyModel } from "./types";
+
+/** App Mesh's own recommended starting point for active health checks. */
+export function defaultHealthCheck(protocol: Protocol): HealthCheckModel {
+  return {
+    protocol,
+    path: protocol === "http" || protocol === "http2" ? "/" : undefined,
+    intervalMillis: 5000,
+    timeoutMillis: 2000,
+    healthyThreshold: 2,
+    unhealthyThreshold: 2,
+  };
+}
+
+/** Eject a task after 5 server errors in 10s for 30s, never more than half of the pool. */
+export const DEFAULT_OUTLIER_DETECTION: OutlierDetectionModel = {
+  maxServerErrors: 5,
+  interval: { value: 10, unit: "s" },
+  baseEjectionDuration: { value: 30, unit: "s" },
+  maxEjectionPercent: 50,
+};
+
+/**
+ * AWS's App Mesh best-practice retry policy: 2 retries, each within App Mesh's 15s default
+ * request timeout, on errors that are safe to retry. TCP routes cannot carry a retry policy.
+ */
+export function defaultRetryPolicy(protocol: Protocol): RetryPolicyModel | undefined {
+  const perRetryTimeout: Duration = { value: 15, unit: "s" };
+  if (protocol === "tcp") return undefined;
+  const base = { maxRetries: 2, perRetryTimeout, httpRetryEvents: ["stream-error", "gateway-error"], tcpRetryEvents: ["connection-error"] };
+  return protocol === "grpc" ? { ...base, grpcRetryEvents: ["cancelled", "unavailable"] } : base;
+}
+
+export const DEFAULTS = {
+  egressFilter: "DROP_ALL" as const,
+  task: { cpu: 256, memory: 512, desiredCount: 1 },
+  gateway: { desiredCount: 2, cpu: 256, memory: 512 },
+  network: { cidr: "10.0.0.0/16", azCount: 2, natGateways: "Single" as const },
+  envoy: {
+    logLevel: "info",
+    /** Envoy's default LISTENER_DRAIN_WAIT_TIME_S. */
+    drainSeconds: 20,
+    /** Fargate's default stopTimeout; must stay above drainSeconds so Envoy finishes draining. */
+    stopTimeout: 30,
+    /** The UID the App Mesh Envoy image is documented with; proxyConfiguration IgnoredUID uses it. */
+    uid: 1337,
+    xrayImage: "public.ecr.aws/xray/aws-xray-daemon:3.3.14",
+    dogStatsdPort: 8125,
+  },
+  nlb: {
+    internetFacing: true, crossZone: true, deletionProtection: true,
+    /** Longer than Envoy's 20s drain, far shorter than the NLB's 300s default that slows deploys. */
+    deregistrationDelay: 30,
+    healthCheck: { interval: 10, healthyThreshold: 3, unhealthyThreshold: 3 },
+  },
+  /**
+   * Address a router's DNS name resolves to when no task registers under it. Any address works:
+   * Envoy's iptables rules capture the connection before it leaves the task.
+   */
+  routerPlaceholderIp: "10.10.10.10",
+};

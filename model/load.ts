@@ -1,0 +1,108 @@
+/**
+ * Entry point of the description: merge, validate (schema + cross references), build the model.
+ * Nothing here touches Pulumi, so the same function serves the program, the plan tool and tests.
+ */
+import { z } from "zod";
+import { buildModel } from "./build";
+import { ConfigError, ConfigIssue, IssueList, formatPath } from "./errors";
+import { mergeOverlay, overlayHas } from "./merge";
+import { checkReferences } from "./references";
+import { show } from "./schema/common";
+import { topology } from "./schema/topology";
+import type { MeshModel } from "./types";
+
+export interface MeshInput {
+  /** The shared topology (`fargate-mesh:topology`). */
+  topology: unknown;
+  /** This environment's overrides (`fargate-mesh:environment`). */
+  environment?: unknown;
+  /** Environment name, normally the stack name; it suffixes the mesh name. */
+  stack: string;
+  /** The AWS region (`aws:region`); the Envoy image and endpoints depend on it. */
+  region: string | undefined;
+  /** File names used in messages to say where a wrong value was written. */
+  sources?: { topology?: string; environment?: string };
+}
+
+export type ValidationResult = { ok: true; model: MeshModel } | { ok: false; issues: ConfigIssue[] };
+
+export function validateMesh(input: MeshInput): ValidationResult {
+  const list = new IssueList();
+  const region = input.region;
+  if (!region || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(region))
+    list.add(["aws:region"], `must be an AWS region such as us-east-1, got ${show(region)}`);
+  const envIsMap = input.environment === undefined ||
+    (typeof input.environment === "object" && input.environment !== null && !Array.isArray(input.environment));
+  if (!envIsMap) list.add(["environment"], `must be a map of overrides, got ${show(input.environment)}`);
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(input.stack)) list.add(["stack"], `must contain only lower-case letters, digits and '-', got ${show(input.stack)}`);
+  const merged = mergeOverlay(input.topology, envIsMap ? input.environment : undefined);
+  const parsed = topology.safeParse(merged, { error: defaultMessage });
+  if (!parsed.success) for (const issue of parsed.error.issues) flatten(issue, [], list);
+  checkReferences(merged, region ?? "", list);
+  if (list.issues.length || !parsed.success) {
+    return { ok: false, issues: annotate(dedupe(list.issues), input) };
+  }
+  return { ok: true, model: buildModel(parsed.data, input.stack, region!) };
+}
+
+/** Validates and builds, or throws one ConfigError listing every problem. */
+export function loadMesh(input: MeshInput): MeshModel {
+  const r = validateMesh(input);
+  if (!r.ok) throw new ConfigError(r.issues);
+  return r.model;
+}
+
+type ZIssue = z.core.$ZodIssue;
+
+/** Zod reports union failures as nested lists; keep only the branch whose type matched. */
+function flatten(issue: ZIssue, prefix: PropertyKey[], list: IssueList): void {
+  const path = [...prefix, ...issue.path];
+  if (issue.code === "invalid_union" && issue.errors.length) {
+    const matched = issue.errors.filter((b) => !(b.length === 1 && b[0].code === "invalid_type" && b[0].path.length === 0));
+    if (matched.length === 1) { for (const i of matched[0]) flatten(i, path, list); return; }
+    list.add(path, issue.errors.map((b) => b[0]?.message).filter(Boolean).join(", or "));
+    return;
+  }
+  if (issue.code === "unrecognized_keys") {
+    for (const k of issue.keys) list.add([...path, k], "unknown setting (misspelled, or not valid here)");
+    return;
+  }
+  list.add(path, issue.message);
+}
+
+/** Messages for issues whose schema gives none: say what was expected and what was found. */
+function defaultMessage(iss: z.core.$ZodRawIssue): string {
+  switch (iss.code) {
+    case "invalid_type": return iss.input === undefined ? "is required" : `must be ${article(iss.expected)}, got ${show(iss.input)}`;
+    case "too_small": return `must have at least ${iss.minimum} ${iss.origin === "string" ? "characters" : "items"}`;
+    case "too_big": return `must have at most ${iss.maximum} ${iss.origin === "string" ? "characters" : "items"}`;
+    case "invalid_value": return `must be one of ${iss.values.join(", ")}, got ${show(iss.input)}`;
+    default: return iss.message ?? "is invalid";
+  }
+}
+
+function article(t: string) { return t === "object" ? "a map" : t === "array" ? "a list" : `a ${t}`; }
+
+function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((i) => !seen.has(i.path + i.message) && seen.add(i.path + i.message));
+}
+
+/** Says which file a wrong value was written in, when the environment overrides it. */
+function annotate(issues: ConfigIssue[], input: MeshInput): ConfigIssue[] {
+  const envFile = input.sources?.environment;
+  if (!envFile) return issues;
+  return issues.map((i) => {
+    const segs = splitPath(i.path);
+    return overlayHas(input.environment, segs) ? { ...i, message: `${i.message} (set in ${envFile})` } : i;
+  });
+}
+
+function splitPath(p: string): string[] {
+  const out: string[] = [];
+  const re = /\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]|([^.[\]]+)/g;
+  for (let m = re.exec(p); m; m = re.exec(p)) out.push(m[1] !== undefined ? JSON.parse(`"${m[1]}"`) : (m[2] ?? m[3]));
+  return out;
+}
+
+export { formatPath };

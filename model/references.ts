@@ -1,0 +1,218 @@
+/**
+ * Checks that span more than one part of the description: references between services, routers
+ * and the gateway, ports that must agree, sizes that must pair. They read the raw (merged)
+ * description defensively, so they run and report even when the schema already found problems
+ * elsewhere: the user sees every mistake in one run.
+ */
+import { IssueList } from "./errors";
+import { checkEnvoyImage } from "./envoy-image";
+import { checkFargateSize } from "./fargate";
+import { LIMITS } from "./limits";
+import { names } from "./names";
+import { SECRET_NAME } from "./schema/service";
+
+type Raw = Record<string, any>;
+const rec = (x: unknown): Raw => (x !== null && typeof x === "object" && !Array.isArray(x) ? (x as Raw) : {});
+const arr = (x: unknown): any[] => (Array.isArray(x) ? x : []);
+const num = (x: unknown): number | undefined => (typeof x === "number" ? x : undefined);
+const list = (xs: Iterable<unknown>) => [...xs].map(String).join(", ") || "(none)";
+
+/** Which services are targets of which routers; such services get no virtual service by default. */
+export function routerTargets(routers: Raw): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const [rk, r] of Object.entries(routers))
+    for (const route of Object.values(rec(rec(r).routes)))
+      for (const node of Object.keys(rec(rec(route).targets))) if (!out.has(node)) out.set(node, rk);
+  return out;
+}
+
+export function hasVirtualService(key: string, svc: Raw, targets: Map<string, string>): boolean {
+  return typeof svc.virtualService === "boolean" ? svc.virtualService : !targets.has(key);
+}
+
+export function checkReferences(raw: unknown, region: string, issues: IssueList): void {
+  const cfg = rec(raw);
+  const services = rec(cfg.services);
+  const routers = rec(cfg.routers);
+  const namespace = typeof cfg.namespace === "string" ? cfg.namespace : "";
+  const targets = routerTargets(routers);
+  const envoy = rec(cfg.envoy);
+  const sidecars = 1 + (envoy.xray === true ? 1 : 0);
+
+  // Services and routers share one set of names: backends and gateway routes refer to either.
+  for (const rk of Object.keys(routers))
+    if (rk in services) issues.add(["routers", rk], `name "${rk}" is already used by services.${rk}; services and routers share one set of names`);
+
+  checkVirtualServiceNames(services, routers, namespace, targets, issues);
+  for (const [key, svc] of Object.entries(services)) checkService(key, rec(svc), services, routers, targets, sidecars, issues);
+  for (const [key, r] of Object.entries(routers)) checkRouter(key, rec(r), services, issues);
+  if (cfg.gateway !== undefined) checkGateway(rec(cfg.gateway), services, routers, targets, issues);
+  checkEnvoy(envoy, region, issues);
+}
+
+function checkVirtualServiceNames(services: Raw, routers: Raw, ns: string, targets: Map<string, string>, issues: IssueList) {
+  const seen = new Map<string, string>();
+  const claim = (name: string, owner: string, path: string[]) => {
+    const prior = seen.get(name);
+    if (prior) issues.add(path, `virtual service name ${name} is already provided by ${prior}`);
+    else seen.set(name, owner);
+  };
+  const cloudMap = new Map<string, string>();
+  for (const [key, s] of Object.entries(services)) {
+    const svc = rec(s);
+    const d = rec(svc.discovery);
+    const label = names.cloudMapService(key, rec(d.cloudMap).service);
+    if (!d.dns) {
+      const prior = cloudMap.get(label);
+      if (prior) issues.add(["services", key, "discovery"], `Cloud Map service "${label}" is already used by ${prior}; each service registers under its own name`);
+      else cloudMap.set(label, `services.${key}`);
+    }
+    if (!hasVirtualService(key, svc, targets)) continue;
+    claim(typeof rec(d.dns).hostname === "string" ? rec(d.dns).hostname : names.virtualService(label, ns), `services.${key}`, ["services", key]);
+  }
+  for (const [key, r] of Object.entries(routers))
+    claim(names.virtualService(names.cloudMapService(key, rec(r).dnsName), ns), `routers.${key}`, ["routers", key]);
+}
+
+function checkService(key: string, svc: Raw, services: Raw, routers: Raw, targets: Map<string, string>, sidecars: number, issues: IssueList) {
+  const base = ["services", key];
+  const listeners = arr(svc.listeners);
+  const listenerPorts = listeners.map((l) => num(rec(l).port)).filter((p): p is number => p !== undefined);
+  const containerPorts = new Set<number>();
+  const containers = rec(svc.containers);
+  listenerPorts.forEach((p, i) => {
+    if (listenerPorts.indexOf(p) !== i) issues.add([...base, "listeners", i, "port"], `port ${p} is listed twice`);
+  });
+  for (const [cname, c] of Object.entries(containers)) {
+    arr(rec(c).ports).forEach((p, i) => {
+      if (typeof p !== "number") return;
+      containerPorts.add(p);
+      if (!listenerPorts.includes(p))
+        issues.add([...base, "containers", cname, "ports", i], `port ${p} is not a listener port of services.${key} (listeners: ${list(listenerPorts)}); every container port must be a listener port so its traffic goes through Envoy`);
+    });
+    for (const name of Object.keys(rec(rec(c).environment)))
+      if (SECRET_NAME.test(name))
+        issues.add([...base, "containers", cname, "environment", name], `looks like a secret; move it to secrets (a Secrets Manager or SSM parameter ARN) so it never appears in the task definition`);
+  }
+  listenerPorts.forEach((p, i) => {
+    if (!containerPorts.has(p))
+      issues.add([...base, "listeners", i, "port"], `port ${p} is not a port of any container of services.${key}; add it to a container's ports`);
+  });
+  const count = Object.keys(containers).length + sidecars;
+  if (count > LIMITS.containersPerTask.max)
+    issues.add([...base, "containers"], `a task holds at most ${LIMITS.containersPerTask.max} containers including the Envoy and X-Ray sidecars, got ${count}`);
+  const size = checkFargateSize(num(svc.cpu) ?? 256, num(svc.memory) ?? 512);
+  if (size && (svc.cpu === undefined || typeof svc.cpu === "number") && (svc.memory === undefined || typeof svc.memory === "number"))
+    issues.add([...base, "memory"], size);
+  arr(svc.backends).forEach((b, i) => {
+    if (typeof b !== "string") return;
+    const path = [...base, "backends", i];
+    if (b in routers) return;
+    if (!(b in services)) issues.add(path, `unknown service or router "${b}"; known: ${list([...Object.keys(services), ...Object.keys(routers)])}`);
+    else if (!hasVirtualService(b, rec(services[b]), targets))
+      issues.add(path, `services.${b} has no virtual service${targets.has(b) ? ` (it is a target of routers.${targets.get(b)}); call "${targets.get(b)}" instead` : "; set its virtualService to true"}`);
+  });
+}
+
+function checkRouter(key: string, r: Raw, services: Raw, issues: IssueList) {
+  const base = ["routers", key];
+  const listeners = arr(r.listeners).map(rec);
+  const ports = listeners.map((l) => num(l.port)).filter((p): p is number => p !== undefined);
+  const protocols = listeners.map((l) => l.protocol).filter((p) => typeof p === "string");
+  const routes = rec(r.routes);
+  if (r.routes !== undefined && Object.keys(routes).length === 0) issues.add([...base, "routes"], "must have at least one route");
+  for (const [rk, rt] of Object.entries(routes)) {
+    const route = rec(rt);
+    const path = [...base, "routes", rk];
+    const protocol = typeof route.protocol === "string" ? route.protocol : protocols[0];
+    if (route.protocol !== undefined && protocols.length && !protocols.includes(protocol))
+      issues.add([...path, "protocol"], `${protocol} route on a router that listens on ${list(protocols)}; the route's protocol must match a router listener`);
+    checkMatchPort(rec(route.match).port, ports, [...path, "match", "port"], `routers.${key}`, issues);
+    checkProtocolFields(protocol, route, path, issues);
+    checkTargets(rec(route.targets), services, [...path, "targets"], issues);
+  }
+}
+
+function checkMatchPort(port: unknown, ports: number[], path: (string | number)[], owner: string, issues: IssueList) {
+  if (typeof port === "number" && ports.length && !ports.includes(port))
+    issues.add(path, `port ${port} is not a listener port of ${owner} (listeners: ${list(ports)})`);
+  if (port === undefined && ports.length > 1)
+    issues.add(path, `${owner} has several listeners (${list(ports)}); the match must name one port`);
+}
+
+function checkProtocolFields(protocol: unknown, route: Raw, path: (string | number)[], issues: IssueList) {
+  const match = rec(route.match);
+  if (protocol === "tcp") {
+    for (const f of ["prefix", "method", "headers"]) if (match[f] !== undefined) issues.add([...path, "match", f], `tcp routes cannot match on ${f}`);
+    if (route.retryPolicy !== undefined) issues.add([...path, "retryPolicy"], "tcp routes cannot have a retry policy (App Mesh has none for tcp)");
+  }
+  if (protocol !== "grpc") {
+    if (rec(route.retryPolicy).grpcRetryEvents !== undefined) issues.add([...path, "retryPolicy", "grpcRetryEvents"], `grpcRetryEvents apply only to grpc routes, not ${protocol}`);
+    for (const f of ["serviceName", "methodName"]) if (match[f] !== undefined) issues.add([...path, "match", f], `${f} applies only to grpc routes, not ${protocol}`);
+  } else {
+    if (match.methodName !== undefined && match.serviceName === undefined) issues.add([...path, "match", "methodName"], "methodName needs serviceName");
+    for (const f of ["prefix", "method"]) if (match[f] !== undefined) issues.add([...path, "match", f], `grpc routes match on serviceName and methodName, not ${f}`);
+  }
+}
+
+function checkTargets(targets: Raw, services: Raw, path: (string | number)[], issues: IssueList) {
+  const entries = Object.entries(targets);
+  const { min, max } = LIMITS.weightedTargets;
+  if (entries.length < min || entries.length > max) issues.add(path, `must have ${min} to ${max} targets, got ${entries.length}`);
+  let total = 0;
+  let positive = false;
+  let allNumeric = true;
+  for (const [node, t] of entries) {
+    const weight = typeof t === "number" ? t : num(rec(t).weight);
+    if (weight === undefined) allNumeric = false;
+    else { total += weight; positive ||= weight > 0; }
+    if (!(node in services)) {
+      issues.add([...path, node], `unknown service "${node}"; known: ${list(Object.keys(services))}`);
+      continue;
+    }
+    const ports = arr(rec(services[node]).listeners).map((l) => num(rec(l).port)).filter((p): p is number => p !== undefined);
+    const port = typeof t === "object" ? rec(t).port : undefined;
+    if (ports.length === 0) issues.add([...path, node], `services.${node} has no listeners, so it cannot receive routed traffic`);
+    else if (typeof port === "number" && !ports.includes(port))
+      issues.add([...path, node, "port"], `port ${port} is not a listener port of services.${node} (listeners: ${list(ports)})`);
+    else if (port === undefined && ports.length > 1)
+      issues.add([...path, node], `services.${node} has several listeners (${list(ports)}); write { weight, port } to pick one`);
+  }
+  if (allNumeric && entries.length) {
+    if (total > 100) issues.add(path, `weights must add up to at most 100, got ${total}`);
+    if (!positive) issues.add(path, "at least one target must have a weight above 0");
+  }
+}
+
+function checkGateway(gw: Raw, services: Raw, routers: Raw, targets: Map<string, string>, issues: IssueList) {
+  const listeners = arr(gw.listeners).map(rec);
+  const ports = listeners.map((l) => num(l.port)).filter((p): p is number => p !== undefined);
+  const protocols = listeners.map((l) => l.protocol).filter((p) => typeof p === "string");
+  for (const [rk, rt] of Object.entries(rec(gw.routes))) {
+    const route = rec(rt);
+    const path = ["gateway", "routes", rk];
+    if (typeof route.protocol === "string" && protocols.length && !protocols.includes(route.protocol))
+      issues.add([...path, "protocol"], `${route.protocol} route on a gateway that listens on ${list(protocols)}`);
+    checkMatchPort(rec(route.match).port, ports, [...path, "match", "port"], "the gateway", issues);
+    // The App Mesh API has a method match on gateway routes, but @pulumi/aws cannot set it.
+    if (rec(route.match).method !== undefined)
+      issues.add([...path, "match", "method"], "gateway routes cannot match on method in the App Mesh rendering; match the method on a router route behind the gateway instead");
+    const t = route.target;
+    if (typeof t !== "string" || t in routers) continue;
+    if (!(t in services)) issues.add([...path, "target"], `unknown service or router "${t}"; known: ${list([...Object.keys(services), ...Object.keys(routers)])}`);
+    else if (!hasVirtualService(t, rec(services[t]), targets))
+      issues.add([...path, "target"], `services.${t} has no virtual service${targets.has(t) ? ` (it is a target of routers.${targets.get(t)}); target "${targets.get(t)}" instead` : ""}`);
+  }
+  const size = checkFargateSize(num(gw.cpu) ?? 256, num(gw.memory) ?? 512);
+  if (size) issues.add(["gateway", "memory"], size);
+}
+
+function checkEnvoy(envoy: Raw, region: string, issues: IssueList) {
+  const image = typeof envoy.image === "string" ? envoy.image : undefined;
+  const version = typeof envoy.version === "string" ? envoy.version : undefined;
+  if (!image && !version) issues.add(["envoy"], "must set version (the regional App Mesh image is derived from it) or image");
+  for (const p of checkEnvoyImage(region, image, version)) issues.add(["envoy", image ? "image" : "version"], p);
+  const drain = num(envoy.drainSeconds) ?? 20;
+  const stop = num(envoy.stopTimeout) ?? 30;
+  if (drain >= stop) issues.add(["envoy", "drainSeconds"], `Envoy drains for ${drain}s but is stopped after ${stop}s; drainSeconds must be below stopTimeout`);
+}

@@ -1,0 +1,76 @@
+import { z } from "zod";
+import { LIMITS, Limit } from "../limits";
+
+/** An integer within one of the documented API limits; the message names the range. */
+export function int(limit: Pick<Limit, "min" | "max">) {
+  const range = limit.max === undefined ? `at least ${limit.min}` : `between ${limit.min} and ${limit.max}`;
+  let s = z.number({ error: (i) => `must be an integer ${range}, got ${show(i.input)}` })
+    .int({ error: (i) => `must be an integer ${range}, got ${show(i.input)}` });
+  if (limit.min !== undefined) s = s.min(limit.min, { error: (i) => `must be ${range}, got ${show(i.input)}` });
+  if (limit.max !== undefined) s = s.max(limit.max, { error: (i) => `must be ${range}, got ${show(i.input)}` });
+  return s;
+}
+
+/** A string whose length is within an API limit. */
+export function text(limit: Pick<Limit, "min" | "max">, what = "characters") {
+  const range = limit.max === undefined ? `at least ${limit.min}` : `${limit.min} to ${limit.max}`;
+  const msg = (i: { input?: unknown }) =>
+    `must be ${range} ${what} long, got ${typeof i.input === "string" ? i.input.length : show(i.input)}`;
+  let s = z.string({ error: (i) => `must be a string, got ${show(i.input)}` });
+  if (limit.min !== undefined) s = s.min(limit.min, { error: msg });
+  if (limit.max !== undefined) s = s.max(limit.max, { error: msg });
+  return s;
+}
+
+export function show(v: unknown): string {
+  if (v === undefined) return "nothing";
+  if (typeof v === "string") return JSON.stringify(v);
+  if (Array.isArray(v)) return "a list";
+  if (v !== null && typeof v === "object") return "an object";
+  return String(v);
+}
+
+export const port = int(LIMITS.port);
+export const resourceName = text(LIMITS.resourceName);
+
+/**
+ * Keys of services, routers and routes become AWS names (App Mesh, ECS, Cloud Map) and Pulumi
+ * resource names, so they are restricted to what all of those accept.
+ */
+export const KEY_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+export const key = resourceName.regex(KEY_PATTERN, {
+  error: "must start with a letter or digit and contain only letters, digits, '-' and '_'",
+});
+
+/** A map keyed by names that follow KEY_PATTERN. */
+export function keyed<T extends z.ZodType>(value: T) {
+  return z.record(key, value, { error: (i) => `must be a map of names to settings, got ${show(i.input)}` });
+}
+
+/** Durations are written `15s` or `500ms` and become App Mesh's {value, unit}. */
+export const duration = z.string({ error: (i) => `must be a duration such as 15s or 500ms, got ${show(i.input)}` })
+  .regex(/^\d+(ms|s)$/, { error: (i) => `must be a duration such as 15s or 500ms, got ${show(i.input)}` });
+
+export function enumOf<T extends readonly [string, ...string[]]>(values: T) {
+  return z.enum(values, { error: (i) => `must be one of ${values.join(", ")}, got ${show(i.input)}` });
+}
+
+export const bool = z.boolean({ error: (i) => `must be true or false, got ${show(i.input)}` });
+
+export const tags = z.record(text(LIMITS.tagKey), text(LIMITS.tagValue), {
+  error: (i) => `must be a map of tag names to values, got ${show(i.input)}`,
+}).refine((t) => Object.keys(t).length <= LIMITS.tags.max, {
+  error: (i) => `must have at most ${LIMITS.tags.max} tags, got ${Object.keys(i.input as object).length}`,
+});
+
+/** An access log: a file path (usually /dev/stdout) with an optional text or JSON format. */
+export const accessLog = z.strictObject({
+  path: text(LIMITS.filePath),
+  format: z.strictObject({
+    text: text(LIMITS.accessLogText).optional(),
+    json: z.record(text(LIMITS.accessLogJsonKey), text(LIMITS.accessLogJsonValue)).optional(),
+  }).refine((f) => (f.text === undefined) !== (f.json === undefined), {
+    error: "must set exactly one of text or json",
+  }).optional(),
+});
+export type AccessLogConfig = z.infer<typeof accessLog>;

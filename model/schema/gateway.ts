@@ -1,0 +1,64 @@
+import { z } from "zod";
+import { ENUMS, LIMITS } from "../limits";
+import { accessLog, bool, enumOf, int, key, keyed, port, text } from "./common";
+import { healthCheck } from "./listener";
+import { headerMatch, prefix } from "./router";
+
+export const gatewayRoute = z.strictObject({
+  /** @default the protocol of the gateway listener */
+  protocol: enumOf(ENUMS.gatewayProtocol.values).optional(),
+  priority: int(LIMITS.priority).optional(),
+  match: z.strictObject({
+    prefix: prefix.pipe(text(LIMITS.gatewayPrefix)).optional(),
+    method: enumOf(ENUMS.httpMethod.values).optional(),
+    /** Required when the gateway has more than one listener. */
+    port: port.optional(),
+    hostname: z.strictObject({ exact: text({ min: 1, max: 253 }).optional(), suffix: text({ min: 1, max: 253 }).optional() }).optional(),
+    headers: z.array(headerMatch).min(1).max(LIMITS.headerMatches.max).optional(),
+    serviceName: z.string().optional(),
+  }).optional(),
+  /** Name of the service or router whose virtual service receives the traffic. */
+  target: key,
+  /** Listener port of the target virtual service, when it has several. */
+  targetPort: port.optional(),
+  /** Keep the matched prefix instead of rewriting it to "/". @default false (App Mesh default rewrite) */
+  keepPrefix: bool.optional(),
+});
+export type GatewayRouteConfig = z.infer<typeof gatewayRoute>;
+
+/** The internet-facing (or internal) Network Load Balancer in front of the gateway tasks. */
+export const nlb = z.strictObject({
+  /** @default true: the NLB is the mesh's public entry point */
+  internetFacing: bool.optional(),
+  /** Port the NLB listens on. @default the gateway's first listener port */
+  port: port.optional(),
+  /** @default true */
+  crossZone: bool.optional(),
+  /** @default true */
+  deletionProtection: bool.optional(),
+  /** Seconds a draining gateway task keeps its connections. @default 30 (NLB default 300 is far above Envoy's drain) */
+  deregistrationDelay: int({ min: 0, max: 3600 }).optional(),
+  healthCheck: z.strictObject({
+    interval: int({ min: 5, max: 300 }).optional(),
+    healthyThreshold: int({ min: 2, max: 10 }).optional(),
+    unhealthyThreshold: int({ min: 2, max: 10 }).optional(),
+  }).optional(),
+});
+
+export const gateway = z.strictObject({
+  /** @default "<mesh>-gateway" */
+  name: text(LIMITS.resourceName).optional(),
+  listeners: z.array(z.strictObject({
+    port,
+    protocol: enumOf(ENUMS.gatewayProtocol.values),
+    healthCheck: healthCheck.optional(),
+  })).min(1, { error: "must have at least one listener" }),
+  accessLog: accessLog.optional(),
+  routes: keyed(gatewayRoute),
+  /** @default 2 (one per AZ keeps the entry point up through a zone failure) */
+  desiredCount: int({ min: 0, max: 1000 }).optional(),
+  cpu: int({ min: 256 }).optional(),
+  memory: int({ min: 512 }).optional(),
+  nlb: nlb.optional(),
+});
+export type GatewayConfig = z.infer<typeof gateway>;

@@ -1,0 +1,75 @@
+import { z } from "zod";
+import { ENUMS, LIMITS } from "../limits";
+import { duration, enumOf, int, keyed, port, show, text } from "./common";
+
+/** One header condition: exactly one of exact / prefix / suffix / regex / range. */
+export const headerMatch = z.strictObject({
+  name: text(LIMITS.headerName),
+  invert: z.boolean().optional(),
+  exact: text(LIMITS.headerMatchValue).optional(),
+  prefix: text(LIMITS.headerMatchValue).optional(),
+  suffix: text(LIMITS.headerMatchValue).optional(),
+  regex: text(LIMITS.headerMatchValue).optional(),
+  range: z.strictObject({ start: z.number().int(), end: z.number().int() }).optional(),
+}).refine((h) => ["exact", "prefix", "suffix", "regex", "range"].filter((k) => (h as any)[k] !== undefined).length === 1, {
+  error: "must set exactly one of exact, prefix, suffix, regex or range",
+});
+
+export const prefix = z.string({ error: (i) => `must be a string, got ${show(i.input)}` })
+  .startsWith("/", { error: (i) => `must start with "/", got ${show(i.input)}` });
+
+export const routeMatch = z.strictObject({
+  /** @default "/" for http and http2 routes */
+  prefix: prefix.optional(),
+  method: enumOf(ENUMS.httpMethod.values).optional(),
+  port: port.optional(),
+  headers: z.array(headerMatch)
+    .min(LIMITS.headerMatches.min, { error: "must have at least 1 header match" })
+    .max(LIMITS.headerMatches.max, { error: (i) => `must have at most ${LIMITS.headerMatches.max} header matches, got ${(i.input as unknown[]).length}` })
+    .optional(),
+  /** gRPC routes: the fully qualified service name, and optionally a method of it. */
+  serviceName: z.string().optional(),
+  methodName: text({ min: 1, max: 50 }).optional(),
+});
+
+export const retryPolicy = z.strictObject({
+  maxRetries: int(LIMITS.maxRetries),
+  perRetryTimeout: duration,
+  httpRetryEvents: z.array(enumOf(ENUMS.httpRetryEvent.values)).min(1).max(LIMITS.httpRetryEvents.max).optional(),
+  tcpRetryEvents: z.array(enumOf(ENUMS.tcpRetryEvent.values)).length(1, { error: "must be exactly [connection-error]" }).optional(),
+  grpcRetryEvents: z.array(enumOf(ENUMS.grpcRetryEvent.values)).min(1).max(LIMITS.grpcRetryEvents.max).optional(),
+});
+
+/** A weight, or a weight with the target listener port (needed when the node has several listeners). */
+export const target = z.union([
+  int(LIMITS.weight),
+  z.strictObject({ weight: int(LIMITS.weight), port: port.optional() }),
+]);
+
+export const route = z.strictObject({
+  /** @default the protocol of the router's listener */
+  protocol: enumOf(ENUMS.protocol.values).optional(),
+  /** 0 is matched first. @default none (App Mesh orders by specificity) */
+  priority: int(LIMITS.priority).optional(),
+  match: routeMatch.optional(),
+  /** Node names and their relative weights. A per-environment stack file usually sets these. */
+  targets: keyed(target),
+  /** @default 2 retries, 15s per try, on stream-error/gateway-error (gRPC adds cancelled/unavailable) */
+  retryPolicy: retryPolicy.optional(),
+  timeout: z.strictObject({ perRequest: duration.optional(), idle: duration.optional() }).optional(),
+});
+export type RouteConfig = z.infer<typeof route>;
+
+export const router = z.strictObject({
+  listeners: z.array(z.strictObject({ port, protocol: enumOf(ENUMS.protocol.values) }))
+    .min(1, { error: "must have at least one listener" }),
+  /**
+   * The Cloud Map name of the router's virtual service (`<dnsName>.<namespace>`).
+   * @default the router's name
+   */
+  dnsName: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+    error: "must be a lower-case DNS label (letters, digits, '-'; at most 63 characters)",
+  }).optional(),
+  routes: keyed(route),
+});
+export type RouterConfig = z.infer<typeof router>;

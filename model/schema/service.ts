@@ -1,0 +1,81 @@
+import { z } from "zod";
+import { LIMITS } from "../limits";
+import { accessLog, bool, int, key, keyed, show, tags, text } from "./common";
+import { listener } from "./listener";
+
+/** Environment variable names that look like credentials; their values belong in `secrets`. */
+export const SECRET_NAME = /(password|passwd|secret|token|api_?key|private_?key|credential)/i;
+
+/** A container health check as ECS runs it (seconds, not milliseconds). */
+export const containerHealthCheck = z.strictObject({
+  command: z.array(z.string()).min(1, { error: "must have at least one element" }),
+  interval: int(LIMITS.containerHealthInterval).optional(),
+  timeout: int(LIMITS.containerHealthTimeout).optional(),
+  retries: int(LIMITS.containerHealthRetries).optional(),
+  startPeriod: int(LIMITS.containerHealthStartPeriod).optional(),
+});
+
+export const container = z.strictObject({
+  /** Image reference; the per-environment stack file usually pins its version. */
+  image: text({ min: 1 }),
+  /** Ports the container listens on. Every one must be a listener port of the service's node. */
+  ports: z.array(int(LIMITS.port)).optional(),
+  /** Plain environment variables. Names that look like secrets are rejected: use `secrets`. */
+  environment: z.record(z.string(), z.string({ error: (i) => `must be a string, got ${show(i.input)}` })).optional(),
+  /** Secrets as name -> Secrets Manager or SSM parameter ARN, injected by ECS at start. */
+  secrets: z.record(z.string(), z.string().startsWith("arn:", { error: "must be a Secrets Manager or SSM parameter ARN" })).optional(),
+  command: z.array(z.string()).optional(),
+  /** @default true */
+  essential: bool.optional(),
+  /** @default true: the root filesystem is read-only unless the container needs to write. */
+  readonlyRootFilesystem: bool.optional(),
+  healthCheck: containerHealthCheck.optional(),
+  cpu: int({ min: 0 }).optional(),
+  memory: int({ min: 6 }).optional(),
+});
+export type ContainerConfig = z.infer<typeof container>;
+
+/** How a node is found: a Cloud Map service in the mesh's namespace, or a DNS hostname. */
+export const discovery = z.strictObject({
+  cloudMap: z.strictObject({
+    /** @default the service's name, lower-cased */
+    service: text(LIMITS.cloudMapName).regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+      error: "must be a lower-case DNS label (letters, digits, '-'; at most 63 characters)",
+    }).optional(),
+    attributes: z.record(
+      text(LIMITS.cloudMapAttributeKey).regex(/^[a-zA-Z0-9!-~]+$/, { error: "must match ^[a-zA-Z0-9!-~]+$" }),
+      text(LIMITS.cloudMapAttributeValue),
+    ).optional(),
+  }).optional(),
+  dns: z.strictObject({
+    hostname: text({ min: 1, max: 253 }),
+    responseType: z.enum(["LOADBALANCER", "ENDPOINTS"]).optional(),
+  }).optional(),
+}).refine((d) => !(d.cloudMap && d.dns), { error: "must set at most one of cloudMap or dns" });
+
+export const service = z.strictObject({
+  /** Application containers by name; the Envoy sidecar is added by the package. */
+  containers: keyed(container).refine((c) => Object.keys(c).length >= 1, { error: "must have at least one container" }),
+  /** Ports the virtual node listens on; traffic to them goes through Envoy. @default none (client only) */
+  listeners: z.array(listener).optional(),
+  /** @default Cloud Map, service named after the service */
+  discovery: discovery.optional(),
+  /** Names of services or routers this service may call. Calls are asymmetric. @default none */
+  backends: z.array(key).optional(),
+  accessLog: accessLog.optional(),
+  /**
+   * Whether the service gets its own virtual service `<name>.<namespace>`.
+   * @default true, unless the service is a target of a router (then the router's service fronts it)
+   */
+  virtualService: bool.optional(),
+  /** @default 1 */
+  desiredCount: int({ min: 0, max: 1000 }).optional(),
+  /** Fargate task CPU units. @default 256 */
+  cpu: int({ min: 256 }).optional(),
+  /** Fargate task memory in MiB. @default 512 */
+  memory: int({ min: 512 }).optional(),
+  /** Enables ECS Exec (adds the SSM messages permissions to the task role). @default false */
+  ecsExec: bool.optional(),
+  tags: tags.optional(),
+});
+export type ServiceConfig = z.infer<typeof service>;

@@ -1,0 +1,30 @@
+import { z } from "zod";
+import { ENUMS, LIMITS } from "../limits";
+import { enumOf, keyed, tags, text } from "./common";
+import { envoy } from "./envoy";
+import { gateway } from "./gateway";
+import { network } from "./network";
+import { router } from "./router";
+import { service } from "./service";
+
+/** The whole mesh description: the shared topology merged with one environment's overrides. */
+export const topology = z.strictObject({
+  mesh: z.strictObject({
+    /** Base name; the environment is appended (`colors` -> `colors-dev`). */
+    name: text(LIMITS.resourceName).regex(/^[a-z0-9][a-z0-9-]*$/, { error: "must contain only lower-case letters, digits and '-'" }),
+    /** @default DROP_ALL: Envoy only lets traffic out to backends in the mesh */
+    egressFilter: enumOf(ENUMS.egressFilter.values).optional(),
+    ipPreference: enumOf(ENUMS.ipPreference.values).optional(),
+  }),
+  /** The Cloud Map private DNS namespace, e.g. colors.local. */
+  namespace: z.string().regex(/^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+    error: "must be a lower-case DNS name such as colors.local",
+  }),
+  tags: tags.optional(),
+  network: network.optional(),
+  envoy,
+  services: keyed(service),
+  routers: keyed(router).optional(),
+  gateway: gateway.optional(),
+});
+export type TopologyConfig = z.infer<typeof topology>;

@@ -1,0 +1,168 @@
+/**
+ * The backend-neutral mesh model. Plain data, no Pulumi and no App Mesh types: the App Mesh
+ * renderer in `components/` consumes it today, and a renderer that configures Envoy itself can
+ * consume the same model later. Every name AWS will see is already computed (see names.ts).
+ */
+import type { GatewayProtocol, HttpMethod, Protocol } from "./limits";
+
+export interface Duration { value: number; unit: "s" | "ms" }
+
+export interface HealthCheckModel {
+  protocol: Protocol; path?: string; port?: number;
+  intervalMillis: number; timeoutMillis: number; healthyThreshold: number; unhealthyThreshold: number;
+}
+export interface OutlierDetectionModel {
+  maxServerErrors: number; interval: Duration; baseEjectionDuration: Duration; maxEjectionPercent: number;
+}
+export interface TlsModel {
+  mode: "STRICT" | "PERMISSIVE" | "DISABLED";
+  certificate: { acm?: { certificateArn: string }; file?: { certificateChain: string; privateKey: string } };
+}
+export interface ListenerModel {
+  port: number; protocol: Protocol;
+  healthCheck: HealthCheckModel;
+  outlierDetection: OutlierDetectionModel;
+  timeout?: { perRequest?: Duration; idle?: Duration };
+  tls?: TlsModel;
+}
+export interface AccessLogModel { path: string; format?: { text?: string; json?: Record<string, string> } }
+
+export interface ContainerModel {
+  name: string; image: string; ports: number[];
+  environment: Record<string, string>; secrets: Record<string, string>;
+  command?: string[]; essential: boolean; readonlyRootFilesystem: boolean;
+  healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
+  cpu?: number; memory?: number;
+}
+
+/** What runs a node or the gateway: a Fargate task definition and service. */
+export interface TaskModel {
+  cpu: number; memory: number; desiredCount: number; ecsExec: boolean;
+  /** ECS service name. */
+  serviceName: string;
+  /** Task definition family. */
+  family: string;
+  logGroupName: string;
+}
+
+export type DiscoveryModel =
+  | { kind: "cloudMap"; namespace: string; service: string; attributes: Record<string, string> }
+  | { kind: "dns"; hostname: string; responseType?: "LOADBALANCER" | "ENDPOINTS" };
+
+export interface VirtualNodeModel {
+  /** Name in the description (services.<key>). */
+  key: string;
+  /** Virtual node name. */
+  name: string;
+  listeners: ListenerModel[];
+  discovery: DiscoveryModel;
+  /** Cloud Map service the node's tasks register in, when its name lives in the namespace. */
+  registration?: { cloudMapService: string };
+  /** Virtual service names (FQDNs) the node may call. */
+  backends: string[];
+  /** Keys of the services and routers behind `backends`, for wiring security groups. */
+  backendKeys: string[];
+  accessLog?: AccessLogModel;
+  containers: ContainerModel[];
+  task: TaskModel;
+  tags: Record<string, string>;
+}
+
+export interface VirtualServiceModel {
+  /** The service or router key that provides it. */
+  key: string;
+  /** The DNS name applications call, e.g. red.colors.local. */
+  name: string;
+  provider: { kind: "node"; node: string } | { kind: "router"; router: string };
+}
+
+export interface WeightedTargetModel {
+  node: string; nodeName: string; weight: number; port?: number;
+  /** Share of traffic in percent, rounded to one decimal, for people reading plans. */
+  percent: number;
+}
+
+export interface RetryPolicyModel {
+  maxRetries: number; perRetryTimeout: Duration;
+  httpRetryEvents?: string[]; tcpRetryEvents?: string[]; grpcRetryEvents?: string[];
+}
+
+export interface HeaderMatchModel {
+  name: string; invert?: boolean;
+  match: { exact?: string; prefix?: string; suffix?: string; regex?: string; range?: { start: number; end: number } };
+}
+
+export interface RouteModel {
+  key: string; name: string; protocol: Protocol; priority?: number;
+  match: { prefix?: string; method?: HttpMethod; port?: number; headers?: HeaderMatchModel[]; serviceName?: string; methodName?: string };
+  targets: WeightedTargetModel[];
+  /** Undefined only for tcp routes, which App Mesh cannot retry. */
+  retryPolicy?: RetryPolicyModel;
+  timeout?: { perRequest?: Duration; idle?: Duration };
+}
+
+export interface RouterModel {
+  key: string; name: string;
+  listeners: { port: number; protocol: Protocol }[];
+  /** The virtual service name the router provides. */
+  serviceName: string;
+  /**
+   * How that name resolves in the VPC. When a node already registers in the Cloud Map service of
+   * that name, nothing more is needed; otherwise a Cloud Map service with one placeholder
+   * instance is created: Envoy intercepts the connection, but the application's DNS lookup must
+   * succeed first (seed 002, "Explaining FQDNs and Virtual Routers").
+   */
+  dns: { cloudMapService: string; placeholderIp?: string };
+  routes: RouteModel[];
+}
+
+export interface GatewayRouteModel {
+  key: string; name: string; protocol: GatewayProtocol; priority?: number;
+  match: { prefix?: string; method?: HttpMethod; port?: number; hostname?: { exact?: string; suffix?: string }; headers?: HeaderMatchModel[]; serviceName?: string };
+  target: { key: string; virtualService: string; port?: number };
+  keepPrefix: boolean;
+}
+
+export interface NlbModel {
+  internetFacing: boolean; port: number; targetPort: number; crossZone: boolean; deletionProtection: boolean;
+  deregistrationDelay: number;
+  healthCheck: { interval: number; healthyThreshold: number; unhealthyThreshold: number };
+}
+
+export interface GatewayModel {
+  name: string;
+  listeners: { port: number; protocol: GatewayProtocol; healthCheck: HealthCheckModel }[];
+  accessLog?: AccessLogModel;
+  routes: GatewayRouteModel[];
+  task: TaskModel;
+  nlb: NlbModel;
+  /** Keys of services and routers the gateway sends traffic to, for security groups. */
+  targetKeys: string[];
+}
+
+export interface EnvoyModel {
+  image: string; logLevel: string; xray: boolean; xrayImage: string;
+  dogStatsd?: { port: number }; statsTags: boolean;
+  drainSeconds: number; stopTimeout: number;
+  /** The UID Envoy runs as; proxyConfiguration's IgnoredUID must equal it. */
+  uid: number;
+}
+
+export type NetworkModel =
+  | { kind: "new"; cidr: string; azCount: number; natGateways: "Single" | "OnePerAz" }
+  | { kind: "existing"; vpcId: string; vpcCidr: string; publicSubnetIds: string[]; privateSubnetIds: string[] };
+
+export interface MeshModel {
+  environment: string;
+  region: string;
+  mesh: { name: string; egressFilter: "DROP_ALL" | "ALLOW_ALL"; ipPreference?: string };
+  namespace: string;
+  clusterName: string;
+  tags: Record<string, string>;
+  network: NetworkModel;
+  envoy: EnvoyModel;
+  nodes: VirtualNodeModel[];
+  virtualServices: VirtualServiceModel[];
+  routers: RouterModel[];
+  gateway?: GatewayModel;
+}

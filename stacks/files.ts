@@ -1,0 +1,68 @@
+/**
+ * Reads the project file and stack files the way the Pulumi CLI combines them: a key set in
+ * the stack file replaces the project-level value of the same key. Used by the offline tools;
+ * under `pulumi up` the CLI does this itself and the program reads `pulumi.Config`.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { parse } from "yaml";
+import type { MeshInput } from "../model/load";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+export const CONFIG_NAMESPACE = "fargate-mesh";
+
+export type ConfigMap = Record<string, unknown>;
+
+function readYaml(file: string): any {
+  return parse(fs.readFileSync(file, "utf8"), { uniqueKeys: true }) ?? {};
+}
+
+/** Project-level config of Pulumi.yaml: `key: { value: … }` or `key: <value>`. */
+export function projectConfig(dir = PROJECT_DIR): ConfigMap {
+  const project = readYaml(path.join(dir, "Pulumi.yaml"));
+  const out: ConfigMap = {};
+  for (const [k, v] of Object.entries(project.config ?? {})) {
+    out[qualify(k)] = v !== null && typeof v === "object" && "value" in (v as object) ? (v as any).value : (v as any)?.default ?? v;
+  }
+  return out;
+}
+
+export function stackFile(stack: string, dir = PROJECT_DIR): string {
+  return path.join(dir, "stacks", `Pulumi.${stack}.yaml`);
+}
+
+export function listStacks(dir = PROJECT_DIR): string[] {
+  return fs.readdirSync(path.join(dir, "stacks"))
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => !!s)
+    .sort();
+}
+
+/** The config a stack's program sees: project config overlaid by the stack file, key by key. */
+export function stackConfig(file: string, dir = PROJECT_DIR): ConfigMap {
+  const stack = readYaml(file);
+  const out = projectConfig(dir);
+  for (const [k, v] of Object.entries(stack.config ?? {})) out[qualify(k)] = v;
+  return out;
+}
+
+function qualify(key: string): string {
+  return key.includes(":") ? key : `${CONFIG_NAMESPACE}:${key}`;
+}
+
+/** The model input from a resolved config map. */
+export function meshInput(config: ConfigMap, stack: string, sources?: MeshInput["sources"]): MeshInput {
+  return {
+    topology: config[`${CONFIG_NAMESPACE}:topology`],
+    environment: config[`${CONFIG_NAMESPACE}:environment`],
+    region: config["aws:region"] as string | undefined,
+    stack,
+    sources,
+  };
+}
+
+/** A stack name from a --config file name: Pulumi.prod.yaml -> prod, canary.yaml -> canary. */
+export function stackNameOf(file: string): string {
+  const base = path.basename(file).replace(/\.ya?ml$/, "");
+  return (/^Pulumi\.(.+)$/.exec(base)?.[1] ?? base).toLowerCase().replace(/[^a-z0-9-]/g, "-");
+}

@@ -1,0 +1,28 @@
+/**
+ * The program of every environment's stack: read the stack's config, validate it into a model
+ * (all problems at once, before any resource exists), build the mesh, return the outputs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { FargateMesh } from "../components/fargate-mesh";
+import { loadMesh } from "../model/load";
+import { CONFIG_NAMESPACE } from "./files";
+
+export function program() {
+  const config = new pulumi.Config(CONFIG_NAMESPACE);
+  const stack = pulumi.getStack();
+  const model = loadMesh({
+    topology: config.getObject("topology"),
+    environment: config.getObject("environment"),
+    region: new pulumi.Config("aws").get("region"),
+    stack,
+    sources: { environment: `Pulumi.${stack}.yaml` },
+  });
+  const mesh = new FargateMesh("mesh", { model });
+  return {
+    nlbDnsName: mesh.nlbDnsName,
+    url: mesh.url,
+    meshName: mesh.meshName,
+    clusterName: mesh.clusterName,
+    serviceNames: mesh.serviceNames,
+  };
+}

@@ -1,0 +1,63 @@
+/**
+ * The offline plan: runs the real program under Pulumi's runtime mocks with one stack's config
+ * and returns what it would register. No cloud account, no Pulumi CLI, no state backend.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { MeshModel } from "../model/types";
+import { validateMesh } from "../model/load";
+import type { ConfigIssue } from "../model/errors";
+import { ConfigMap, meshInput, stackConfig, stackFile, stackNameOf } from "../stacks/files";
+import { installMocks, recordedResources, resetRecording, settle } from "./mocks";
+
+export interface PlannedResource {
+  type: string;
+  name: string;
+  parent: { type: string; name: string } | null;
+  inputs: Record<string, unknown>;
+}
+
+export interface Plan {
+  stack: string;
+  model: MeshModel;
+  resources: PlannedResource[];
+  outputs: Record<string, unknown>;
+}
+
+export type PlanResult = { ok: true; plan: Plan } | { ok: false; stack: string; issues: ConfigIssue[] };
+
+/** Where a plan's config comes from: a stack in stacks/, or any file in the stack-file format. */
+export type PlanSource = { stack: string } | { configFile: string };
+
+export function resolveSource(src: PlanSource): { config: ConfigMap; stack: string; file: string } {
+  const file = "stack" in src ? stackFile(src.stack) : src.configFile;
+  return { config: stackConfig(file), stack: "stack" in src ? src.stack : stackNameOf(file), file };
+}
+
+/** Plans a resolved config. The config is validated first, so invalid input registers nothing. */
+export async function planConfig(config: ConfigMap, stack: string, fileLabel?: string): Promise<PlanResult> {
+  const checked = validateMesh(meshInput(config, stack, { environment: fileLabel }));
+  if (!checked.ok) return { ok: false, stack, issues: checked.issues };
+
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
+  installMocks(stack);
+  resetRecording(checked.model.region);
+  // Loaded lazily so that tools which only validate do not pay for @pulumi/aws.
+  const { program } = require("../stacks/program") as typeof import("../stacks/program");
+  const outputs = program();
+  const resolved = await resolveOutputs(outputs);
+  await settle();
+  // Registration order depends on promise timing; sort so that plans of equal input are equal.
+  const resources = recordedResources().map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs }))
+    .sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
+  return { ok: true, plan: { stack, model: checked.model, resources, outputs: resolved } };
+}
+
+export async function plan(src: PlanSource): Promise<PlanResult> {
+  const { config, stack, file } = resolveSource(src);
+  return planConfig(config, stack, file.split("/").pop());
+}
+
+async function resolveOutputs(outputs: Record<string, pulumi.Output<unknown>>): Promise<Record<string, unknown>> {
+  const entries = await Promise.all(Object.entries(outputs).map(async ([k, o]) => [k, await new Promise((res) => o.apply((v) => { res(v); return v; }))] as const));
+  return Object.fromEntries(entries);
+}
