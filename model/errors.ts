@@ -22,7 +22,7 @@ export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = "";
   for (const seg of path) {
     if (typeof seg === "number") out += `[${seg}]`;
-    else if (/^[A-Za-z0-9_-]+$/.test(String(seg))) out += (out ? "." : "") + String(seg);
+    else if (/^[A-Za-z0-9_:-]+$/.test(String(seg))) out += (out ? "." : "") + String(seg);
     else out += `[${JSON.stringify(String(seg))}]`;
   }
   return out;

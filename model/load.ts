@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { buildModel } from "./build";
 import { ConfigError, ConfigIssue, IssueList, formatPath } from "./errors";
-import { mergeOverlay, overlayHas } from "./merge";
+import { mergeOverlay, overlayAt } from "./merge";
 import { checkReferences } from "./references";
 import { show } from "./schema/common";
 import { topology } from "./schema/topology";
@@ -58,9 +58,15 @@ type ZIssue = z.core.$ZodIssue;
 function flatten(issue: ZIssue, prefix: PropertyKey[], list: IssueList): void {
   const path = [...prefix, ...issue.path];
   if (issue.code === "invalid_union" && issue.errors.length) {
-    const matched = issue.errors.filter((b) => !(b.length === 1 && b[0].code === "invalid_type" && b[0].path.length === 0));
+    // A branch whose only complaint is the wrong kind of value (a map where a number was given) is not the
+    // branch the user meant; "int" is the exception: a number was given, just not a whole one.
+    const matched = issue.errors.filter((b) => !(b.length === 1 && b[0].code === "invalid_type" && b[0].path.length === 0 && b[0].expected !== "int"));
     if (matched.length === 1) { for (const i of matched[0]) flatten(i, path, list); return; }
     list.add(path, issue.errors.map((b) => b[0]?.message).filter(Boolean).join(", or "));
+    return;
+  }
+  if (issue.code === "invalid_key") {
+    for (const i of issue.issues) list.add(path, i.message);
     return;
   }
   if (issue.code === "unrecognized_keys") {
@@ -94,7 +100,9 @@ function annotate(issues: ConfigIssue[], input: MeshInput): ConfigIssue[] {
   if (!envFile) return issues;
   return issues.map((i) => {
     const segs = splitPath(i.path);
-    return overlayHas(input.environment, segs) ? { ...i, message: `${i.message} (set in ${envFile})` } : i;
+    const where = overlayAt(input.environment, segs);
+    if (where === "absent") return i;
+    return { ...i, message: `${i.message} (${where === "leaf" ? "set" : "partly set"} in ${envFile})` };
   });
 }
 

@@ -14,15 +14,18 @@ export function mergeOverlay(base: unknown, overlay: unknown): unknown {
   return out;
 }
 
-/** True when `path` (as recorded by validation) is written in the overlay, i.e. the environment set it. */
-export function overlayHas(overlay: unknown, path: ReadonlyArray<PropertyKey>): boolean {
+/**
+ * Whether the environment wrote `path`: a whole value ("leaf"), part of a map ("partial"), or
+ * nothing ("absent"). Error messages use it to point at the file that holds the mistake.
+ */
+export function overlayAt(overlay: unknown, path: ReadonlyArray<PropertyKey>): "leaf" | "partial" | "absent" {
   let cur: unknown = overlay;
   for (const seg of path) {
-    if (cur === null || typeof cur !== "object") return false;
-    if (!(String(seg) in (cur as object))) return false;
-    cur = (cur as Record<string, unknown>)[String(seg)];
+    if (!isMap(cur) || !(String(seg) in cur)) return "absent";
+    cur = cur[String(seg)];
   }
-  return path.length > 0;
+  if (path.length === 0) return "absent";
+  return isMap(cur) ? "partial" : "leaf";
 }
 
 function isMap(x: unknown): x is Record<string, unknown> {

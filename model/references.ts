@@ -9,7 +9,8 @@ import { checkEnvoyImage } from "./envoy-image";
 import { checkFargateSize } from "./fargate";
 import { LIMITS } from "./limits";
 import { names } from "./names";
-import { SECRET_NAME } from "./schema/service";
+import { KEY_PATTERN } from "./schema/common";
+import { DNS_LABEL, SECRET_NAME } from "./schema/service";
 
 type Raw = Record<string, any>;
 const rec = (x: unknown): Raw => (x !== null && typeof x === "object" && !Array.isArray(x) ? (x as Raw) : {});
@@ -62,6 +63,8 @@ function checkVirtualServiceNames(services: Raw, routers: Raw, ns: string, targe
     const svc = rec(s);
     const d = rec(svc.discovery);
     const label = names.cloudMapService(key, rec(d.cloudMap).service);
+    if (!d.dns && rec(d.cloudMap).service === undefined && KEY_PATTERN.test(key) && !DNS_LABEL.test(label))
+      issues.add(["services", key], `the name "${key}" is not a DNS label, so it cannot name its Cloud Map service; set discovery.cloudMap.service`);
     if (!d.dns) {
       const prior = cloudMap.get(label);
       if (prior) issues.add(["services", key, "discovery"], `Cloud Map service "${label}" is already used by ${prior}; each service registers under its own name`);
@@ -70,8 +73,11 @@ function checkVirtualServiceNames(services: Raw, routers: Raw, ns: string, targe
     if (!hasVirtualService(key, svc, targets)) continue;
     claim(typeof rec(d.dns).hostname === "string" ? rec(d.dns).hostname : names.virtualService(label, ns), `services.${key}`, ["services", key]);
   }
-  for (const [key, r] of Object.entries(routers))
+  for (const [key, r] of Object.entries(routers)) {
+    if (rec(r).dnsName === undefined && KEY_PATTERN.test(key) && !DNS_LABEL.test(names.cloudMapService(key)))
+      issues.add(["routers", key], `the name "${key}" is not a DNS label, so it cannot name the router's Cloud Map service; set dnsName`);
     claim(names.virtualService(names.cloudMapService(key, rec(r).dnsName), ns), `routers.${key}`, ["routers", key]);
+  }
 }
 
 function checkService(key: string, svc: Raw, services: Raw, routers: Raw, targets: Map<string, string>, sidecars: number, issues: IssueList) {

@@ -8,15 +8,13 @@ export const CANARY = path.join(PROJECT_DIR, "examples", "canary.yaml");
 /** The model input of a reference stack (dev, staging, prod) or of a stack-format file. */
 export function input(stackOrFile: string): MeshInput {
   const file = stackOrFile.endsWith(".yaml") ? stackOrFile : stackFile(stackOrFile);
-  return meshInput(stackConfig(file), stackNameOf(file));
+  return meshInput(stackConfig(file), stackNameOf(file), { environment: path.basename(file) });
 }
 
 /** GIVEN a reference stack, WHEN `change` edits a deep copy of its merged description. */
-export function withChange(stack: string, change: (topology: any) => void, env?: (environment: any) => void): MeshInput {
-  const base = input(stack);
-  const copy = JSON.parse(JSON.stringify(base));
-  change(copy.topology);
-  if (env) env(copy.environment);
+export function withChange(stack: string, change: (topology: any, environment: any) => void): MeshInput {
+  const copy = JSON.parse(JSON.stringify(input(stack)));
+  change(copy.topology, copy.environment);
   return copy;
 }
 

@@ -44,7 +44,7 @@ export const key = resourceName.regex(KEY_PATTERN, {
 
 /** A map keyed by names that follow KEY_PATTERN. */
 export function keyed<T extends z.ZodType>(value: T) {
-  return z.record(key, value, { error: (i) => `must be a map of names to settings, got ${show(i.input)}` });
+  return z.record(key, value, { error: (i) => (i.code === "invalid_type" ? `must be a map of names to settings, got ${show(i.input)}` : undefined) });
 }
 
 /** Durations are written `15s` or `500ms` and become App Mesh's {value, unit}. */
@@ -58,7 +58,7 @@ export function enumOf<T extends readonly [string, ...string[]]>(values: T) {
 export const bool = z.boolean({ error: (i) => `must be true or false, got ${show(i.input)}` });
 
 export const tags = z.record(text(LIMITS.tagKey), text(LIMITS.tagValue), {
-  error: (i) => `must be a map of tag names to values, got ${show(i.input)}`,
+  error: (i) => (i.code === "invalid_type" ? `must be a map of tag names to values, got ${show(i.input)}` : undefined),
 }).refine((t) => Object.keys(t).length <= LIMITS.tags.max, {
   error: (i) => `must have at most ${LIMITS.tags.max} tags, got ${Object.keys(i.input as object).length}`,
 });

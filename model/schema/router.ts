@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ENUMS, LIMITS } from "../limits";
 import { duration, enumOf, int, keyed, port, show, text } from "./common";
+import { DNS_LABEL } from "./service";
 
 /** One header condition: exactly one of exact / prefix / suffix / regex / range. */
 export const headerMatch = z.strictObject({
@@ -67,7 +68,7 @@ export const router = z.strictObject({
    * The Cloud Map name of the router's virtual service (`<dnsName>.<namespace>`).
    * @default the router's name
    */
-  dnsName: z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+  dnsName: z.string().regex(DNS_LABEL, {
     error: "must be a lower-case DNS label (letters, digits, '-'; at most 63 characters)",
   }).optional(),
   routes: keyed(route),

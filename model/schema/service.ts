@@ -6,6 +6,9 @@ import { listener } from "./listener";
 /** Environment variable names that look like credentials; their values belong in `secrets`. */
 export const SECRET_NAME = /(password|passwd|secret|token|api_?key|private_?key|credential)/i;
 
+/** A Cloud Map service name becomes a DNS label: lower case, at most 63 characters. */
+export const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
+
 /** A container health check as ECS runs it (seconds, not milliseconds). */
 export const containerHealthCheck = z.strictObject({
   command: z.array(z.string()).min(1, { error: "must have at least one element" }),
@@ -39,7 +42,7 @@ export type ContainerConfig = z.infer<typeof container>;
 export const discovery = z.strictObject({
   cloudMap: z.strictObject({
     /** @default the service's name, lower-cased */
-    service: text(LIMITS.cloudMapName).regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, {
+    service: text(LIMITS.cloudMapName).regex(DNS_LABEL, {
       error: "must be a lower-case DNS label (letters, digits, '-'; at most 63 characters)",
     }).optional(),
     attributes: z.record(

@@ -1,0 +1,135 @@
+import { strict as assert } from "assert";
+import { ConfigError } from "../../model/errors";
+import { loadMesh } from "../../model/load";
+import { at, issues, withChange } from "../helpers";
+
+type Case = [title: string, change: (t: any, e: any) => void, path: string, message: string];
+
+const route = (e: any) => e.routers.colors.routes["color-route"];
+const tRoute = (t: any) => t.routers.colors.routes["color-route"];
+const red = (t: any) => t.services.red;
+const DEV = " (set in Pulumi.dev.yaml)";
+
+/** GIVEN the dev stack WHEN one value breaks one rule THEN exactly that path reports that rule. */
+const cases: Case[] = [
+  // names
+  ["mesh name over 255 characters", (t) => (t.mesh.name = "a".repeat(256)), "mesh.name", "must be 1 to 255 characters long, got 256"],
+  ["service name with a space", (t) => (t.services["my svc"] = t.services.red), "services[\"my svc\"]", "must start with a letter or digit and contain only letters, digits, '-' and '_'"],
+  ["service name that cannot be a DNS label", (t) => (t.services.Blue_2 = t.services.red), "services.Blue_2", "the name \"Blue_2\" is not a DNS label, so it cannot name its Cloud Map service; set discovery.cloudMap.service"],
+  ["router name that cannot be a DNS label", (t) => { t.routers.my_router = { ...t.routers.colors, dnsName: undefined }; }, "routers.my_router", "the name \"my_router\" is not a DNS label, so it cannot name the router's Cloud Map service; set dnsName"],
+  ["namespace that is not a DNS name", (t) => (t.namespace = "Colors_Local"), "namespace", "must be a lower-case DNS name such as colors.local"],
+  // weights and targets
+  ["weight above 100", (_t, e) => (route(e).targets.yellow = 150), "routers.colors.routes.color-route.targets.yellow", "must be between 0 and 100, got 150" + DEV],
+  ["negative weight", (_t, e) => (route(e).targets.green = -1), "routers.colors.routes.color-route.targets.green", "must be between 0 and 100, got -1" + DEV],
+  ["fractional weight", (_t, e) => (route(e).targets.green = 2.5), "routers.colors.routes.color-route.targets.green", "must be an integer between 0 and 100, got 2.5" + DEV],
+  ["all weights zero", (_t, e) => (route(e).targets = { green: 0, yellow: 0 }), "routers.colors.routes.color-route.targets", "at least one target must have a weight above 0 (partly set in Pulumi.dev.yaml)"],
+  ["weights adding up to more than 100", (_t, e) => (route(e).targets = { green: 60, yellow: 50 }), "routers.colors.routes.color-route.targets", "weights must add up to at most 100, got 110 (partly set in Pulumi.dev.yaml)"],
+  ["more than 10 targets", (t, e) => {
+    for (let i = 0; i < 11; i++) t.services[`c${i}`] = JSON.parse(JSON.stringify(t.services.green));
+    for (let i = 0; i < 11; i++) t.services[`c${i}`].discovery = { cloudMap: { service: `c${i}` } };
+    route(e).targets = Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`c${i}`, 1]));
+    route(e).targets.green = null; route(e).targets.yellow = null;
+  }, "routers.colors.routes.color-route.targets", "must have 1 to 10 targets, got 11 (partly set in Pulumi.dev.yaml)"],
+  ["unknown target", (_t, e) => (route(e).targets.purple = 0), "routers.colors.routes.color-route.targets.purple", "unknown service \"purple\"; known: red, blue, green, yellow" + DEV],
+  ["target port no listener has", (_t, e) => (route(e).targets.green = { weight: 50, port: 8080 }), "routers.colors.routes.color-route.targets.green.port", "port 8080 is not a listener port of services.green (listeners: 80)" + DEV],
+  // priorities, prefixes, methods, headers
+  ["priority above 1000", (t) => (tRoute(t).priority = 1001), "routers.colors.routes.color-route.priority", "must be between 0 and 1000, got 1001"],
+  ["negative priority", (t) => (t.gateway.routes["to-blue"].priority = -1), "gateway.routes.to-blue.priority", "must be between 0 and 1000, got -1"],
+  ["route prefix without /", (t) => (tRoute(t).match.prefix = "colors"), "routers.colors.routes.color-route.match.prefix", "must start with \"/\", got \"colors\""],
+  ["gateway prefix without /", (t) => (t.gateway.routes["to-router"].match.prefix = "router"), "gateway.routes.to-router.match.prefix", "must start with \"/\", got \"router\""],
+  ["unknown HTTP method", (t) => (tRoute(t).match.method = "FETCH"), "routers.colors.routes.color-route.match.method", "must be one of GET, HEAD, POST, PUT, DELETE, CONNECT, OPTIONS, TRACE, PATCH, got \"FETCH\""],
+  ["header name over 50 characters", (t) => (tRoute(t).match.headers = [{ name: "x".repeat(51), exact: "1" }]), "routers.colors.routes.color-route.match.headers[0].name", "must be 1 to 50 characters long, got 51"],
+  ["header with two match kinds", (t) => (tRoute(t).match.headers = [{ name: "x-canary", exact: "1", prefix: "1" }]), "routers.colors.routes.color-route.match.headers[0]", "must set exactly one of exact, prefix, suffix, regex or range"],
+  ["more than 10 header matches", (t) => (tRoute(t).match.headers = Array.from({ length: 11 }, (_, i) => ({ name: `h${i}`, exact: "1" }))), "routers.colors.routes.color-route.match.headers", "must have at most 10 header matches, got 11"],
+  ["gateway route matching a method", (t) => (t.gateway.routes["to-blue"].match.method = "GET"), "gateway.routes.to-blue.match.method", "gateway routes cannot match on method in the App Mesh rendering; match the method on a router route behind the gateway instead"],
+  // health checks and retries
+  ["health check interval below 5000 ms", (t) => (red(t).listeners[0].healthCheck.intervalMillis = 4999), "services.red.listeners[0].healthCheck.intervalMillis", "must be between 5000 and 300000, got 4999"],
+  ["health check timeout above 60000 ms", (t) => (red(t).listeners[0].healthCheck.timeoutMillis = 60001), "services.red.listeners[0].healthCheck.timeoutMillis", "must be between 2000 and 60000, got 60001"],
+  ["healthy threshold of 1", (t) => (red(t).listeners[0].healthCheck.healthyThreshold = 1), "services.red.listeners[0].healthCheck.healthyThreshold", "must be between 2 and 10, got 1"],
+  ["unhealthy threshold of 11", (t) => (red(t).listeners[0].healthCheck.unhealthyThreshold = 11), "services.red.listeners[0].healthCheck.unhealthyThreshold", "must be between 2 and 10, got 11"],
+  ["negative maxRetries", (t) => (tRoute(t).retryPolicy = { maxRetries: -1, perRetryTimeout: "5s" }), "routers.colors.routes.color-route.retryPolicy.maxRetries", "must be at least 0, got -1"],
+  ["retry timeout that is not a duration", (t) => (tRoute(t).retryPolicy = { maxRetries: 2, perRetryTimeout: "5" }), "routers.colors.routes.color-route.retryPolicy.perRetryTimeout", "must be a duration such as 15s or 500ms, got \"5\""],
+  ["unknown HTTP retry event", (t) => (tRoute(t).retryPolicy = { maxRetries: 2, perRetryTimeout: "5s", httpRetryEvents: ["server-errors"] }), "routers.colors.routes.color-route.retryPolicy.httpRetryEvents[0]", "must be one of server-error, gateway-error, client-error, stream-error, got \"server-errors\""],
+  ["gRPC retry events on an http route", (t) => (tRoute(t).retryPolicy = { maxRetries: 2, perRetryTimeout: "5s", grpcRetryEvents: ["cancelled"] }), "routers.colors.routes.color-route.retryPolicy.grpcRetryEvents", "grpcRetryEvents apply only to grpc routes, not http"],
+  ["outlier detection ejecting over 100%", (t) => (red(t).listeners[0].outlierDetection = { maxServerErrors: 5, interval: "10s", baseEjectionDuration: "30s", maxEjectionPercent: 101 }), "services.red.listeners[0].outlierDetection.maxEjectionPercent", "must be between 0 and 100, got 101"],
+  // protocols and ports
+  ["gateway listener on tcp", (t) => (t.gateway.listeners[0].protocol = "tcp"), "gateway.listeners[0].protocol", "must be one of http, http2, grpc, got \"tcp\""],
+  ["router listener port 0", (t) => (t.routers.colors.listeners[0].port = 0), "routers.colors.listeners[0].port", "must be between 1 and 65535, got 0"],
+  ["listener port above 65535", (t) => { red(t).listeners[0].port = 65536; red(t).containers.app.ports = [65536]; }, "services.red.listeners[0].port", "must be between 1 and 65535, got 65536"],
+  ["gateway route port the gateway does not listen on", (t) => (t.gateway.routes["to-blue"].match.port = 8080), "gateway.routes.to-blue.match.port", "port 8080 is not a listener port of the gateway (listeners: 80)"],
+  ["route port the router does not listen on", (t) => (tRoute(t).match.port = 8080), "routers.colors.routes.color-route.match.port", "port 8080 is not a listener port of routers.colors (listeners: 80)"],
+  ["route protocol the router does not listen on", (t) => (tRoute(t).protocol = "grpc"), "routers.colors.routes.color-route.protocol", "grpc route on a router that listens on http; the route's protocol must match a router listener"],
+  ["container port that is no listener port", (t) => (red(t).containers.app.ports = [80, 8080]), "services.red.containers.app.ports[1]", "port 8080 is not a listener port of services.red (listeners: 80); every container port must be a listener port so its traffic goes through Envoy"],
+  ["listener port that no container exposes", (t) => (red(t).containers.app.ports = []), "services.red.listeners[0].port", "port 80 is not a port of any container of services.red; add it to a container's ports"],
+  // references
+  ["unknown backend", (t) => t.services.blue.backends.push("purple"), "services.blue.backends[2]", "unknown service or router \"purple\"; known: red, blue, green, yellow, colors"],
+  ["backend hidden behind a router", (t) => t.services.blue.backends.push("green"), "services.blue.backends[2]", "services.green has no virtual service (it is a target of routers.colors); call \"colors\" instead"],
+  ["unknown gateway route target", (t) => (t.gateway.routes["to-blue"].target = "purple"), "gateway.routes.to-blue.target", "unknown service or router \"purple\"; known: red, blue, green, yellow, colors"],
+  ["router named like a service", (t) => (t.routers.red = { ...t.routers.colors, dnsName: "red-router" }), "routers.red", "name \"red\" is already used by services.red; services and routers share one set of names"],
+  ["two providers of one virtual service name", (t) => (t.routers.colors.dnsName = "red"), "routers.colors", "virtual service name red.colors.local is already provided by services.red (partly set in Pulumi.dev.yaml)"],
+  ["two services in one Cloud Map service", (t) => (t.services.blue.discovery = { cloudMap: { service: "red" } }), "services.blue.discovery", "Cloud Map service \"red\" is already used by services.red; each service registers under its own name"],
+  // Fargate, Envoy, security
+  ["CPU and memory Fargate rejects", (t) => Object.assign(red(t), { cpu: 256, memory: 4096 }), "services.red.memory", "Fargate does not accept cpu 256 with memory 4096; with cpu 256 memory must be 512, 1024, 2048"],
+  ["CPU that is no Fargate size", (t) => Object.assign(t.gateway, { cpu: 300, memory: 1024 }), "gateway.memory", "cpu 300 is not a Fargate size; use one of 256, 512, 1024, 2048, 4096, 8192, 16384"],
+  ["memory off the 1024 MiB steps", (t) => Object.assign(red(t), { cpu: 1024, memory: 3000 }), "services.red.memory", "Fargate does not accept cpu 1024 with memory 3000; with cpu 1024 memory must be 2048-8192 in steps of 1024"],
+  ["Envoy image from another account", (t) => (t.envoy.image = "111111111111.dkr.ecr.us-east-1.amazonaws.com/aws-appmesh-envoy:v1.29.12.1-prod"), "envoy.image", "image account 111111111111 does not serve us-east-1; use 840364872350.dkr.ecr.us-east-1.amazonaws.com/aws-appmesh-envoy:v1.29.12.1-prod"],
+  ["Envoy image from another region", (t) => (t.envoy.image = "840364872350.dkr.ecr.eu-west-1.amazonaws.com/aws-appmesh-envoy:v1.29.12.1-prod"), "envoy.image", "image is in region eu-west-1 but the stack deploys to us-east-1"],
+  ["Envoy older than v1.17.2.0", (t) => (t.envoy.version = "v1.16.1.1"), "envoy.version", "version v1.16.1.1 is older than v1.17.2.0, which App Mesh no longer supports"],
+  ["Envoy draining longer than it may stop", (t) => Object.assign(t.envoy, { drainSeconds: 40, stopTimeout: 30 }), "envoy.drainSeconds", "Envoy drains for 40s but is stopped after 30s; drainSeconds must be below stopTimeout"],
+  ["a password in the environment", (t) => (red(t).containers.app.environment.DB_PASSWORD = "hunter2"), "services.red.containers.app.environment.DB_PASSWORD", "looks like a secret; move it to secrets (a Secrets Manager or SSM parameter ARN) so it never appears in the task definition"],
+  ["a secret that is not an ARN", (t) => (red(t).containers.app.secrets = { DB_PASSWORD: "hunter2" }), "services.red.containers.app.secrets.DB_PASSWORD", "must be a Secrets Manager or SSM parameter ARN"],
+  ["NAT strategy None", (t) => (t.network.new.natGateways = "None"), "network.new.natGateways", "must be Single or OnePerAz (tasks in private subnets need NAT to pull images and reach the mesh)"],
+  // tags and typos
+  ["more than 50 tags", (t) => (t.tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]))), "tags", "must have at most 50 tags, got 51"],
+  ["tag key over 128 characters", (t) => (t.tags = { ["k".repeat(129)]: "v" }), `tags.${"k".repeat(129)}`, "must be 1 to 128 characters long, got 129"],
+  ["tag value over 256 characters", (t) => (t.tags = { owner: "v".repeat(257) }), "tags.owner", "must be 0 to 256 characters long, got 257"],
+  ["misspelled setting", (t) => (red(t).listener = red(t).listeners), "services.red.listener", "unknown setting (misspelled, or not valid here)"],
+  ["missing Envoy version and image", (t) => (t.envoy = {}), "envoy", "must set version (the regional App Mesh image is derived from it) or image (partly set in Pulumi.dev.yaml)"],
+];
+
+describe("validation: one rule, one path, one message", () => {
+  for (const [title, change, path, message] of cases) {
+    it(`rejects ${title}`, () => {
+      const found = issues(withChange("dev", change));
+      assert.ok(found.length > 0, `no issue at all for: ${title}`);
+      assert.deepEqual(at(found, path), [message], `issues were:\n${found.map((i) => `${i.path}: ${i.message}`).join("\n")}`);
+    });
+  }
+
+  it("accepts the reference stacks unchanged", () => {
+    assert.deepEqual(issues(withChange("dev", () => undefined)), []);
+  });
+
+  it("requires the region", () => {
+    const i = withChange("dev", () => undefined);
+    i.region = undefined;
+    assert.deepEqual(at(issues(i), "aws:region"), ["must be an AWS region such as us-east-1, got nothing"]);
+  });
+
+  it("reports every mistake of one bad file at once, and throws them together", () => {
+    const bad = withChange("dev", (t, e) => {
+      t.services.red.cpu = 256; t.services.red.memory = 4096;
+      t.gateway.routes["to-router"].match.prefix = "router";
+      t.services.blue.backends = ["red", "purple"];
+      e.routers.colors.routes["color-route"].targets = { green: 150, orange: 10 };
+      e.envoy.logLevel = "loud";
+    });
+    const found = issues(bad).map((i) => i.path).sort();
+    assert.deepEqual(found, [
+      "envoy.logLevel",
+      "gateway.routes.to-router.match.prefix",
+      "routers.colors.routes.color-route.targets",
+      "routers.colors.routes.color-route.targets.green",
+      "routers.colors.routes.color-route.targets.orange",
+      "services.blue.backends[1]",
+      "services.red.memory",
+    ]);
+    assert.throws(() => loadMesh(bad), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.equal(e.issues.length, 7);
+      assert.match(e.message, /^mesh configuration is invalid \(7 problems\):\n {2}- /);
+      assert.match(e.message, /- envoy\.logLevel: must be one of trace, debug, info, warning, warn, error, critical, off, got "loud" \(set in Pulumi\.dev\.yaml\)/);
+      return true;
+    });
+  });
+});
