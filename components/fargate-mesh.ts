@@ -54,7 +54,7 @@ export class FargateMesh extends MeshComponent {
         gateway: model.gateway, envoy: model.envoy, region: model.region,
         gatewayArn: mesh.gatewayArn.apply((a) => a!),
         clusterArn: cluster.arn, vpcId: network.vpcId, vpcCidr: network.vpcCidr,
-        publicSubnetIds: network.publicSubnetIds, privateSubnetIds: network.privateSubnetIds,
+        publicSubnetIds: network.publicSubnetIds, privateSubnetIds: network.privateSubnetIds, tags: model.tags,
       }, child);
 
     // Each edge opens one port: an ingress rule on the callee's group and an egress rule on the caller's.
@@ -62,11 +62,11 @@ export class FargateMesh extends MeshComponent {
     for (const e of securityEdges(model)) {
       new aws.vpc.SecurityGroupIngressRule(this.child(`in-${e.to}-from-${e.from}-${e.port}`), {
         securityGroupId: sgOf(e.to), referencedSecurityGroupId: sgOf(e.from),
-        ipProtocol: "tcp", fromPort: e.port, toPort: e.port, description: `${e.from} calls ${e.to} on ${e.port}`,
+        ipProtocol: "tcp", fromPort: e.port, toPort: e.port, description: `${e.from} calls ${e.to} on ${e.port}`, tags: this.tagged(),
       }, this.opts());
       new aws.vpc.SecurityGroupEgressRule(this.child(`out-${e.from}-to-${e.to}-${e.port}`), {
         securityGroupId: sgOf(e.from), referencedSecurityGroupId: sgOf(e.to),
-        ipProtocol: "tcp", fromPort: e.port, toPort: e.port, description: `${e.from} calls ${e.to} on ${e.port}`,
+        ipProtocol: "tcp", fromPort: e.port, toPort: e.port, description: `${e.from} calls ${e.to} on ${e.port}`, tags: this.tagged(),
       }, this.opts());
     }
 

@@ -48,7 +48,7 @@ export function checkReferences(raw: unknown, region: string, issues: IssueList)
   for (const [key, svc] of Object.entries(services)) checkService(key, rec(svc), services, routers, targets, sidecars, issues);
   for (const [key, r] of Object.entries(routers)) checkRouter(key, rec(r), services, issues);
   if (cfg.gateway !== undefined) checkGateway(rec(cfg.gateway), services, routers, targets, issues);
-  checkEnvoy(envoy, region, issues);
+  if (cfg.envoy !== undefined) checkEnvoy(envoy, region, issues);
 }
 
 function checkVirtualServiceNames(services: Raw, routers: Raw, ns: string, targets: Map<string, string>, issues: IssueList) {
@@ -170,7 +170,7 @@ function checkTargets(targets: Raw, services: Raw, path: (string | number)[], is
   let allNumeric = true;
   for (const [node, t] of entries) {
     const weight = typeof t === "number" ? t : num(rec(t).weight);
-    if (weight === undefined) allNumeric = false;
+    if (weight === undefined || weight < 0 || weight > 100) allNumeric = false; // reported per weight already
     else { total += weight; positive ||= weight > 0; }
     if (!(node in services)) {
       issues.add([...path, node], `unknown service "${node}"; known: ${list(Object.keys(services))}`);

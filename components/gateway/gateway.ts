@@ -59,15 +59,15 @@ export class MeshGateway extends FargateTaskComponent {
       securityGroupId: nlbSg.id, ipProtocol: "tcp", fromPort: n.port, toPort: n.port,
       // An internet-facing entry point must accept the internet; an internal one only the VPC.
       ...(n.internetFacing ? { cidrIpv4: "0.0.0.0/0" } : { cidrIpv4: args.vpcCidr }),
-      description: n.internetFacing ? "Clients from the internet to the mesh entry point" : "Clients inside the VPC",
+      description: n.internetFacing ? "Clients from the internet to the mesh entry point" : "Clients inside the VPC", tags: this.tagged(),
     }, this.opts());
     new aws.vpc.SecurityGroupEgressRule(this.child("nlb-to-gateway"), {
       securityGroupId: nlbSg.id, ipProtocol: "tcp", fromPort: n.targetPort, toPort: n.targetPort,
-      referencedSecurityGroupId: base.securityGroup.id, description: "NLB to the gateway listener only",
+      referencedSecurityGroupId: base.securityGroup.id, description: "NLB to the gateway listener only", tags: this.tagged(),
     }, this.opts());
     new aws.vpc.SecurityGroupIngressRule(this.child("gateway-from-nlb"), {
       securityGroupId: base.securityGroup.id, ipProtocol: "tcp", fromPort: n.targetPort, toPort: n.targetPort,
-      referencedSecurityGroupId: nlbSg.id, description: "Gateway listener from the NLB only",
+      referencedSecurityGroupId: nlbSg.id, description: "Gateway listener from the NLB only", tags: this.tagged(),
     }, this.opts());
 
     const lb = new aws.lb.LoadBalancer(this.child("nlb"), {

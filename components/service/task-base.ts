@@ -57,7 +57,7 @@ export abstract class FargateTaskComponent extends MeshComponent {
     // Envoy and the app reach ECR, App Mesh, CloudWatch and STS over HTTPS through the NAT.
     new aws.vpc.SecurityGroupEgressRule(this.child("egress-https"), {
       securityGroupId: securityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0",
-      description: "HTTPS to AWS APIs (ECR, App Mesh, CloudWatch Logs) through the NAT gateway",
+      description: "HTTPS to AWS APIs (ECR, App Mesh, CloudWatch Logs) through the NAT gateway", tags: this.tagged(),
     }, this.opts());
     return { logGroup, executionRole, taskRole, securityGroup };
   }

@@ -44,7 +44,9 @@ export const key = resourceName.regex(KEY_PATTERN, {
 
 /** A map keyed by names that follow KEY_PATTERN. */
 export function keyed<T extends z.ZodType>(value: T) {
-  return z.record(key, value, { error: (i) => (i.code === "invalid_type" ? `must be a map of names to settings, got ${show(i.input)}` : undefined) });
+  return z.record(key, value, {
+    error: (i) => (i.code !== "invalid_type" ? undefined : i.input === undefined ? "is required" : `must be a map of names to settings, got ${show(i.input)}`),
+  });
 }
 
 /** Durations are written `15s` or `500ms` and become App Mesh's {value, unit}. */

@@ -111,15 +111,16 @@ describe("validation: one rule, one path, one message", () => {
       t.services.red.cpu = 256; t.services.red.memory = 4096;
       t.gateway.routes["to-router"].match.prefix = "router";
       t.services.blue.backends = ["red", "purple"];
-      e.routers.colors.routes["color-route"].targets = { green: 150, orange: 10 };
+      e.routers.colors.routes["color-route"].targets = { green: 95, orange: 10 };
+      t.routers.colors.routes["color-route"].priority = 1001;
       e.envoy.logLevel = "loud";
     });
     const found = issues(bad).map((i) => i.path).sort();
     assert.deepEqual(found, [
       "envoy.logLevel",
       "gateway.routes.to-router.match.prefix",
+      "routers.colors.routes.color-route.priority",
       "routers.colors.routes.color-route.targets",
-      "routers.colors.routes.color-route.targets.green",
       "routers.colors.routes.color-route.targets.orange",
       "services.blue.backends[1]",
       "services.red.memory",
