@@ -1,0 +1,94 @@
+import { strict as assert } from "assert";
+import { gatewayRouteSpec, routeSpec, virtualNodeSpec } from "../../components/mesh/specs";
+import { nodeContainers, proxyConfiguration } from "../../components/service/containers";
+import { envoyTaskPolicy, secretsPolicy } from "../../components/service/iam";
+import { model, withChange } from "../helpers";
+
+const ARN = "arn:aws:appmesh:us-east-1:111122223333:mesh/colors-dev/virtualNode/red";
+const LOG = { group: "/ecs/colors-dev/red", region: "us-east-1" };
+
+describe("App Mesh specs per protocol (pure)", () => {
+  it("renders grpc and tcp routes under their own keys, tcp without a retry policy", () => {
+    const m = model(withChange("dev", (t, e) => {
+      t.routers.colors.listeners = [{ port: 80, protocol: "grpc" }, { port: 9000, protocol: "tcp" }];
+      t.services.green.listeners = [{ port: 80, protocol: "grpc" }, { port: 9000, protocol: "tcp" }];
+      t.services.green.containers.app.ports = [80, 9000];
+      e.routers.colors.routes = {
+        "color-route": null,
+        rpc: { protocol: "grpc", match: { serviceName: "colors.Color", methodName: "Get", port: 80 }, targets: { green: { weight: 1, port: 80 } } },
+        raw: { protocol: "tcp", match: { port: 9000 }, targets: { green: { weight: 1, port: 9000 } } },
+      };
+      delete t.routers.colors.routes["color-route"];
+      t.services.yellow.virtualService = true;
+    }));
+    const [rpc, raw] = m.routers[0].routes;
+    assert.deepEqual(routeSpec(rpc), {
+      grpcRoute: {
+        action: { weightedTargets: [{ virtualNode: "green", weight: 1, port: 80 }] },
+        match: { serviceName: "colors.Color", methodName: "Get", port: 80 },
+        retryPolicy: {
+          maxRetries: 2, perRetryTimeout: { value: 15, unit: "s" }, httpRetryEvents: ["stream-error", "gateway-error"],
+          tcpRetryEvents: ["connection-error"], grpcRetryEvents: ["cancelled", "unavailable"],
+        },
+      },
+    });
+    assert.deepEqual(routeSpec(raw), { tcpRoute: { action: { weightedTargets: [{ virtualNode: "green", weight: 1, port: 9000 }] }, match: { port: 9000 } } });
+  });
+
+  it("renders header matches, timeouts and TLS on a listener", () => {
+    const m = model(withChange("dev", (t) => {
+      t.routers.colors.routes["color-route"].match.headers = [{ name: "x-canary", exact: "1" }, { name: "x-id", range: { start: 1, end: 9 }, invert: true }];
+      t.routers.colors.routes["color-route"].timeout = { perRequest: "5s" };
+      t.services.red.listeners[0].tls = { mode: "STRICT", certificate: { acm: { certificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/abc" } } };
+      t.services.red.listeners[0].timeout = { idle: "300s" };
+    }));
+    const spec = routeSpec(m.routers[0].routes[0]) as any;
+    assert.deepEqual(spec.httpRoute.match.headers, [{ name: "x-canary", match: { exact: "1" } }, { name: "x-id", invert: true, match: { range: { start: 1, end: 9 } } }]);
+    assert.deepEqual(spec.httpRoute.timeout, { perRequest: { value: 5, unit: "s" } });
+    const red = virtualNodeSpec(m.nodes[0]) as any;
+    assert.deepEqual(red.listeners[0].tls, { mode: "STRICT", certificate: { acm: { certificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/abc" } } });
+    assert.deepEqual(red.listeners[0].timeout, { http: { idle: { value: 300, unit: "s" } } });
+  });
+
+  it("keeps a gateway route's prefix only when asked", () => {
+    const m = model(withChange("dev", (t) => (t.gateway.routes["to-router"].keepPrefix = true)));
+    assert.deepEqual((gatewayRouteSpec(m.gateway!.routes[0]) as any).httpRoute.action.rewrite, { prefix: { defaultPrefix: "DISABLED" } });
+    assert.equal((gatewayRouteSpec(m.gateway!.routes[1]) as any).httpRoute.action.rewrite, undefined);
+  });
+});
+
+describe("task definition pieces (pure)", () => {
+  it("adds the X-Ray daemon, DogStatsD and stats tags when asked", () => {
+    const m = model(withChange("dev", (t) => Object.assign(t.envoy, { xray: true, dogStatsd: { port: 8125 }, statsTags: true })));
+    const defs = nodeContainers(m.nodes[0], m.envoy, ARN, LOG);
+    assert.deepEqual(defs.map((c) => c.name), ["app", "envoy", "xray-daemon"]);
+    const env = Object.fromEntries((defs[1] as any).environment.map((e: any) => [e.name, e.value]));
+    assert.deepEqual([env.ENABLE_ENVOY_XRAY_TRACING, env.ENABLE_ENVOY_DOG_STATS, env.STATSD_PORT, env.ENABLE_ENVOY_STATS_TAGS], ["1", "1", "8125", "1"]);
+    assert.deepEqual((defs[2] as any).portMappings, [{ containerPort: 2000, protocol: "udp" }]);
+    assert.equal((defs[2] as any).user, "1337");
+    assert.deepEqual(envoyTaskPolicy(ARN, { ecsExec: false, xray: true }).Statement.map((s: any) => s.Sid), ["StreamOwnMeshConfig", "XRayTraces"]);
+  });
+
+  it("passes secrets by reference and grants the execution role exactly those ARNs", () => {
+    const secret = "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf";
+    const m = model(withChange("dev", (t) => (t.services.red.containers.app.secrets = { DB_PASSWORD: secret })));
+    const app = nodeContainers(m.nodes[0], m.envoy, ARN, LOG)[0] as any;
+    assert.deepEqual(app.secrets, [{ name: "DB_PASSWORD", valueFrom: secret }]);
+    assert.ok(!app.environment.some((e: any) => e.name === "DB_PASSWORD"));
+    assert.deepEqual(secretsPolicy([secret]), { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret] }] });
+  });
+
+  it("adds the SSM messages permissions only for ECS Exec", () => {
+    assert.equal(envoyTaskPolicy(ARN, { ecsExec: false, xray: false }).Statement.length, 1);
+    const exec = envoyTaskPolicy(ARN, { ecsExec: true, xray: false }).Statement[1] as any;
+    assert.deepEqual(exec.Action, ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]);
+  });
+
+  it("lists every listener port in AppPorts", () => {
+    const m = model(withChange("dev", (t) => {
+      t.services.red.listeners.push({ port: 8080, protocol: "http2" });
+      t.services.red.containers.app.ports = [80, 8080];
+    }));
+    assert.equal(proxyConfiguration(m.nodes[0], m.envoy).properties.AppPorts, "80,8080");
+  });
+});
