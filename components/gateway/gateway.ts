@@ -33,20 +33,12 @@ export class MeshGateway extends FargateTaskComponent {
     const base = this.foundation({ task: g.task, envoy, resourceArn: args.gatewayArn, vpcId: args.vpcId, description: `gateway ${g.name}` });
     const ports = g.listeners.map((l) => l.port);
 
-    const taskDefinition = new aws.ecs.TaskDefinition(this.child("task"), {
-      family: g.task.family,
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
-      cpu: String(g.task.cpu),
-      memory: String(g.task.memory),
-      executionRoleArn: base.executionRole.arn,
-      taskRoleArn: base.taskRole.arn,
-      volumes: [{ name: "envoy-tmp" }],
-      // No proxyConfiguration: the gateway's Envoy is the destination, not a sidecar.
+    // No proxyConfiguration: the gateway's Envoy is the destination, not a sidecar.
+    const taskDefinition = this.taskDefinition({
+      task: g.task, base,
       containerDefinitions: pulumi.output(args.gatewayArn).apply((arn) =>
         JSON.stringify([envoyContainer(envoy, arn, { group: g.task.logGroupName, region: args.region }, ports)])),
-      tags: this.tagged(),
-    }, this.opts({ dependsOn: [base.logGroup] }));
+    });
 
     const n = g.nlb;
     const nlbSg = new aws.ec2.SecurityGroup(this.child("nlb-sg"), {

@@ -1,4 +1,3 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvoyModel, VirtualNodeModel } from "../../model/types";
 import type { Tags } from "../base";
@@ -35,20 +34,12 @@ export class MeshedService extends FargateTaskComponent {
     const secretArns = node.containers.flatMap((c) => Object.values(c.secrets));
     const base = this.foundation({ task: node.task, envoy, resourceArn: args.nodeArn, vpcId: args.vpcId, secretArns, description: `service ${node.key}` });
 
-    const taskDefinition = new aws.ecs.TaskDefinition(this.child("task"), {
-      family: node.task.family,
-      requiresCompatibilities: ["FARGATE"],
-      networkMode: "awsvpc",
-      cpu: String(node.task.cpu),
-      memory: String(node.task.memory),
-      executionRoleArn: base.executionRole.arn,
-      taskRoleArn: base.taskRole.arn,
+    const taskDefinition = this.taskDefinition({
+      task: node.task, base,
       proxyConfiguration: proxyConfiguration(node, envoy),
-      volumes: [{ name: "envoy-tmp" }],
       containerDefinitions: pulumi.output(args.nodeArn).apply((arn) =>
         JSON.stringify(nodeContainers(node, envoy, arn, { group: node.task.logGroupName, region: args.region }))),
-      tags: this.tagged(),
-    }, this.opts({ dependsOn: [base.logGroup] }));
+    });
 
     const service = this.ecsService({
       task: node.task, clusterArn: args.clusterArn, taskDefinitionArn: taskDefinition.arn,

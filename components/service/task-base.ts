@@ -62,6 +62,26 @@ export abstract class FargateTaskComponent extends MeshComponent {
     return { logGroup, executionRole, taskRole, securityGroup };
   }
 
+  /** A Fargate task definition with the foundation's roles and Envoy's writable /tmp volume. */
+  protected taskDefinition(args: {
+    task: TaskModel; base: TaskFoundation; containerDefinitions: pulumi.Input<string>;
+    proxyConfiguration?: aws.types.input.ecs.TaskDefinitionProxyConfiguration;
+  }): aws.ecs.TaskDefinition {
+    return new aws.ecs.TaskDefinition(this.child("task"), {
+      family: args.task.family,
+      requiresCompatibilities: ["FARGATE"],
+      networkMode: "awsvpc",
+      cpu: String(args.task.cpu),
+      memory: String(args.task.memory),
+      executionRoleArn: args.base.executionRole.arn,
+      taskRoleArn: args.base.taskRole.arn,
+      ...(args.proxyConfiguration ? { proxyConfiguration: args.proxyConfiguration } : {}),
+      volumes: [{ name: "envoy-tmp" }],
+      containerDefinitions: args.containerDefinitions,
+      tags: this.tagged(),
+    }, this.opts({ dependsOn: [args.base.logGroup] }));
+  }
+
   /** The ECS service: private subnets, no public IP, circuit breaker with rollback. */
   protected ecsService(args: {
     task: TaskModel; clusterArn: pulumi.Input<string>; taskDefinitionArn: pulumi.Input<string>;

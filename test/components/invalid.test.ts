@@ -11,7 +11,7 @@ describe("invalid configuration registers nothing", () => {
   it("returns the issues and leaves the mocks untouched", async () => {
     resetRecording();
     const { config } = resolveSource({ stack: "dev" });
-    config["fargate-mesh:environment"].routers.colors.routes["color-route"].targets.yellow = 150;
+    (config as any)["fargate-mesh:environment"].routers.colors.routes["color-route"].targets.yellow = 150;
     const r = await planConfig(config, "dev", "Pulumi.dev.yaml");
     assert.equal(r.ok, false);
     assert.deepEqual(!r.ok && r.issues, [{ path: "routers.colors.routes.color-route.targets.yellow", message: "must be between 0 and 100, got 150 (set in Pulumi.dev.yaml)" }]);
