@@ -1,17 +1,11 @@
 /** Text and JSON renderings of a plan, for people and for other tools. */
 import type { ConfigIssue } from "../model/errors";
 import type { Plan, PlannedResource } from "./plan-core";
+import { toDocument } from "./plan-document";
 
-/** The documented JSON format: `{ stack, resources: [{ type, name, parent, inputs }], routes, outputs }`. */
+/** The documented JSON format: `{ stack, resources: [{ type, name, parent, inputs }], routes, mesh, outputs }`. */
 export function planJson(plan: Plan): string {
-  return JSON.stringify({ stack: plan.stack, resources: plan.resources, routes: routeRows(plan), outputs: plan.outputs }, null, 2);
-}
-
-export interface RouteRow { router: string; route: string; target: string; weight: number; percent: number }
-
-export function routeRows(plan: Plan): RouteRow[] {
-  return plan.model.routers.flatMap((r) => r.routes.flatMap((route) =>
-    route.targets.map((t) => ({ router: r.name, route: route.name, target: t.nodeName, weight: t.weight, percent: t.percent }))));
+  return JSON.stringify(toDocument(plan), null, 2);
 }
 
 /** Resources as an indented tree under their components, then the route weights table. */
@@ -31,7 +25,7 @@ export function planText(plan: Plan): string {
   };
   walk("", 0);
   lines.push("", "Route weights", ...table(["router", "route", "target", "weight", "share"],
-    routeRows(plan).map((r) => [r.router, r.route, r.target, String(r.weight), `${r.percent.toFixed(1)}%`])));
+    toDocument(plan).routes.map((r) => [r.router, r.route, r.target, String(r.weight), `${r.percent.toFixed(1)}%`])));
   if (plan.model.gateway) {
     lines.push("", "Gateway routes", ...table(["gateway", "route", "match", "virtual service"],
       plan.model.gateway.routes.map((r) => [plan.model.gateway!.name, r.name, r.match.prefix ?? r.match.serviceName ?? "", r.target.virtualService])));

@@ -1,40 +1,85 @@
 /**
- * npm run plan -- --stack <name> | --config <file> [--json]
- * Prints what the stack would create, offline. Invalid config: the errors, exit status 1.
+ * npm run plan -- (--stack <name> | --config <file> | --all-stacks)
+ *                 [--format text|json|markdown|mermaid] [--json] [--diff <git revision | plan.json>]
+ * Plans stacks offline; with --diff, compares them with a base. Invalid config: the errors, exit 1.
  */
+import * as fs from "fs";
+import { listStacks } from "../stacks/files";
+import { BaseTarget, documentsAtRevision, documentsFromFile, isRevision } from "./base-plan";
+import { diffPlans, hasChanges } from "./diff";
+import { diffMarkdown, diffText, markdownReport } from "./diff-format";
+import { mermaid } from "./mermaid";
 import { plan, PlanSource } from "./plan-core";
-import { issuesText, planJson, planText } from "./plan-format";
+import { PlanDocument, toDocument } from "./plan-document";
+import { issuesText, planText } from "./plan-format";
+
+const FORMATS = ["text", "json", "markdown", "mermaid"] as const;
+type Format = (typeof FORMATS)[number];
 
 function parseArgs(argv: string[]) {
-  const out: { stack?: string; config?: string; json: boolean } = { json: false };
+  const out: { stack?: string; config?: string; all: boolean; format: Format; diff?: string } = { all: false, format: "text" };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === "--stack") out.stack = argv[++i];
-    else if (a === "--config") out.config = argv[++i];
-    else if (a === "--json") out.json = true;
+    const value = () => argv[++i] ?? usage(`${a} needs a value`);
+    if (a === "--stack") out.stack = value();
+    else if (a === "--config") out.config = value();
+    else if (a === "--all-stacks") out.all = true;
+    else if (a === "--json") out.format = "json";
+    else if (a === "--format") out.format = FORMATS.includes(value() as Format) ? (argv[i] as Format) : usage(`--format must be one of ${FORMATS.join(", ")}`);
+    else if (a === "--diff") out.diff = value();
     else usage(`unknown argument ${a}`);
   }
-  if (!out.stack === !out.config) usage("give exactly one of --stack <name> or --config <file>");
+  if ([out.stack, out.config, out.all || undefined].filter(Boolean).length !== 1) usage("give exactly one of --stack <name>, --config <file> or --all-stacks");
   return out;
 }
 
 function usage(problem: string): never {
-  process.stderr.write(`${problem}\nusage: npm run plan -- (--stack <name> | --config <file>) [--json]\n`);
+  process.stderr.write(`${problem}\nusage: npm run plan -- (--stack <name> | --config <file> | --all-stacks) [--format text|json|markdown|mermaid] [--diff <git revision | plan.json>]\n`);
   process.exit(2);
 }
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const src: PlanSource = args.stack ? { stack: args.stack } : { configFile: args.config! };
-  const result = await plan(src);
-  if (!result.ok) {
-    process.stderr.write(issuesText(result.stack, result.issues) + "\n");
-    process.exit(1);
+  const sources: PlanSource[] = args.all ? listStacks().map((stack) => ({ stack })) : [args.stack ? { stack: args.stack } : { configFile: args.config! }];
+  const docs: PlanDocument[] = [];
+  const texts: string[] = [];
+  let invalid = false;
+  for (const src of sources) {
+    const r = await plan(src);
+    if (!r.ok) { process.stderr.write(issuesText(r.stack, r.issues) + "\n"); invalid = true; continue; }
+    docs.push(toDocument(r.plan));
+    texts.push(planText(r.plan));
   }
-  process.stdout.write((args.json ? planJson(result.plan) : planText(result.plan)) + "\n");
+  if (invalid) process.exit(1);
+
+  if (args.diff === undefined) {
+    const body = args.format === "json" ? JSON.stringify(args.all ? { stacks: docs } : docs[0], null, 2)
+      : args.format === "mermaid" ? docs.map((d) => mermaid(d.mesh)).join("\n\n")
+      : args.format === "markdown" ? docs.map((d) => `### Stack \`${d.stack}\`\n\n\`\`\`mermaid\n${mermaid(d.mesh)}\n\`\`\``).join("\n\n")
+      : texts.join("\n\n");
+    process.stdout.write(body + "\n");
+    return;
+  }
+
+  const bases = await loadBases(args.diff, sources, docs);
+  const diffs = docs.map((d, i) => diffPlans(bases[i], d));
+  const body = args.format === "json" ? JSON.stringify(args.all ? { stacks: diffs } : diffs[0], null, 2)
+    : args.format === "markdown" ? markdownReport(diffs.map((d, i) => diffMarkdown(d, docs[i])))
+    : diffs.map(diffText).join("\n\n");
+  process.stdout.write(body + "\n");
+  if (!diffs.some(hasChanges) && args.format === "text") process.stdout.write("No changes.\n");
+}
+
+async function loadBases(base: string, sources: PlanSource[], docs: PlanDocument[]): Promise<(PlanDocument | undefined)[]> {
+  if (base.endsWith(".json") && fs.existsSync(base)) {
+    const saved = documentsFromFile(base);
+    return docs.map((d) => saved.find((s) => s.stack === d.stack));
+  }
+  if (!isRevision(base)) usage(`--diff ${base}: neither a saved plan (.json file) nor a git revision`);
+  return documentsAtRevision(base, sources as BaseTarget[]);
 }
 
 main().catch((e) => {
-  process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`);
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

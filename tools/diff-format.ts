@@ -1,0 +1,51 @@
+/** Plan diffs for terminals and for pull-request comments (Markdown with a Mermaid topology). */
+import type { PlanDiff, ResourceChange } from "./diff";
+import { hasChanges, summaryLine } from "./diff";
+import { mermaid } from "./mermaid";
+import type { PlanDocument } from "./plan-document";
+
+const show = (v: unknown) => (v === undefined ? "(none)" : typeof v === "string" ? v : JSON.stringify(v));
+const action = (c: ResourceChange) => (c.action === "replace" ? `replace (${c.replacedBy.join(", ")})` : c.action === "update" ? "update in place" : "change");
+
+export function diffText(d: PlanDiff): string {
+  const lines = [summaryLine(d)];
+  if (!hasChanges(d)) return lines.join("\n");
+  for (const s of d.summary) lines.push(`  ${s}`);
+  lines.push("");
+  for (const r of d.added) lines.push(`  + ${r.type}  ${r.name}`);
+  for (const r of d.removed) lines.push(`  - ${r.type}  ${r.name}`);
+  for (const c of d.changed) {
+    lines.push(`  ${c.action === "replace" ? "±" : "~"} ${c.resource.type}  ${c.resource.name}: ${action(c)}`);
+    for (const ch of c.changes) lines.push(`      ${ch.path}: ${show(ch.before)} → ${show(ch.after)}`);
+  }
+  return lines.join("\n");
+}
+
+const md = (s: string) => s.replace(/\|/g, "\\|");
+
+/** One section per stack: summary, reviewer lines, resource changes, weights before/after, topology. */
+export function diffMarkdown(d: PlanDiff, head: PlanDocument): string {
+  const out = [`### Stack \`${d.stack}\``, "", `**${summaryLine(d).replace(/^Stack \S+: /, "")}**`, ""];
+  if (d.summary.length) out.push(...d.summary.map((s) => `- ${md(s)}`), "");
+  if (hasChanges(d)) {
+    out.push("<details><summary>Resource changes</summary>", "", "| | Resource | Type | What changes |", "|---|---|---|---|");
+    for (const r of d.added) out.push(`| + | \`${r.name}\` | \`${r.type}\` | created |`);
+    for (const r of d.removed) out.push(`| - | \`${r.name}\` | \`${r.type}\` | deleted |`);
+    for (const c of d.changed)
+      out.push(`| ${c.action === "replace" ? "±" : "~"} | \`${c.resource.name}\` | \`${c.resource.type}\` | ${md(action(c))}: ${c.changes.map((ch) => `\`${md(ch.path)}\`: ${md(show(ch.before))} → ${md(show(ch.after))}`).join("<br>")} |`);
+    out.push("", "</details>", "");
+  }
+  if (d.routes.length) {
+    out.push("| Router | Route | Target | Before | After |", "|---|---|---|---|---|");
+    for (const r of d.routes) out.push(`| ${r.router} | ${r.route} | ${r.target} | ${r.before ?? "–"}${r.before === undefined ? "" : "%"} | ${r.after ?? "–"}${r.after === undefined ? "" : "%"}${r.before !== r.after ? " ⬅" : ""} |`);
+    out.push("");
+  }
+  out.push("<details><summary>Topology</summary>", "", "```mermaid", mermaid(head.mesh), "```", "", "</details>", "");
+  return out.join("\n");
+}
+
+export const COMMENT_MARKER = "<!-- fargate-mesh offline plan -->";
+
+export function markdownReport(sections: string[]): string {
+  return [COMMENT_MARKER, "## Offline plan (fargate-mesh)", "", "Computed without cloud credentials: `npm run plan -- --all-stacks --diff <base> --format markdown`.", "", ...sections].join("\n");
+}
