@@ -1,0 +1,110 @@
+import { strict as assert } from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { documentsAtRevision, documentsFromFile } from "../../tools/base-plan";
+import { diffPlans, hasChanges, PlanDiff, summaryLine } from "../../tools/diff";
+import { diffMarkdown, diffText } from "../../tools/diff-format";
+import { PlanDocument, toDocument } from "../../tools/plan-document";
+import { planOf } from "../components/plan-helpers";
+
+const ENV = "fargate-mesh:environment";
+const doc = async (stack: string, edit?: (c: any) => void) => toDocument(await planOf(stack, edit));
+const changedNames = (d: PlanDiff) => d.changed.map((c) => `${c.resource.name}:${c.action}`).sort();
+
+describe("plan diffs", () => {
+  const base: Record<string, PlanDocument> = {};
+  before(async () => { for (const s of ["dev", "staging", "prod"]) base[s] = await doc(s); });
+
+  it("an unchanged tree shows no change", async () => {
+    const d = diffPlans(base.dev, await doc("dev"));
+    assert.equal(hasChanges(d), false);
+    assert.equal(summaryLine(d), "Stack dev: no changes");
+    assert.equal(diffText(d), "Stack dev: no changes");
+  });
+
+  it("a weight change in prod shows up in prod only, as route lines", async () => {
+    const edit = (c: any) => { c[ENV].routers.colors.routes["color-route"].targets = { green: 75, yellow: 25 }; };
+    for (const s of ["dev", "staging"]) assert.equal(hasChanges(diffPlans(base[s], await doc(s))), false, s);
+    const d = diffPlans(base.prod, await doc("prod", edit));
+    assert.deepEqual(d.summary, ["route colors/color-route: green 100% → 75%", "route colors/color-route: yellow 0% → 25%"]);
+    assert.equal(summaryLine(d), "Stack prod: 0 to add, 1 to change, 0 to remove");
+    assert.deepEqual(changedNames(d), ["mesh-appmesh-route-colors-color-route:update"]);
+    assert.deepEqual(d.changed[0].changes.map((c) => [c.path, c.before, c.after]), [
+      ["spec.httpRoute.action.weightedTargets[green].weight", 100, 75],
+      ["spec.httpRoute.action.weightedTargets[yellow].weight", 0, 25],
+    ]);
+  });
+
+  it("an image bump shows the task definition (replaced) and the service that follows it", async () => {
+    const d = diffPlans(base.staging, await doc("staging", (c) => { c[ENV].services.yellow.containers.app.image = "forsakenidol/colorapp:1.4"; }));
+    assert.deepEqual(d.summary, ["service yellow: image forsakenidol/colorapp:1.3 → forsakenidol/colorapp:1.4"]);
+    assert.deepEqual(changedNames(d), ["mesh-yellow-service:update", "mesh-yellow-task:replace"]);
+    const task = d.changed.find((c) => c.resource.name === "mesh-yellow-task")!;
+    assert.deepEqual(task.changes, [{ path: "containerDefinitions[app].image", before: "forsakenidol/colorapp:1.3", after: "forsakenidol/colorapp:1.4" }]);
+    assert.deepEqual(task.replacedBy, ["containerDefinitions[app].image"]);
+    const service = d.changed.find((c) => c.resource.name === "mesh-yellow-service")!;
+    assert.deepEqual(service.changes.map((c) => c.path), ["taskDefinition"]);
+    assert.match(diffText(d), /± aws:ecs\/taskDefinition:TaskDefinition {2}mesh-yellow-task: replace \(containerDefinitions\[app\]\.image\)/);
+  });
+
+  it("an added service shows its new resources and the new permission to call it", async () => {
+    const d = diffPlans(base.dev, await doc("dev", (c) => {
+      const t = c["fargate-mesh:topology"];
+      t.services.purple = JSON.parse(JSON.stringify(t.services.red));
+      t.services.purple.containers.app.environment.COLOR = "purple";
+      t.services.blue.backends = [...t.services.blue.backends, "purple"];
+    }));
+    const added = d.added.map((r) => r.name);
+    for (const n of ["mesh-purple", "mesh-purple-task", "mesh-purple-service", "mesh-purple-sg", "mesh-purple-task-policy",
+      "mesh-appmesh-node-purple", "mesh-appmesh-service-purple", "mesh-namespace-purple", "mesh-in-purple-from-blue-80", "mesh-out-blue-to-purple-80"])
+      assert.ok(added.includes(n), `${n} is added`);
+    assert.equal(d.removed.length, 0);
+    assert.deepEqual(d.summary, ["service blue: may now call purple.colors.local", "service purple: added (forsakenidol/colorapp:1.3)"]);
+    assert.deepEqual(changedNames(d), ["mesh-appmesh-node-blue:update"]);
+  });
+
+  it("renders Markdown for a pull request with weights before and after and the topology", async () => {
+    const head = await doc("prod", (c) => { c[ENV].routers.colors.routes["color-route"].targets = { green: 50, yellow: 50 }; });
+    const text = diffMarkdown(diffPlans(base.prod, head), head);
+    for (const line of [
+      "### Stack `prod`",
+      "**0 to add, 1 to change, 0 to remove**",
+      "- route colors/color-route: green 100% → 50%",
+      "- route colors/color-route: yellow 0% → 50%",
+      "| colors | color-route | green | 100% | 50% ⬅ |",
+      "| colors | color-route | yellow | 0% | 50% ⬅ |",
+      "```mermaid",
+      "flowchart LR",
+      "  clients([clients]) --> gw_colors_prod_gateway[[\"gateway colors-prod-gateway\"]]",
+      "  gw_colors_prod_gateway -- \"/router\" --> vs_router_colors_local",
+      "  gw_colors_prod_gateway -- \"/\" --> vs_blue_colors_local",
+      "  vs_router_colors_local([\"router.colors.local\"]) --> router_colors{{\"router colors\"}}",
+      "  router_colors -- \"color-route 50%\" --> node_green",
+      "  router_colors -- \"color-route 50%\" --> node_yellow",
+      "  vs_red_colors_local([\"red.colors.local\"]) --> node_red",
+      "  node_blue -. calls .-> vs_red_colors_local",
+      "  node_blue -. calls .-> vs_router_colors_local",
+    ]) assert.ok(text.split("\n").includes(line), `missing line: ${line}\n---\n${text}`);
+    assert.match(text, /\| ~ \| `mesh-appmesh-route-colors-color-route` \| `aws:appmesh\/route:Route` \| update in place: `spec\.httpRoute\.action\.weightedTargets\[green\]\.weight`: 100 → 50/);
+  });
+
+  it("takes a saved JSON plan as the base", async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fm-plan-")), "prod.json");
+    fs.writeFileSync(file, JSON.stringify({ stacks: [base.prod] }));
+    const [saved] = documentsFromFile(file);
+    const d = diffPlans(saved, await doc("prod", (c) => { c[ENV].services.red.desiredCount = 3; }));
+    assert.deepEqual(d.summary, ["service red: desired count 2 → 3"]);
+    assert.deepEqual(changedNames(d), ["mesh-red-service:update"]);
+  });
+
+  it("plans a git revision in a scratch copy, and has no base for a stack that did not exist", async function () {
+    this.timeout(60000);
+    const [dev, none] = await documentsAtRevision("HEAD", [{ stack: "dev" }, { stack: "no-such-stack" }]);
+    assert.equal(dev!.stack, "dev");
+    assert.ok(dev!.resources.some((r) => r.type === "aws:appmesh/route:Route"));
+    assert.equal(none, undefined);
+    const d = diffPlans(undefined, base.dev);
+    assert.equal(d.added.length, base.dev.resources.length);
+  });
+});
