@@ -1,7 +1,11 @@
+import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import type { NetworkModel } from "../model/types";
 import { MeshComponent, Tags } from "./base";
+
+/** Flow logs are for investigations, which rarely look back further than a month. */
+const FLOW_LOG_RETENTION_DAYS = 30;
 
 export interface NetworkArgs {
   /** A new VPC (CIDR, AZ count, NAT strategy) or an existing VPC with its subnets. */
@@ -38,11 +42,35 @@ export class Network extends MeshComponent {
         subnetSpecs: [{ type: "Public" }, { type: "Private" }],
         tags: this.tagged({}, name),
       }, this.opts());
+      this.flowLogs(vpc.vpcId);
       this.vpcId = vpc.vpcId;
       this.vpcCidr = pulumi.output(n.cidr);
       this.publicSubnetIds = vpc.publicSubnetIds;
       this.privateSubnetIds = vpc.privateSubnetIds;
     }
     this.registerOutputs({ vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds });
+  }
+
+  /** VPC flow logs (CKV2_AWS_11) to CloudWatch Logs, written by a role that may write only there. */
+  private flowLogs(vpcId: pulumi.Output<string>): void {
+    const group = new aws.cloudwatch.LogGroup(this.child("flow-logs"), { retentionInDays: FLOW_LOG_RETENTION_DAYS, tags: this.tagged() }, this.opts());
+    const role = new aws.iam.Role(this.child("flow-logs-role"), {
+      assumeRolePolicy: JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+      }),
+      description: "Writes this VPC's flow logs",
+      tags: this.tagged(),
+    }, this.opts());
+    new aws.iam.RolePolicy(this.child("flow-logs-policy"), {
+      role: role.name,
+      policy: group.arn.apply((arn) => JSON.stringify({
+        Version: "2012-10-17",
+        Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [arn, `${arn}:*`] }],
+      })),
+    }, this.opts());
+    new aws.ec2.FlowLog(this.child("flow-log"), {
+      vpcId, trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: group.arn, iamRoleArn: role.arn, tags: this.tagged(),
+    }, this.opts());
   }
 }

@@ -55,6 +55,7 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
     envoy: buildEnvoy(cfg, region),
     nodes, virtualServices, routers,
     gateway: cfg.gateway && buildGateway(cfg.gateway, meshName, vsOf),
+    exceptions: cfg.exceptions ?? {},
   };
 }
 

@@ -165,4 +165,6 @@ export interface MeshModel {
   virtualServices: VirtualServiceModel[];
   routers: RouterModel[];
   gateway?: GatewayModel;
+  /** Advisory guardrails knowingly broken: policy name -> reason. */
+  exceptions: Record<string, string>;
 }

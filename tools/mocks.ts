@@ -44,7 +44,7 @@ function computed(type: string, name: string, inputs: any): Record<string, unkno
     case "aws:appmesh/route:Route": return { arn: arnOf("appmesh", `mesh/${mesh}/virtualRouter/${inputs.virtualRouterName}/route/${inputs.name}`) };
     case "aws:appmesh/virtualGateway:VirtualGateway": return { arn: arnOf("appmesh", `mesh/${mesh}/virtualGateway/${inputs.name}`) };
     case "aws:appmesh/gatewayRoute:GatewayRoute": return { arn: arnOf("appmesh", `mesh/${mesh}/virtualGateway/${inputs.virtualGatewayName}/gatewayRoute/${inputs.name}`) };
-    case "aws:cloudwatch/logGroup:LogGroup": return { arn: arnOf("logs", `log-group:${inputs.name}`) };
+    case "aws:cloudwatch/logGroup:LogGroup": return { arn: arnOf("logs", `log-group:${inputs.name ?? unknown(name, "name")}`) };
     case "aws:iam/role:Role": return { arn: `arn:aws:iam::${ACCOUNT}:role/${unknown(name, "name")}`, name: unknown(name, "name") };
     case "aws:ecs/cluster:Cluster": return { arn: arnOf("ecs", `cluster/${inputs.name}`) };
     case "aws:ecs/taskDefinition:TaskDefinition": return { arn: arnOf("ecs", `task-definition/${inputs.family}:${unknown(name, "revision")}`) };

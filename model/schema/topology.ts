@@ -26,5 +26,13 @@ export const topology = z.strictObject({
   services: keyed(service),
   routers: keyed(router).optional(),
   gateway: gateway.optional(),
+  /**
+   * Advisory guardrails this description knowingly breaks, each with the reason a reviewer reads
+   * (policy name -> reason). Mandatory policies cannot be excepted. @default none
+   */
+  exceptions: z.record(
+    z.string().regex(/^[a-z0-9-]+$/, { error: "must be a policy name such as lb-internet-facing" }),
+    text({ min: 1 }, "characters (say why the rule does not apply)"),
+  ).optional(),
 });
 export type TopologyConfig = z.infer<typeof topology>;

@@ -20,7 +20,7 @@ describe("plan of the dev stack", () => {
       "aws:appmesh/mesh:Mesh": 1, "aws:appmesh/virtualNode:VirtualNode": 4, "aws:appmesh/virtualService:VirtualService": 3,
       "aws:appmesh/virtualRouter:VirtualRouter": 1, "aws:appmesh/route:Route": 1,
       "aws:appmesh/virtualGateway:VirtualGateway": 1, "aws:appmesh/gatewayRoute:GatewayRoute": 2,
-      "aws:cloudwatch/logGroup:LogGroup": 5, "aws:iam/role:Role": 10, "aws:iam/rolePolicy:RolePolicy": 5,
+      "aws:cloudwatch/logGroup:LogGroup": 6, "aws:iam/role:Role": 11, "aws:iam/rolePolicy:RolePolicy": 6, "aws:ec2/flowLog:FlowLog": 1,
       "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5, "aws:ec2/securityGroup:SecurityGroup": 6,
       "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 8, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 12,
       "aws:ecs/taskDefinition:TaskDefinition": 5, "aws:ecs/service:Service": 5,
@@ -33,6 +33,14 @@ describe("plan of the dev stack", () => {
       if (r.name === "mesh") assert.equal(r.parent, null);
       else assert.match(r.parent!.type, /^fargate-mesh:index:/, r.name);
     }
+  });
+
+  it("logs the VPC's traffic to a log group that only the flow-log role may write", () => {
+    const flow = named(plan, "mesh-network-flow-log").inputs as any;
+    assert.deepEqual([flow.vpcId, flow.trafficType, flow.logDestinationType], ["{unknown:mesh-network-vpc.vpcId}", "ALL", "cloud-watch-logs"]);
+    const logs = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:{unknown:mesh-network-flow-logs.name}`;
+    assert.equal(flow.logDestination, logs);
+    assert.deepEqual(policy(named(plan, "mesh-network-flow-logs-policy")).Statement[0].Resource, [logs, `${logs}:*`]);
   });
 
   it("builds a VPC with public and private subnets, DNS on, one NAT", () => {

@@ -1,0 +1,70 @@
+/** Task definitions, services and the cluster: the guardrails rows for ECS, plus the Envoy sidecar rules. */
+import { containerDefinitions, ECS_SERVICE, list, MeshPolicy, resourcePolicy, TASK } from "./helpers";
+
+/** Names that look like credentials (Trivy AWS-0036 / ecs-no-environment-secrets). */
+const SECRET_NAME = /(password|passwd|secret|token|api_?key|private_?key|credential)/i;
+
+const perContainer = (check: (c: any, violation: (m: string) => void, props: any) => void) =>
+  (props: any, violation: (m: string) => void) => {
+    for (const c of containerDefinitions(props) ?? []) check(c, (m) => violation(`container ${c.name}: ${m}`), props);
+  };
+
+const appmesh = (props: any) => props.proxyConfiguration?.type === "APPMESH" ? props.proxyConfiguration : undefined;
+
+export const ecsPolicies: MeshPolicy[] = [
+  resourcePolicy({ name: "ecs-readonly-root-filesystem", upstream: "CKV_AWS_336; ecs-containers-readonly-access", enforcementLevel: "mandatory", checks: "every container has a read-only root filesystem" },
+    [TASK], perContainer((c, v) => { if (c.readonlyRootFilesystem !== true) v("set readonlyRootFilesystem: true (give the container a volume for the paths it writes)"); })),
+  resourcePolicy({ name: "ecs-no-privileged", upstream: "CKV_AWS_334; ecs-containers-nonprivileged", enforcementLevel: "mandatory", checks: "no container is privileged" },
+    [TASK], perContainer((c, v) => { if (c.privileged === true) v("remove privileged: true"); })),
+  resourcePolicy({ name: "ecs-no-host-pid", upstream: "CKV_AWS_335", enforcementLevel: "mandatory", checks: "the task does not share the host's process namespace" },
+    [TASK], (p, v) => { if (p.pidMode === "host") v("remove pidMode: host"); }),
+  resourcePolicy({ name: "ecs-separate-execution-role", upstream: "CKV_AWS_249", enforcementLevel: "mandatory", checks: "the execution role differs from the task role" },
+    [TASK], (p, v) => { if (typeof p.taskRoleArn === "string" && p.taskRoleArn === p.executionRoleArn) v("use different roles for executionRoleArn and taskRoleArn"); }),
+  resourcePolicy({ name: "ecs-non-root-user", upstream: "ecs-task-definition-nonroot-user", enforcementLevel: "advisory", checks: "every container names a non-root user" },
+    [TASK], perContainer((c, v) => { if (c.user === undefined || c.user === "0" || c.user === "root") v("set user to a non-root UID (the image's default user may be root)"); })),
+  resourcePolicy({ name: "ecs-log-configuration", upstream: "ecs-task-definition-log-configuration", enforcementLevel: "mandatory", checks: "every container sends its logs somewhere" },
+    [TASK], perContainer((c, v) => { if (!c.logConfiguration?.logDriver) v("add a logConfiguration (awslogs)"); })),
+  resourcePolicy({ name: "ecs-no-environment-secrets", upstream: "Trivy AWS-0036; ecs-no-environment-secrets", enforcementLevel: "mandatory", checks: "no secret-looking names in container environment" },
+    [TASK], perContainer((c, v) => {
+      for (const e of list(c.environment)) if (SECRET_NAME.test(e.name)) v(`move ${e.name} from environment to secrets (a Secrets Manager or SSM ARN)`);
+    })),
+  resourcePolicy({ name: "ecs-memory-and-awsvpc", upstream: "ecs-task-definition-memory-hard-limit", enforcementLevel: "mandatory", checks: "the task sets a memory limit and uses awsvpc networking" },
+    [TASK], (p, v) => {
+      if (p.memory === undefined) v("set the task's memory");
+      if (p.networkMode !== "awsvpc") v(`set networkMode: awsvpc (got ${p.networkMode ?? "none"})`);
+    }),
+  resourcePolicy({ name: "mesh-envoy-sidecar", upstream: "App Mesh user guide (Envoy on ECS)", enforcementLevel: "mandatory", checks: "an APPMESH task has an essential Envoy container whose user equals IgnoredUID" },
+    [TASK], (p, v) => {
+      const proxy = appmesh(p);
+      const defs = containerDefinitions(p);
+      if (!proxy || !defs) return;
+      const envoy = defs.find((c) => c.name === proxy.containerName);
+      if (!envoy) return v(`proxyConfiguration names ${proxy.containerName}, but no container has that name`);
+      if (envoy.essential !== true) v(`container ${envoy.name}: make Envoy essential`);
+      if (String(envoy.user) !== String(proxy.properties?.IgnoredUID))
+        v(`container ${envoy.name}: user ${envoy.user ?? "(none)"} differs from IgnoredUID ${proxy.properties?.IgnoredUID}; Envoy's own traffic would loop back into Envoy`);
+    }),
+  resourcePolicy({ name: "mesh-app-waits-for-envoy", upstream: "App Mesh user guide (Envoy on ECS)", enforcementLevel: "mandatory", checks: "every application container of an APPMESH task starts after Envoy is HEALTHY" },
+    [TASK], (p, v) => {
+      const proxy = appmesh(p);
+      const defs = containerDefinitions(p);
+      if (!proxy || !defs) return;
+      for (const c of defs) {
+        if (c.name === proxy.containerName || /aws-xray-daemon/.test(c.image ?? "")) continue; // the proxy and its tracing peer
+        if (!list(c.dependsOn).some((d: any) => d.containerName === proxy.containerName && d.condition === "HEALTHY"))
+          v(`container ${c.name}: add dependsOn [{ containerName: ${proxy.containerName}, condition: HEALTHY }] so it never starts without its proxy`);
+      }
+    }),
+  resourcePolicy({ name: "ecs-no-public-ip", upstream: "CKV_AWS_333", enforcementLevel: "mandatory", checks: "services do not give tasks a public IP" },
+    [ECS_SERVICE], (p, v) => { if (p.networkConfiguration?.assignPublicIp !== false) v("set networkConfiguration.assignPublicIp: false and run tasks in private subnets"); }),
+  resourcePolicy({ name: "ecs-platform-version", upstream: "CKV_AWS_332", enforcementLevel: "mandatory", checks: "Fargate services run the LATEST platform version" },
+    [ECS_SERVICE], (p, v) => { if (p.platformVersion !== undefined && p.platformVersion !== "LATEST") v(`set platformVersion: LATEST (got ${p.platformVersion})`); }),
+  resourcePolicy({ name: "ecs-circuit-breaker", upstream: "AWS ECS best practice", enforcementLevel: "mandatory", checks: "deployments stop and roll back when tasks keep failing" },
+    [ECS_SERVICE], (p, v) => {
+      if (p.deploymentCircuitBreaker?.enable !== true || p.deploymentCircuitBreaker?.rollback !== true) v("set deploymentCircuitBreaker: { enable: true, rollback: true }");
+    }),
+  resourcePolicy({ name: "ecs-container-insights", upstream: "CKV_AWS_65; Trivy AWS-0034", enforcementLevel: "mandatory", checks: "the cluster has Container Insights on" },
+    ["aws:ecs/cluster:Cluster"], (p, v) => {
+      if (!list(p.settings).some((s: any) => s.name === "containerInsights" && ["enabled", "enhanced"].includes(s.value))) v("add settings [{ name: containerInsights, value: enabled }]");
+    }),
+];

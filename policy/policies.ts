@@ -1,0 +1,9 @@
+/** Every policy of the pack, in the order the README's table lists them. */
+import { ecsPolicies } from "./ecs";
+import type { MeshPolicy } from "./helpers";
+import { iamLogsPolicies } from "./iam-logs";
+import { meshPolicies } from "./mesh";
+import { networkPolicies } from "./network";
+
+export const policies: MeshPolicy[] = [...meshPolicies, ...ecsPolicies, ...networkPolicies, ...iamLogsPolicies];
+export type { MeshPolicy, PolicyInfo } from "./helpers";

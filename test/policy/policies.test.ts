@@ -1,0 +1,130 @@
+import { strict as assert } from "assert";
+import { policies } from "../../policy/policies";
+import { checkExceptions, checkPlan, checkResources, Finding } from "../../tools/check-core";
+import type { Plan, PlannedResource } from "../../tools/plan-core";
+import { ACCOUNT } from "../../tools/mocks";
+import { planOf } from "../components/plan-helpers";
+
+type Resources = PlannedResource[];
+const res = (rs: Resources, name: string, type?: string) => rs.find((r) => r.name === name && (!type || r.type === type))!;
+const defs = (r: PlannedResource, edit: (d: any[]) => void) => {
+  const d = JSON.parse(r.inputs.containerDefinitions as string);
+  edit(d);
+  r.inputs.containerDefinitions = JSON.stringify(d);
+};
+const doc = (r: PlannedResource, edit: (d: any) => void) => {
+  const d = JSON.parse(r.inputs.policy as string);
+  edit(d);
+  r.inputs.policy = JSON.stringify(d);
+};
+const RED_ARN = `arn:aws:appmesh:us-east-1:${ACCOUNT}:mesh/colors-dev/virtualNode/red`;
+
+/** [policy, resource that breaks it, how, the message it must report] */
+const cases: [string, string, (rs: Resources) => void, string][] = [
+  ["mesh-egress-drop-all", "mesh-appmesh-mesh", (rs) => ((res(rs, "mesh-appmesh-mesh").inputs as any).spec.egressFilter.type = "ALLOW_ALL"), "set spec.egressFilter.type: DROP_ALL (mesh.egressFilter in the description)"],
+  ["mesh-listener-health-and-outlier", "mesh-appmesh-node-red", (rs) => delete (res(rs, "mesh-appmesh-node-red").inputs as any).spec.listeners[0].outlierDetection, "listener 80: add outlier detection"],
+  ["mesh-route-retry-policy", "mesh-appmesh-route-colors-color-route", (rs) => delete (res(rs, "mesh-appmesh-route-colors-color-route").inputs as any).spec.httpRoute.retryPolicy, "httpRoute: add a retryPolicy with maxRetries of at least 1 (2 recommended)"],
+  ["mesh-app-ports-match-node", "mesh-red-task", (rs) => ((res(rs, "mesh-red-task").inputs as any).proxyConfiguration.properties.AppPorts = "8080"), "AppPorts 8080 differ from the listener ports 80 of virtual node red; set AppPorts to the listener ports"],
+  ["mesh-envoy-own-config-only", "mesh-red-task-policy", (rs) => doc(res(rs, "mesh-red-task-policy"), (d) => (d.Statement[0].Resource = [RED_ARN.replace("/red", "/blue")])),
+    `grants StreamAggregatedResources on ${RED_ARN.replace("/red", "/blue")}; scope it to ${RED_ARN} (the AWSAppMeshEnvoyAccess managed policy grants it on *)`],
+  ["mesh-envoy-sidecar", "mesh-red-task", (rs) => defs(res(rs, "mesh-red-task"), (d) => (d[1].user = "0")), "container envoy: user 0 differs from IgnoredUID 1337; Envoy's own traffic would loop back into Envoy"],
+  ["mesh-app-waits-for-envoy", "mesh-red-task", (rs) => defs(res(rs, "mesh-red-task"), (d) => delete d[0].dependsOn), "container app: add dependsOn [{ containerName: envoy, condition: HEALTHY }] so it never starts without its proxy"],
+  ["ecs-readonly-root-filesystem", "mesh-blue-task", (rs) => defs(res(rs, "mesh-blue-task"), (d) => (d[0].readonlyRootFilesystem = false)), "container app: set readonlyRootFilesystem: true (give the container a volume for the paths it writes)"],
+  ["ecs-no-privileged", "mesh-blue-task", (rs) => defs(res(rs, "mesh-blue-task"), (d) => (d[0].privileged = true)), "container app: remove privileged: true"],
+  ["ecs-no-host-pid", "mesh-blue-task", (rs) => (res(rs, "mesh-blue-task").inputs.pidMode = "host"), "remove pidMode: host"],
+  ["ecs-separate-execution-role", "mesh-blue-task", (rs) => { const t = res(rs, "mesh-blue-task").inputs; t.taskRoleArn = t.executionRoleArn; }, "use different roles for executionRoleArn and taskRoleArn"],
+  ["ecs-log-configuration", "mesh-blue-task", (rs) => defs(res(rs, "mesh-blue-task"), (d) => delete d[1].logConfiguration), "container envoy: add a logConfiguration (awslogs)"],
+  ["ecs-no-environment-secrets", "mesh-blue-task", (rs) => defs(res(rs, "mesh-blue-task"), (d) => d[0].environment.push({ name: "API_TOKEN", value: "x" })), "container app: move API_TOKEN from environment to secrets (a Secrets Manager or SSM ARN)"],
+  ["ecs-memory-and-awsvpc", "mesh-blue-task", (rs) => (res(rs, "mesh-blue-task").inputs.networkMode = "bridge"), "set networkMode: awsvpc (got bridge)"],
+  ["ecs-no-public-ip", "mesh-red-service", (rs) => ((res(rs, "mesh-red-service", "aws:ecs/service:Service").inputs as any).networkConfiguration.assignPublicIp = true), "set networkConfiguration.assignPublicIp: false and run tasks in private subnets"],
+  ["ecs-platform-version", "mesh-red-service", (rs) => (res(rs, "mesh-red-service", "aws:ecs/service:Service").inputs.platformVersion = "1.3.0"), "set platformVersion: LATEST (got 1.3.0)"],
+  ["ecs-circuit-breaker", "mesh-red-service", (rs) => ((res(rs, "mesh-red-service", "aws:ecs/service:Service").inputs as any).deploymentCircuitBreaker.rollback = false), "set deploymentCircuitBreaker: { enable: true, rollback: true }"],
+  ["ecs-container-insights", "mesh-cluster", (rs) => (res(rs, "mesh-cluster").inputs.settings = []), "add settings [{ name: containerInsights, value: enabled }]"],
+  ["lb-cross-zone", "mesh-gateway-nlb", (rs) => (res(rs, "mesh-gateway-nlb").inputs.enableCrossZoneLoadBalancing = false), "set enableCrossZoneLoadBalancing: true (gateway.nlb.crossZone)"],
+  ["sg-rule-description", "mesh-in-red-from-blue-80", (rs) => delete res(rs, "mesh-in-red-from-blue-80").inputs.description, "add a description saying who may connect and why"],
+  ["sg-no-world-ingress", "mesh-in-red-from-blue-80", (rs) => { const r = res(rs, "mesh-in-red-from-blue-80").inputs; delete r.referencedSecurityGroupId; r.cidrIpv4 = "0.0.0.0/0"; }, "admits 0.0.0.0/0 on 80-80; admit a security group or the VPC range instead"],
+  ["mesh-nlb-only-gateway-port", "mesh-gateway-nlb-to-gateway", (rs) => Object.assign(res(rs, "mesh-gateway-nlb-to-gateway").inputs, { fromPort: 0, toPort: 65535 }), "NLB egress on 0-65535; allow only the gateway port"],
+  ["vpc-flow-logs", "mesh-network-vpc", (rs) => rs.splice(rs.indexOf(res(rs, "mesh-network-flow-log")), 1), "add an aws.ec2.FlowLog for this VPC"],
+  ["iam-no-wildcards", "mesh-red-task-policy", (rs) => doc(res(rs, "mesh-red-task-policy"), (d) => (d.Statement[0].Action = ["appmesh:*"])), "action appmesh:*: name the actions needed"],
+  ["logs-retention", "mesh-red-logs", (rs) => delete res(rs, "mesh-red-logs").inputs.retentionInDays, "set retentionInDays"],
+];
+
+/** Policies the reference stacks break on purpose, each excepted with a reason in the stack config. */
+const ADVISORY_ON_REFERENCE: [string, string, string][] = [
+  ["mesh-listener-tls", "mesh-appmesh-node-red", "listener 80: add tls with mode STRICT (an ACM or file certificate)"],
+  ["ecs-non-root-user", "mesh-red-task", "container app: set user to a non-root UID (the image's default user may be root)"],
+  ["lb-internet-facing", "mesh-gateway-nlb", "the load balancer is internet-facing; keep it only for a public entry point, with a written reason"],
+  ["lb-access-logs", "mesh-gateway-nlb", "enable accessLogs to an S3 bucket (an NLB logs TLS listeners only)"],
+  ["lb-listener-tls", "mesh-gateway-listener", "listener 80 uses TCP; use TLS with a certificate and a current sslPolicy"],
+  ["lb-deletion-protection", "mesh-gateway-nlb", "set enableDeletionProtection: true (gateway.nlb.deletionProtection)"],
+  ["sg-no-world-egress", "mesh-red-egress-https", "egress 443-443 to 0.0.0.0/0; VPC endpoints for ECR, App Mesh and CloudWatch Logs would remove the need"],
+  ["logs-retention-365-kms", "mesh-red-logs", "retention is 30 days; the strict rule wants 365"],
+];
+
+const of = (f: Finding[], policy: string, resource: string) => f.filter((x) => x.policy === policy && x.resource?.name === resource).map((x) => x.message);
+
+describe("policy pack", () => {
+  const plans: Record<string, Plan> = {};
+  before(async () => { for (const s of ["dev", "staging", "prod"]) plans[s] = await planOf(s); });
+  const fresh = (): Resources => JSON.parse(JSON.stringify(plans.dev.resources));
+
+  it("every policy is tested here, names its upstream rule and has an enforcement level", () => {
+    const tested = new Set([...cases.map((c) => c[0]), ...ADVISORY_ON_REFERENCE.map((c) => c[0])]);
+    assert.deepEqual(policies.map((p) => p.name).filter((n) => !tested.has(n)), []);
+    for (const p of policies) {
+      assert.ok(p.info.upstream.length > 3, p.name);
+      assert.ok(["mandatory", "advisory"].includes(p.info.enforcementLevel), p.name);
+      assert.equal(p.enforcementLevel, p.info.enforcementLevel);
+    }
+  });
+
+  for (const [policy, resource, breakIt, message] of cases) {
+    it(`${policy} fires on a plan that breaks it`, async () => {
+      const rs = fresh();
+      assert.deepEqual(of(await checkResources("dev", rs), policy, resource), [], "silent before");
+      breakIt(rs);
+      assert.deepEqual(of(await checkResources("dev", rs), policy, resource), [message]);
+    });
+  }
+
+  for (const [policy, resource, message] of ADVISORY_ON_REFERENCE) {
+    it(`${policy} fires where the reference stacks break it on purpose, and reports their reason`, async () => {
+      const found = (await checkResources("dev", plans.dev.resources, plans.dev.model.exceptions)).filter((f) => f.policy === policy && f.resource?.name === resource);
+      assert.ok(found.some((f) => f.message === message), JSON.stringify(found));
+      assert.ok(found.every((f) => f.exception === plans.dev.model.exceptions[policy] && f.exception!.length > 20));
+    });
+  }
+
+  for (const stack of ["dev", "staging", "prod"]) {
+    it(`${stack}: no mandatory violation, and every advisory one is excepted with a reason`, async () => {
+      const { findings, issues } = await checkPlan(plans[stack]);
+      assert.deepEqual(issues, []);
+      assert.deepEqual(findings.filter((f) => f.level === "mandatory"), []);
+      assert.deepEqual(findings.filter((f) => !f.exception).map((f) => `${f.policy} ${f.resource?.name}`), []);
+    });
+  }
+
+  it("fires on bad configurations too: ALLOW_ALL egress, no retries, an internal NLB is silent", async () => {
+    const plan = await planOf("prod", (c) => {
+      const t = c["fargate-mesh:topology"];
+      t.mesh.egressFilter = "ALLOW_ALL";
+      t.routers.colors.routes["color-route"].retryPolicy = { maxRetries: 0, perRetryTimeout: "1s", httpRetryEvents: ["server-error"] };
+      t.gateway.nlb.internetFacing = false;
+    });
+    const { findings } = await checkPlan(plan);
+    assert.deepEqual(findings.filter((f) => f.level === "mandatory").map((f) => f.policy).sort(), ["mesh-egress-drop-all", "mesh-route-retry-policy"]);
+    assert.equal(findings.filter((f) => f.policy === "lb-internet-facing").length, 0);
+  });
+
+  it("rejects exceptions for unknown or mandatory policies", () => {
+    assert.deepEqual(checkExceptions({ "lb-internet-facing": "ok", "ecs-no-public-ip": "why not", typo: "x" }), [
+      { path: "exceptions.ecs-no-public-ip", message: "is a mandatory policy and cannot be excepted; change the stack instead" },
+      { path: "exceptions.typo", message: `no policy has this name; known: ${policies.map((p) => p.name).join(", ")}` },
+    ]);
+  });
+
+  it("a sidecar Envoy running as 1337 is not flagged as root", async () => {
+    const f = await checkResources("dev", plans.dev.resources);
+    assert.deepEqual(of(f, "ecs-non-root-user", "mesh-red-task"), ["container app: set user to a non-root UID (the image's default user may be root)"]);
+  });
+});

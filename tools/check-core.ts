@@ -1,0 +1,95 @@
+/**
+ * Runs the policy pack's own validation functions against an offline plan, so the same code
+ * serves `pulumi preview --policy-pack policy/` and `npm run check`.
+ */
+import type { EnforcementLevel, PolicyResource, ResourceValidationArgs, StackValidationArgs } from "@pulumi/policy";
+import { policies } from "../policy/policies";
+import type { ConfigIssue } from "../model/errors";
+import type { Plan, PlannedResource } from "./plan-core";
+
+export interface Finding {
+  policy: string;
+  level: EnforcementLevel;
+  upstream: string;
+  resource: { type: string; name: string } | null;
+  message: string;
+  /** Why the stack knowingly accepts this advisory violation, from its `exceptions`. */
+  exception?: string;
+}
+
+const urnOf = (stack: string, r: { type: string; name: string }) => `urn:pulumi:${stack}::fargate-mesh::${r.type}::${r.name}`;
+
+/** The plan's resources as the policy engine presents them: props are the inputs, parents are linked. */
+export function policyResources(stack: string, resources: PlannedResource[]): PolicyResource[] {
+  const byKey = new Map<string, PolicyResource>();
+  const out = resources.map((r) => {
+    const pr = {
+      type: r.type, name: r.name, urn: urnOf(stack, r), props: r.inputs, opts: {} as any,
+      dependencies: [], propertyDependencies: {},
+      isType: () => false, asType: () => undefined,
+    } as unknown as PolicyResource;
+    byKey.set(`${r.type}::${r.name}`, pr);
+    return pr;
+  });
+  resources.forEach((r, i) => { if (r.parent) (out[i] as any).parent = byKey.get(`${r.parent.type}::${r.parent.name}`); });
+  return out;
+}
+
+export async function checkResources(stack: string, resources: PlannedResource[], exceptions: Record<string, string> = {}): Promise<Finding[]> {
+  const prs = policyResources(stack, resources);
+  const byUrn = new Map(prs.map((p) => [p.urn, p]));
+  const findings: Finding[] = [];
+  for (const policy of policies) {
+    const add = (message: string, urn?: string) => {
+      const r = urn ? byUrn.get(urn) : undefined;
+      const level = policy.info.enforcementLevel;
+      findings.push({
+        policy: policy.name, level, upstream: policy.info.upstream, message,
+        resource: r ? { type: r.type, name: r.name } : null,
+        ...(level === "advisory" && exceptions[policy.name] ? { exception: exceptions[policy.name] } : {}),
+      });
+    };
+    if ("validateResource" in policy && policy.validateResource) {
+      const validations = Array.isArray(policy.validateResource) ? policy.validateResource : [policy.validateResource];
+      for (const r of prs) {
+        const args = { ...r, stackTags: new Map(), getConfig: () => ({}), notApplicable: () => { throw new Error("not applicable"); } } as unknown as ResourceValidationArgs;
+        for (const v of validations) await v(args, (m) => add(m, r.urn));
+      }
+    }
+    if ("validateStack" in policy) {
+      const args = { resources: prs, stackTags: new Map(), getConfig: () => ({}), notApplicable: () => { throw new Error("not applicable"); } } as unknown as StackValidationArgs;
+      await policy.validateStack(args, (m, urn) => add(m, urn));
+    }
+  }
+  return findings;
+}
+
+/** Exceptions must name an advisory policy of the pack; a mandatory one cannot be waived. */
+export function checkExceptions(exceptions: Record<string, string>): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  for (const name of Object.keys(exceptions)) {
+    const p = policies.find((x) => x.name === name);
+    if (!p) issues.push({ path: `exceptions.${name}`, message: `no policy has this name; known: ${policies.map((x) => x.name).join(", ")}` });
+    else if (p.info.enforcementLevel === "mandatory") issues.push({ path: `exceptions.${name}`, message: "is a mandatory policy and cannot be excepted; change the stack instead" });
+  }
+  return issues;
+}
+
+export async function checkPlan(plan: Plan): Promise<{ findings: Finding[]; issues: ConfigIssue[] }> {
+  const issues = checkExceptions(plan.model.exceptions);
+  return { findings: await checkResources(plan.stack, plan.resources, plan.model.exceptions), issues };
+}
+
+export const blocking = (f: Finding[]) => f.filter((x) => x.level === "mandatory");
+
+export function reportText(stack: string, findings: Finding[]): string {
+  const mandatory = findings.filter((f) => f.level === "mandatory");
+  const advisory = findings.filter((f) => f.level === "advisory" && !f.exception);
+  const excepted = findings.filter((f) => f.exception);
+  const lines = [`Stack ${stack}: ${mandatory.length} mandatory violation${mandatory.length === 1 ? "" : "s"}, ${advisory.length} advisory, ${excepted.length} excepted`];
+  const where = (f: Finding) => (f.resource ? `${f.resource.type} ${f.resource.name}` : "(stack)");
+  for (const f of mandatory) lines.push(`  MANDATORY  ${f.policy} [${f.upstream}] ${where(f)}: ${f.message}`);
+  for (const f of advisory) lines.push(`  ADVISORY   ${f.policy} [${f.upstream}] ${where(f)}: ${f.message}`);
+  for (const f of excepted) lines.push(`  EXCEPTED   ${f.policy} ${where(f)}: ${f.message} (reason: ${f.exception})`);
+  return lines.join("\n");
+}

@@ -1,0 +1,31 @@
+/**
+ * npm run check -- (--stack <name> | --config <file> | --all-stacks)
+ * Runs the policy pack against offline plans; mandatory violations (or invalid config) exit 1.
+ */
+import { listStacks } from "../stacks/files";
+import { blocking, checkPlan, reportText } from "./check-core";
+import { plan, PlanSource } from "./plan-core";
+import { issuesText } from "./plan-format";
+
+async function main() {
+  const argv = process.argv.slice(2);
+  const at = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
+  const sources: PlanSource[] = argv.includes("--all-stacks") ? listStacks().map((stack) => ({ stack }))
+    : at("--stack") ? [{ stack: at("--stack")! }] : at("--config") ? [{ configFile: at("--config")! }] : [];
+  if (!sources.length || argv.some((a) => a.startsWith("--") && !["--all-stacks", "--stack", "--config"].includes(a))) {
+    process.stderr.write("usage: npm run check -- (--stack <name> | --config <file> | --all-stacks)\n");
+    process.exit(2);
+  }
+  let failed = false;
+  for (const src of sources) {
+    const r = await plan(src);
+    if (!r.ok) { process.stderr.write(issuesText(r.stack, r.issues) + "\n"); failed = true; continue; }
+    const { findings, issues } = await checkPlan(r.plan);
+    if (issues.length) { process.stderr.write(issuesText(r.plan.stack, issues) + "\n"); failed = true; }
+    process.stdout.write(reportText(r.plan.stack, findings) + "\n");
+    failed ||= blocking(findings).length > 0;
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => { process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`); process.exit(1); });
