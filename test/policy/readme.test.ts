@@ -11,3 +11,20 @@ describe("the README's policy table", () => {
       assert.ok(readme.includes(`| \`${p.name}\` | ${p.info.upstream} | ${p.info.enforcementLevel} | ${p.info.checks} |`), p.name);
   });
 });
+
+describe("the policy pack as Pulumi loads it", () => {
+  it("constructs a PolicyPack and starts serving the engine", function (done) {
+    this.timeout(20000);
+    const { spawn } = require("child_process");
+    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "policy/index.ts"], { cwd: PROJECT_DIR });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => {
+      out += d;
+      // The pack prints the port of its gRPC server once every policy was accepted.
+      if (/^\d+\s*$/m.test(out)) { child.kill(); done(); }
+    });
+    child.stderr.on("data", (d: Buffer) => (err += d));
+    child.on("exit", (code: number) => { if (!/^\d+\s*$/m.test(out)) done(new Error(`exited ${code}: ${err}`)); });
+  });
+});
