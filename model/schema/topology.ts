@@ -32,7 +32,7 @@ export const topology = z.strictObject({
    */
   exceptions: z.record(
     z.string().regex(/^[a-z0-9-]+$/, { error: "must be a policy name such as lb-internet-facing" }),
-    text({ min: 1 }, "characters (say why the rule does not apply)"),
+    z.string({ error: "must say why the rule does not apply" }).min(1, { error: "must say why the rule does not apply" }),
   ).optional(),
 });
 export type TopologyConfig = z.infer<typeof topology>;

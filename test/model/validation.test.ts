@@ -85,6 +85,30 @@ const cases: Case[] = [
   ["tag value over 256 characters", (t) => (t.tags = { owner: "v".repeat(257) }), "tags.owner", "must be 0 to 256 characters long, got 257"],
   ["misspelled setting", (t) => (red(t).listener = red(t).listeners), "services.red.listener", "unknown setting (misspelled, or not valid here)"],
   ["missing Envoy version and image", (t) => (t.envoy = {}), "envoy", "must set version (the regional App Mesh image is derived from it) or image (partly set in Pulumi.dev.yaml)"],
+  // more cross-reference and shape rules
+  ["a listener port listed twice", (t) => red(t).listeners.push({ port: 80, protocol: "http" }), "services.red.listeners[1].port", "port 80 is listed twice"],
+  ["more than 10 containers in a task", (t) => { for (let i = 0; i < 10; i++) red(t).containers[`side${i}`] = { image: "busybox" }; }, "services.red.containers", "a task holds at most 10 containers including the Envoy and X-Ray sidecars, got 12"],
+  ["a tcp route matching a prefix", (t) => { t.routers.colors.listeners[0].protocol = "tcp"; }, "routers.colors.routes.color-route.match.prefix", "tcp routes cannot match on prefix"],
+  ["a tcp route with a retry policy", (t) => { t.routers.colors.listeners[0].protocol = "tcp"; tRoute(t).match = { port: 80 }; tRoute(t).retryPolicy = { maxRetries: 1, perRetryTimeout: "1s" }; }, "routers.colors.routes.color-route.retryPolicy", "tcp routes cannot have a retry policy (App Mesh has none for tcp)"],
+  ["a gRPC method without its service", (t) => { t.routers.colors.listeners[0].protocol = "grpc"; tRoute(t).match = { methodName: "Get" }; }, "routers.colors.routes.color-route.match.methodName", "methodName needs serviceName"],
+  ["a gRPC service name on an http route", (t) => (tRoute(t).match.serviceName = "colors.Color"), "routers.colors.routes.color-route.match.serviceName", "serviceName applies only to grpc routes, not http"],
+  ["a gateway route protocol the gateway does not listen on", (t) => (t.gateway.routes["to-blue"].protocol = "grpc"), "gateway.routes.to-blue.protocol", "grpc route on a gateway that listens on http"],
+  ["a gateway route without a port on a gateway with two listeners", (t) => t.gateway.listeners.push({ port: 8080, protocol: "http" }), "gateway.routes.to-blue.match.port", "the gateway has several listeners (80, 8080); the match must name one port"],
+  ["a target without a port on a node with two listeners", (t) => { t.services.green.listeners.push({ port: 8080, protocol: "http" }); t.services.green.containers.app.ports = [80, 8080]; }, "routers.colors.routes.color-route.targets.green", "services.green has several listeners (80, 8080); write { weight, port } to pick one (set in Pulumi.dev.yaml)"],
+  ["a target with no listener at all", (t) => { t.services.green.listeners = []; t.services.green.containers.app.ports = []; }, "routers.colors.routes.color-route.targets.green", "services.green has no listeners, so it cannot receive routed traffic (set in Pulumi.dev.yaml)"],
+  ["a backend whose virtual service is turned off", (t) => { red(t).virtualService = false; }, "services.blue.backends[0]", "services.red has no virtual service; set its virtualService to true"],
+  ["TLS with two certificates", (t) => (red(t).listeners[0].tls = { mode: "STRICT", certificate: { acm: { certificateArn: "arn:aws:acm:us-east-1:1:certificate/x" }, file: { certificateChain: "/c", privateKey: "/k" } } }), "services.red.listeners[0].tls.certificate", "must set exactly one of acm or file"],
+  ["TLS mode that does not exist", (t) => (red(t).listeners[0].tls = { mode: "ON", certificate: { file: { certificateChain: "/c", privateKey: "/k" } } }), "services.red.listeners[0].tls.mode", "must be one of STRICT, PERMISSIVE, DISABLED, got \"ON\""],
+  ["an access log with text and JSON formats", (t) => (red(t).accessLog.format.json = { a: "b" }), "services.red.accessLog.format", "must set exactly one of text or json"],
+  ["access log text over 1000 characters", (t) => (red(t).accessLog.format.text = "x".repeat(1001)), "services.red.accessLog.format.text", "must be 1 to 1000 characters long, got 1001"],
+  ["Cloud Map and DNS discovery at once", (t) => (red(t).discovery = { cloudMap: {}, dns: { hostname: "red.colors.local" } }), "services.red.discovery", "must set at most one of cloudMap or dns"],
+  ["a Cloud Map attribute key with a space", (t) => (red(t).discovery = { cloudMap: { attributes: { "my key": "v" } } }), "services.red.discovery.cloudMap.attributes[\"my key\"]", "must match ^[a-zA-Z0-9!-~]+$"],
+  ["a new VPC and an existing one at once", (t) => (t.network.existing = { vpcId: "vpc-1", vpcCidr: "10.1.0.0/16", publicSubnetIds: ["subnet-1"], privateSubnetIds: ["subnet-2"] }), "network", "must set at most one of new or existing"],
+  ["an existing VPC with a malformed subnet", (t) => (t.network = { existing: { vpcId: "vpc-1", vpcCidr: "10.1.0.0/16", publicSubnetIds: ["sn-1"], privateSubnetIds: ["subnet-2"] } }), "network.existing.publicSubnetIds[0]", "must be a subnet id (subnet-…)"],
+  ["a CIDR block larger than /16", (t) => (t.network.new.cidr = "10.0.0.0/8"), "network.new.cidr", "must be an IPv4 CIDR block with a prefix between /16 and /28"],
+  ["a router without routes", (t, e) => { t.routers.colors.routes = {}; e.routers.colors.routes = {}; }, "routers.colors.routes", "must have at least one route (partly set in Pulumi.dev.yaml)"],
+  ["an exception without a reason", (t) => (t.exceptions["lb-access-logs"] = ""), "exceptions.lb-access-logs", "must say why the rule does not apply"],
+  ["a desired count that is not a number", (t) => (red(t).desiredCount = "two"), "services.red.desiredCount", "must be an integer between 0 and 1000, got \"two\""],
 ];
 
 describe("validation: one rule, one path, one message", () => {
@@ -98,6 +122,15 @@ describe("validation: one rule, one path, one message", () => {
 
   it("accepts the reference stacks unchanged", () => {
     assert.deepEqual(issues(withChange("dev", () => undefined)), []);
+  });
+
+  it("requires the environment overrides to be a map and the stack name to be lower case", () => {
+    const i = withChange("dev", () => undefined);
+    i.environment = ["not", "a", "map"];
+    i.stack = "Dev_1";
+    const found = issues(i);
+    assert.deepEqual(at(found, "environment"), ["must be a map of overrides, got a list"]);
+    assert.deepEqual(at(found, "stack"), ["must contain only lower-case letters, digits and '-', got \"Dev_1\""]);
   });
 
   it("requires the region", () => {
