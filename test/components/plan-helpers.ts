@@ -1,7 +1,18 @@
 import { planConfig, Plan, PlannedResource, resolveSource } from "../../tools/plan-core";
 
-/** Plans a reference stack or a stack-format file; `edit` may change the resolved config first. */
-export async function planOf(stackOrFile: string, edit?: (config: any) => void): Promise<Plan> {
+const unedited = new Map<string, Promise<Plan>>();
+
+/**
+ * Plans a reference stack or a stack-format file; `edit` may change the resolved config first.
+ * Unedited plans are shared between tests (treat them as read-only) to keep the suite fast.
+ */
+export function planOf(stackOrFile: string, edit?: (config: any) => void): Promise<Plan> {
+  if (edit) return planFresh(stackOrFile, edit);
+  if (!unedited.has(stackOrFile)) unedited.set(stackOrFile, planFresh(stackOrFile));
+  return unedited.get(stackOrFile)!;
+}
+
+async function planFresh(stackOrFile: string, edit?: (config: any) => void): Promise<Plan> {
   const src = stackOrFile.endsWith(".yaml") ? { configFile: stackOrFile } : { stack: stackOrFile };
   const { config, stack } = resolveSource(src);
   const copy = JSON.parse(JSON.stringify(config));

@@ -1,0 +1,34 @@
+import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { PROJECT_DIR } from "../../stacks/files";
+
+const run = (tool: string, args: string[]) =>
+  spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", `tools/${tool}.ts`, ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
+
+describe("the plan and check commands", function () {
+  this.timeout(60000);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fm-cli-"));
+
+  it("saves every stack's plan as JSON and finds no change against it", () => {
+    const saved = run("plan", ["--all-stacks", "--json"]);
+    assert.equal(saved.status, 0, saved.stderr);
+    const file = path.join(dir, "plans.json");
+    fs.writeFileSync(file, saved.stdout);
+    assert.deepEqual(JSON.parse(saved.stdout).stacks.map((s: any) => s.stack), ["dev", "prod", "staging"]);
+    const diff = run("plan", ["--all-stacks", "--diff", file]);
+    assert.equal(diff.status, 0, diff.stderr);
+    assert.equal(diff.stdout, "Stack dev: no changes\n\nStack prod: no changes\n\nStack staging: no changes\nNo changes.\n");
+  });
+
+  it("check exits 1 and names the policy when a mandatory rule is broken", () => {
+    const file = path.join(dir, "open.yaml");
+    fs.writeFileSync(file, fs.readFileSync(path.join(PROJECT_DIR, "examples/canary.yaml"), "utf8").replace("    mesh:\n      name: apps\n", "    mesh:\n      name: apps\n      egressFilter: ALLOW_ALL\n"));
+    const r = run("check", ["--config", file]);
+    assert.equal(r.status, 1);
+    assert.match(r.stdout, /^Stack open: 1 mandatory violation, \d+ advisory, 0 excepted/);
+    assert.match(r.stdout, /MANDATORY {2}mesh-egress-drop-all \[AWS Config appmesh-mesh-deny-tcp-forwarding; Mondoo appmesh-egress-filter\] aws:appmesh\/mesh:Mesh mesh-appmesh-mesh: set spec\.egressFilter\.type: DROP_ALL/);
+  });
+});
