@@ -9,6 +9,9 @@ const perContainer = (check: (c: any, violation: (m: string) => void, props: any
     for (const c of containerDefinitions(props) ?? []) check(c, (m) => violation(`container ${c.name}: ${m}`), props);
   };
 
+/** Fargate stops a container 30 s after SIGTERM unless stopTimeout says otherwise. */
+const FARGATE_DEFAULT_STOP_TIMEOUT = 30;
+
 const appmesh = (props: any) => props.proxyConfiguration?.type === "APPMESH" ? props.proxyConfiguration : undefined;
 
 export const ecsPolicies: MeshPolicy[] = [
@@ -54,6 +57,22 @@ export const ecsPolicies: MeshPolicy[] = [
         if (!list(c.dependsOn).some((d: any) => d.containerName === proxy.containerName && d.condition === "HEALTHY"))
           v(`container ${c.name}: add dependsOn [{ containerName: ${proxy.containerName}, condition: HEALTHY }] so it never starts without its proxy`);
       }
+    }),
+  resourcePolicy({ name: "mesh-envoy-drain", upstream: "App Mesh user guide (Envoy draining)", enforcementLevel: "mandatory", checks: "Envoy finishes draining (LISTENER_DRAIN_WAIT_TIME_S) before its container is stopped" },
+    [TASK], perContainer((c, v) => {
+      const drain = list<any>(c.environment).find((e) => e.name === "LISTENER_DRAIN_WAIT_TIME_S");
+      if (!drain) return;
+      const stop = c.stopTimeout ?? FARGATE_DEFAULT_STOP_TIMEOUT;
+      if (Number(drain.value) >= stop) v(`drains for ${drain.value}s but is stopped after ${stop}s; lower the drain or raise stopTimeout (at most 120)`);
+    })),
+  resourcePolicy({ name: "ecs-deployment-percent", upstream: "AWS App Mesh best practices (ECS deployments)", enforcementLevel: "advisory", checks: "deployments keep 100% healthy and may add 50-100% more tasks" },
+    [ECS_SERVICE], (p, v) => {
+      if (p.deploymentMinimumHealthyPercent !== undefined && p.deploymentMinimumHealthyPercent < 100) v(`deploymentMinimumHealthyPercent is ${p.deploymentMinimumHealthyPercent}; keep 100 so capacity never drops during a deployment`);
+      if (p.deploymentMaximumPercent !== undefined && (p.deploymentMaximumPercent < 150 || p.deploymentMaximumPercent > 200)) v(`deploymentMaximumPercent is ${p.deploymentMaximumPercent}; use 150 to 200`);
+    }),
+  resourcePolicy({ name: "ecs-lb-grace-period", upstream: "AWS App Mesh best practices (health check grace period)", enforcementLevel: "advisory", checks: "services behind a load balancer wait for Envoy before health checks count" },
+    [ECS_SERVICE], (p, v) => {
+      if (list(p.loadBalancers).length && !(p.healthCheckGracePeriodSeconds >= 30)) v("set healthCheckGracePeriodSeconds of at least 30 so Envoy can load its configuration first");
     }),
   resourcePolicy({ name: "ecs-no-public-ip", upstream: "CKV_AWS_333", enforcementLevel: "mandatory", checks: "services do not give tasks a public IP" },
     [ECS_SERVICE], (p, v) => { if (p.networkConfiguration?.assignPublicIp !== false) v("set networkConfiguration.assignPublicIp: false and run tasks in private subnets"); }),

@@ -20,6 +20,8 @@ export const networkPolicies: MeshPolicy[] = [
       if (!["TLS", "HTTPS"].includes(p.protocol)) v(`listener ${p.port} uses ${p.protocol}; use TLS with a certificate and a current sslPolicy`);
       else if (p.sslPolicy && !/TLS13|TLS-1-2/.test(p.sslPolicy)) v(`sslPolicy ${p.sslPolicy} allows old TLS versions`);
     }),
+  resourcePolicy({ name: "subnet-no-public-ip-on-launch", upstream: "CKV_AWS_130; Trivy AWS-0164", enforcementLevel: "advisory", checks: "subnets do not hand out public IPs (the NLB's public subnets are the expected exception)" },
+    ["aws:ec2/subnet:Subnet"], (p, v) => { if (p.mapPublicIpOnLaunch === true) v("set mapPublicIpOnLaunch: false; only load balancers belong in public subnets"); }),
   resourcePolicy({ name: "sg-rule-description", upstream: "CKV_AWS_23", enforcementLevel: "mandatory", checks: "every security group and rule says what it is for" },
     [INGRESS, EGRESS, "aws:ec2/securityGroup:SecurityGroup"], (p, v) => {
       if (!p.description) v("add a description saying who may connect and why");

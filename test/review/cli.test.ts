@@ -23,6 +23,15 @@ describe("the plan and check commands", function () {
     assert.equal(diff.stdout, "Stack dev: no changes\n\nStack prod: no changes\n\nStack staging: no changes\nNo changes.\n");
   });
 
+  it("prints the topology diagram of one stack on its own", () => {
+    const r = run("plan", ["--stack", "staging", "--format", "mermaid"]);
+    assert.equal(r.status, 0, r.stderr);
+    const lines = r.stdout.trim().split("\n");
+    assert.equal(lines[0], "flowchart LR");
+    assert.ok(lines.includes('  router_colors -- "color-route 80%" --> node_green'));
+    assert.ok(lines.includes('  router_colors -- "color-route 20%" --> node_yellow'));
+  });
+
   it("check exits 1 and names the policy when a mandatory rule is broken", () => {
     const file = path.join(dir, "open.yaml");
     fs.writeFileSync(file, fs.readFileSync(path.join(PROJECT_DIR, "examples/canary.yaml"), "utf8").replace("    mesh:\n      name: apps\n", "    mesh:\n      name: apps\n      egressFilter: ALLOW_ALL\n"));
