@@ -2,6 +2,7 @@
  * Turns a validated description into the model: defaults applied, names computed, references
  * resolved. Pure: the same input always gives the same model.
  */
+import { compact } from "./compact";
 import { DEFAULT_OUTLIER_DETECTION, DEFAULTS, defaultHealthCheck, defaultRetryPolicy } from "./defaults";
 import { envoyImage } from "./envoy-image";
 import { names } from "./names";
@@ -60,7 +61,7 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
 }
 
 export function buildListener(l: ListenerConfig): M.ListenerModel {
-  const hc = { ...defaultHealthCheck(l.healthCheck?.protocol ?? l.protocol), ...stripUndefined(l.healthCheck ?? {}) };
+  const hc = { ...defaultHealthCheck(l.healthCheck?.protocol ?? l.protocol), ...compact(l.healthCheck ?? {}) };
   return {
     port: l.port, protocol: l.protocol, healthCheck: hc,
     outlierDetection: l.outlierDetection
@@ -111,7 +112,7 @@ function buildRouter(key: string, r: RouterConfig, ns: string, nodes: M.VirtualN
     const protocol = route.protocol ?? r.listeners[0].protocol;
     const entries = Object.entries(route.targets).map(([node, t]) => (typeof t === "number" ? { node, weight: t, port: undefined } : { node, ...t }));
     const total = entries.reduce((s, t) => s + t.weight, 0);
-    const match = { ...stripUndefined(route.match ?? {}) } as M.RouteModel["match"];
+    const match = { ...compact(route.match ?? {}) } as M.RouteModel["match"];
     if ((protocol === "http" || protocol === "http2") && match.prefix === undefined) match.prefix = "/";
     return {
       key: rk, name: names.route(rk), protocol, priority: route.priority,
@@ -138,14 +139,14 @@ function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>)
   const name = names.gateway(mesh, g.name);
   const routes = Object.entries(g.routes).map(([rk, r]): M.GatewayRouteModel => ({
     key: rk, name: names.gatewayRoute(rk), protocol: r.protocol ?? g.listeners[0].protocol, priority: r.priority,
-    match: { ...stripUndefined(r.match ?? {}), headers: r.match?.headers?.map(headerModel) } as M.GatewayRouteModel["match"],
+    match: { ...compact(r.match ?? {}), headers: r.match?.headers?.map(headerModel) } as M.GatewayRouteModel["match"],
     target: { key: r.target, virtualService: vsOf.get(r.target)!, port: r.targetPort },
     keepPrefix: r.keepPrefix ?? false,
   }));
-  const n = { ...DEFAULTS.nlb, ...stripUndefined(g.nlb ?? {}) };
+  const n = { ...DEFAULTS.nlb, ...compact(g.nlb ?? {}) };
   return {
     name,
-    listeners: g.listeners.map((l) => ({ port: l.port, protocol: l.protocol, healthCheck: { ...defaultHealthCheck(l.protocol), ...stripUndefined(l.healthCheck ?? {}) } })),
+    listeners: g.listeners.map((l) => ({ port: l.port, protocol: l.protocol, healthCheck: { ...defaultHealthCheck(l.protocol), ...compact(l.healthCheck ?? {}) } })),
     accessLog: g.accessLog,
     routes,
     task: {
@@ -156,7 +157,7 @@ function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>)
     nlb: {
       internetFacing: n.internetFacing, port: g.nlb?.port ?? g.listeners[0].port, targetPort: g.listeners[0].port,
       crossZone: n.crossZone, deletionProtection: n.deletionProtection, deregistrationDelay: n.deregistrationDelay,
-      healthCheck: { ...DEFAULTS.nlb.healthCheck, ...stripUndefined(g.nlb?.healthCheck ?? {}) },
+      healthCheck: { ...DEFAULTS.nlb.healthCheck, ...compact(g.nlb?.healthCheck ?? {}) },
     },
     targetKeys: [...new Set(routes.map((r) => r.target.key))],
   };
@@ -182,9 +183,5 @@ function buildEnvoy(cfg: TopologyConfig, region: string): M.EnvoyModel {
 
 function headerModel(h: { name: string; invert?: boolean; exact?: string; prefix?: string; suffix?: string; regex?: string; range?: { start: number; end: number } }): M.HeaderMatchModel {
   const { name, invert, ...match } = h;
-  return { name, invert, match: stripUndefined(match) };
-}
-
-function stripUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+  return { name, invert, match: compact(match) };
 }

@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { buildModel } from "./build";
-import { ConfigError, ConfigIssue, IssueList, formatPath } from "./errors";
+import { ConfigError, ConfigIssue, IssueList } from "./errors";
 import { mergeOverlay, overlayAt } from "./merge";
 import { checkReferences } from "./references";
 import { show } from "./schema/common";
@@ -113,4 +113,3 @@ function splitPath(p: string): string[] {
   return out;
 }
 
-export { formatPath };

@@ -1,8 +1,7 @@
 /** Task definitions, services and the cluster: the guardrails rows for ECS, plus the Envoy sidecar rules. */
+import { SECRET_NAME } from "../model/secrets";
 import { containerDefinitions, ECS_SERVICE, list, MeshPolicy, resourcePolicy, TASK } from "./helpers";
 
-/** Names that look like credentials (Trivy AWS-0036 / ecs-no-environment-secrets). */
-const SECRET_NAME = /(password|passwd|secret|token|api_?key|private_?key|credential)/i;
 
 const perContainer = (check: (c: any, violation: (m: string) => void, props: any) => void) =>
   (props: any, violation: (m: string) => void) => {

@@ -3,6 +3,7 @@
  * one aws.appmesh resource. Pure, so it is tested without the Pulumi runtime, and the only
  * place that knows App Mesh's shapes.
  */
+import { compact } from "../../model/compact";
 import type * as M from "../../model/types";
 
 export function meshSpec(m: M.MeshModel["mesh"]) {
@@ -33,16 +34,16 @@ function listener(l: M.ListenerModel) {
     portMapping: { port: l.port, protocol: l.protocol },
     healthCheck: healthCheck(l.healthCheck),
     outlierDetection: l.outlierDetection,
-    ...(l.timeout ? { timeout: { [l.protocol]: clean(l.timeout) } } : {}),
-    ...(l.tls ? { tls: { mode: l.tls.mode, certificate: clean(l.tls.certificate) } } : {}),
+    ...(l.timeout ? { timeout: { [l.protocol]: compact(l.timeout) } } : {}),
+    ...(l.tls ? { tls: { mode: l.tls.mode, certificate: compact(l.tls.certificate) } } : {}),
   };
 }
 
 export function virtualNodeSpec(n: M.VirtualNodeModel) {
   const serviceDiscovery = n.discovery.kind === "cloudMap"
     ? { awsCloudMap: { namespaceName: n.discovery.namespace, serviceName: n.discovery.service, ...(Object.keys(n.discovery.attributes).length ? { attributes: n.discovery.attributes } : {}) } }
-    : { dns: clean({ hostname: n.discovery.hostname, responseType: n.discovery.responseType }) };
-  return clean({
+    : { dns: compact({ hostname: n.discovery.hostname, responseType: n.discovery.responseType }) };
+  return compact({
     listeners: n.listeners.map(listener),
     serviceDiscovery: n.listeners.length ? serviceDiscovery : undefined,
     backends: n.backends.map((virtualServiceName) => ({ virtualService: { virtualServiceName } })),
@@ -61,44 +62,39 @@ export function virtualRouterSpec(r: M.RouterModel) {
 }
 
 function headers(h?: M.HeaderMatchModel[]) {
-  return h?.map((x) => clean({ name: x.name, invert: x.invert, match: x.match }));
+  return h?.map((x) => compact({ name: x.name, invert: x.invert, match: x.match }));
 }
 
 /** App Mesh keys the route body by protocol: httpRoute, http2Route, grpcRoute, tcpRoute. */
 export function routeSpec(r: M.RouteModel) {
-  const action = { weightedTargets: r.targets.map((t) => clean({ virtualNode: t.nodeName, weight: t.weight, port: t.port })) };
+  const action = { weightedTargets: r.targets.map((t) => compact({ virtualNode: t.nodeName, weight: t.weight, port: t.port })) };
   const m = r.match;
   let body: Record<string, unknown>;
   if (r.protocol === "tcp") body = { action, match: m.port !== undefined ? { port: m.port } : undefined };
-  else if (r.protocol === "grpc") body = { action, match: clean({ serviceName: m.serviceName, methodName: m.methodName, port: m.port }) };
-  else body = { action, match: clean({ prefix: m.prefix, method: m.method, port: m.port, headers: headers(m.headers) }) };
+  else if (r.protocol === "grpc") body = { action, match: compact({ serviceName: m.serviceName, methodName: m.methodName, port: m.port }) };
+  else body = { action, match: compact({ prefix: m.prefix, method: m.method, port: m.port, headers: headers(m.headers) }) };
   body.retryPolicy = r.retryPolicy;
-  body.timeout = r.timeout && clean(r.timeout);
-  return clean({ priority: r.priority, [`${r.protocol}Route`]: clean(body) });
+  body.timeout = r.timeout && compact(r.timeout);
+  return compact({ priority: r.priority, [`${r.protocol}Route`]: compact(body) });
 }
 
 export function virtualGatewaySpec(g: M.GatewayModel) {
-  return clean({
+  return compact({
     listeners: g.listeners.map((l) => ({ portMapping: { port: l.port, protocol: l.protocol }, healthCheck: healthCheck(l.healthCheck) })),
     logging: accessLog(g.accessLog),
   });
 }
 
 export function gatewayRouteSpec(r: M.GatewayRouteModel) {
-  const target = clean({ virtualService: { virtualServiceName: r.target.virtualService }, port: r.target.port });
+  const target = compact({ virtualService: { virtualServiceName: r.target.virtualService }, port: r.target.port });
   const m = r.match;
-  if (r.protocol === "grpc") return clean({ priority: r.priority, grpcRoute: { action: { target }, match: clean({ serviceName: m.serviceName ?? "", port: m.port }) } });
+  if (r.protocol === "grpc") return compact({ priority: r.priority, grpcRoute: { action: { target }, match: compact({ serviceName: m.serviceName ?? "", port: m.port }) } });
   const rewrite = r.keepPrefix ? { prefix: { defaultPrefix: "DISABLED" } } : undefined;
-  return clean({
+  return compact({
     priority: r.priority,
     [`${r.protocol}Route`]: {
-      action: clean({ target, rewrite }),
-      match: clean({ prefix: m.prefix, port: m.port, hostname: m.hostname, headers: headers(m.headers) }),
+      action: compact({ target, rewrite }),
+      match: compact({ prefix: m.prefix, port: m.port, hostname: m.hostname, headers: headers(m.headers) }),
     },
   });
-}
-
-/** Drops undefined fields so registered inputs (and plan diffs) show only what was set. */
-export function clean<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -3,8 +3,7 @@ import { LIMITS } from "../limits";
 import { accessLog, bool, int, key, keyed, show, tags, text } from "./common";
 import { listener } from "./listener";
 
-/** Environment variable names that look like credentials; their values belong in `secrets`. */
-export const SECRET_NAME = /(password|passwd|secret|token|api_?key|private_?key|credential)/i;
+export { SECRET_NAME } from "../secrets";
 
 /** A Cloud Map service name becomes a DNS label: lower case, at most 63 characters. */
 export const DNS_LABEL = /^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/;
