@@ -1,7 +1,12 @@
 /** Task definitions, services and the cluster: the guardrails rows for ECS, plus the Envoy sidecar rules. */
-import { SECRET_NAME } from "../model/secrets";
 import { containerDefinitions, ECS_SERVICE, list, MeshPolicy, resourcePolicy, TASK } from "./helpers";
 
+
+/**
+ * Names that look like credentials (Trivy AWS-0036). The pack stays self-contained so that it can
+ * be published on its own; a test keeps this equal to model/secrets.ts.
+ */
+export const SECRET_NAME = /(password|passwd|secret|token|api_?key|private_?key|credential)/i;
 
 const perContainer = (check: (c: any, violation: (m: string) => void, props: any) => void) =>
   (props: any, violation: (m: string) => void) => {

@@ -12,6 +12,16 @@ describe("the README's policy table", () => {
   });
 });
 
+describe("the policy pack stays self-contained", () => {
+  it("imports nothing from outside policy/, and flags the same secret names as validation", () => {
+    for (const f of fs.readdirSync(path.join(PROJECT_DIR, "policy")).filter((f) => f.endsWith(".ts")))
+      assert.doesNotMatch(fs.readFileSync(path.join(PROJECT_DIR, "policy", f), "utf8"), /from "\.\.\//, f);
+    const { SECRET_NAME: policyPattern } = require("../../policy/ecs");
+    const { SECRET_NAME: modelPattern } = require("../../model/secrets");
+    assert.equal(policyPattern.source, modelPattern.source);
+  });
+});
+
 describe("the policy pack as Pulumi loads it", () => {
   it("constructs a PolicyPack and starts serving the engine", function (done) {
     this.timeout(20000);
