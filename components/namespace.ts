@@ -36,7 +36,8 @@ export class Namespace extends MeshComponent {
     const ns = new aws.servicediscovery.PrivateDnsNamespace(this.child("namespace"), {
       name: args.name, vpc: args.vpcId, description: `fargate-mesh namespace ${args.name}`, tags: this.tagged(),
     }, this.opts());
-    const service = (svc: string) => new aws.servicediscovery.Service(this.child(svc), {
+    // ECS registers tasks with custom health status; a placeholder has no health to report.
+    const service = (svc: string, ecsManaged: boolean) => new aws.servicediscovery.Service(this.child(svc), {
       name: svc,
       dnsConfig: {
         namespaceId: ns.id,
@@ -44,14 +45,14 @@ export class Namespace extends MeshComponent {
         routingPolicy: "MULTIVALUE",
         dnsRecords: [{ type: "A", ttl: 10 }],
       },
-      healthCheckCustomConfig: {},
+      ...(ecsManaged ? { healthCheckCustomConfig: {} } : {}),
       forceDestroy: true,
       tags: this.tagged(),
     }, this.opts());
     const arns: Record<string, pulumi.Output<string>> = {};
-    for (const svc of args.services) arns[svc] = service(svc).arn;
+    for (const svc of args.services) arns[svc] = service(svc, true).arn;
     for (const p of args.placeholders ?? []) {
-      const s = service(p.service);
+      const s = service(p.service, false);
       new aws.servicediscovery.Instance(this.child(`${p.service}-placeholder`), {
         instanceId: `${p.service}-placeholder`, serviceId: s.id, attributes: { AWS_INSTANCE_IPV4: p.ip },
       }, this.opts());

@@ -212,3 +212,22 @@ describe("plan of the dev stack", () => {
     });
   });
 });
+
+describe("plan options that change the tasks", () => {
+  it("ECS Exec turns on execute-command and adds only the SSM messages permissions", async () => {
+    const plan = await planOf("dev", (c) => { c["fargate-mesh:topology"].services.red.ecsExec = true; });
+    assert.equal((named(plan, "mesh-red-service", "aws:ecs/service:Service").inputs as any).enableExecuteCommand, true);
+    assert.equal((named(plan, "mesh-blue-service", "aws:ecs/service:Service").inputs as any).enableExecuteCommand, false);
+    const sids = policy(named(plan, "mesh-red-task-policy")).Statement.map((s: any) => s.Sid);
+    assert.deepEqual(sids, ["StreamOwnMeshConfig", "EcsExec"]);
+  });
+
+  it("X-Ray adds the daemon sidecar to every task and tracing to every Envoy", async () => {
+    const plan = await planOf("dev", (c) => { c["fargate-mesh:topology"].envoy.xray = true; });
+    for (const n of NODES) {
+      const defs = containers(named(plan, `mesh-${n}-task`));
+      assert.deepEqual(defs.map((d) => d.name), ["app", "envoy", "xray-daemon"]);
+      assert.ok(defs[1].environment.some((e: any) => e.name === "ENABLE_ENVOY_XRAY_TRACING" && e.value === "1"));
+    }
+  });
+});
