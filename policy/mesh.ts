@@ -30,6 +30,10 @@ export const meshPolicies: MeshPolicy[] = [
       for (const l of list<any>(p.spec?.listeners))
         if (!["STRICT", "PERMISSIVE"].includes(l.tls?.mode)) v(`listener ${l.portMapping?.port}: add tls with mode STRICT (an ACM or file certificate)`);
     }),
+  resourcePolicy({ name: "mesh-client-tls", upstream: "appmesh-virtual-node-backend-defaults-tls-on; appmesh-virtual-node-service-backends-tls-enforced; appmesh-virtual-gateway-backend-defaults-tls", enforcementLevel: "advisory", checks: "nodes and gateways enforce TLS when they call their backends" },
+    [NODE, GATEWAY], (p, v) => {
+      if (p.spec?.backendDefaults?.clientPolicy?.tls?.enforce !== true) v("set spec.backendDefaults.clientPolicy.tls with enforce: true and a validation trust (ACM PCA or file)");
+    }),
   resourcePolicy({ name: "mesh-route-retry-policy", upstream: "AWS App Mesh best practices (retries)", enforcementLevel: "mandatory", checks: "every http, http2 and grpc route retries failed requests" },
     ["aws:appmesh/route:Route"], (p, v) => {
       for (const kind of ["httpRoute", "http2Route", "grpcRoute"]) {

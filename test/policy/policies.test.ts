@@ -56,6 +56,7 @@ const cases: [string, string, (rs: Resources) => void, string][] = [
 /** Policies the reference stacks break on purpose, each excepted with a reason in the stack config. */
 const ADVISORY_ON_REFERENCE: [string, string, string][] = [
   ["mesh-listener-tls", "mesh-appmesh-node-red", "listener 80: add tls with mode STRICT (an ACM or file certificate)"],
+  ["mesh-client-tls", "mesh-appmesh-node-blue", "set spec.backendDefaults.clientPolicy.tls with enforce: true and a validation trust (ACM PCA or file)"],
   ["ecs-non-root-user", "mesh-red-task", "container app: set user to a non-root UID (the image's default user may be root)"],
   ["lb-internet-facing", "mesh-gateway-nlb", "the load balancer is internet-facing; keep it only for a public entry point, with a written reason"],
   ["lb-access-logs", "mesh-gateway-nlb", "enable accessLogs to an S3 bucket (an NLB logs TLS listeners only)"],
