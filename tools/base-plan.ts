@@ -7,9 +7,9 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR } from "../stacks/files";
+import type { PlanSource } from "./plan-core";
 import type { PlanDocument } from "./plan-document";
 
-export type BaseTarget = { stack: string } | { configFile: string };
 
 /** A saved plan: one document, or `{ stacks: [...] }` as `--all-stacks --json` writes it. */
 export function documentsFromFile(file: string): PlanDocument[] {
@@ -28,7 +28,7 @@ export function isRevision(rev: string): boolean {
 }
 
 /** Plans each target as it was at `rev`. A target whose file did not exist there has no base (undefined). */
-export async function documentsAtRevision(rev: string, targets: BaseTarget[]): Promise<(PlanDocument | undefined)[]> {
+export async function documentsAtRevision(rev: string, targets: PlanSource[]): Promise<(PlanDocument | undefined)[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fargate-mesh-base-"));
   try {
     const tar = path.join(dir, "base.tar");
@@ -45,7 +45,7 @@ export async function documentsAtRevision(rev: string, targets: BaseTarget[]): P
   }
 }
 
-function planIn(src: string, rev: string, t: BaseTarget): Promise<PlanDocument | undefined> {
+function planIn(src: string, rev: string, t: PlanSource): Promise<PlanDocument | undefined> {
   const rel = "stack" in t ? path.join("stacks", `Pulumi.${t.stack}.yaml`) : path.relative(PROJECT_DIR, path.resolve(t.configFile));
   if (!fs.existsSync(path.join(src, rel)) || !fs.existsSync(path.join(src, "tools", "plan.ts"))) return Promise.resolve(undefined);
   const args = [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan.ts", ...("stack" in t ? ["--stack", t.stack] : ["--config", rel]), "--json"];

@@ -2,16 +2,14 @@
  * npm run check -- (--stack <name> | --config <file> | --all-stacks)
  * Runs the policy pack against offline plans; mandatory violations (or invalid config) exit 1.
  */
-import { listStacks } from "../stacks/files";
 import { blocking, checkPlan, reportText } from "./check-core";
-import { plan, PlanSource } from "./plan-core";
+import { plan, planSources } from "./plan-core";
 import { issuesText } from "./plan-format";
 
 async function main() {
   const argv = process.argv.slice(2);
   const at = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
-  const sources: PlanSource[] = argv.includes("--all-stacks") ? listStacks().map((stack) => ({ stack }))
-    : at("--stack") ? [{ stack: at("--stack")! }] : at("--config") ? [{ configFile: at("--config")! }] : [];
+  const sources = planSources({ all: argv.includes("--all-stacks"), stack: at("--stack"), config: at("--config") });
   if (!sources.length || argv.some((a) => a.startsWith("--") && !["--all-stacks", "--stack", "--config"].includes(a))) {
     process.stderr.write("usage: npm run check -- (--stack <name> | --config <file> | --all-stacks)\n");
     process.exit(2);

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MeshModel } from "../model/types";
 import { validateMesh } from "../model/load";
 import type { ConfigIssue } from "../model/errors";
-import { ConfigMap, meshInput, stackConfig, stackFile, stackNameOf } from "../stacks/files";
+import { ConfigMap, listStacks, meshInput, stackConfig, stackFile, stackNameOf } from "../stacks/files";
 import { installMocks, recordedResources, resetRecording, settle } from "./mocks";
 
 export interface PlannedResource {
@@ -27,6 +27,13 @@ export type PlanResult = { ok: true; plan: Plan } | { ok: false; stack: string; 
 
 /** Where a plan's config comes from: a stack in stacks/, or any file in the stack-file format. */
 export type PlanSource = { stack: string } | { configFile: string };
+
+/** The sources a command line names: every stack in stacks/, one stack, or one stack-format file. */
+export function planSources(opts: { all?: boolean; stack?: string; config?: string }): PlanSource[] {
+  if (opts.all) return listStacks().map((stack) => ({ stack }));
+  if (opts.stack) return [{ stack: opts.stack }];
+  return opts.config ? [{ configFile: opts.config }] : [];
+}
 
 export function resolveSource(src: PlanSource): { config: ConfigMap; stack: string; file: string } {
   const file = "stack" in src ? stackFile(src.stack) : src.configFile;

@@ -4,12 +4,11 @@
  * Plans stacks offline; with --diff, compares them with a base. Invalid config: the errors, exit 1.
  */
 import * as fs from "fs";
-import { listStacks } from "../stacks/files";
-import { BaseTarget, documentsAtRevision, documentsFromFile, isRevision } from "./base-plan";
+import { documentsAtRevision, documentsFromFile, isRevision } from "./base-plan";
 import { diffPlans, hasChanges } from "./diff";
 import { diffMarkdown, diffText, markdownReport } from "./diff-format";
 import { mermaid } from "./mermaid";
-import { plan, PlanSource } from "./plan-core";
+import { plan, PlanSource, planSources } from "./plan-core";
 import { PlanDocument, toDocument } from "./plan-document";
 import { issuesText, planText } from "./plan-format";
 
@@ -40,7 +39,7 @@ function usage(problem: string): never {
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
-  const sources: PlanSource[] = args.all ? listStacks().map((stack) => ({ stack })) : [args.stack ? { stack: args.stack } : { configFile: args.config! }];
+  const sources = planSources(args);
   const docs: PlanDocument[] = [];
   const texts: string[] = [];
   let invalid = false;
@@ -76,7 +75,7 @@ async function loadBases(base: string, sources: PlanSource[], docs: PlanDocument
     return docs.map((d) => saved.find((s) => s.stack === d.stack));
   }
   if (!isRevision(base)) usage(`--diff ${base}: neither a saved plan (.json file) nor a git revision`);
-  return documentsAtRevision(base, sources as BaseTarget[]);
+  return documentsAtRevision(base, sources);
 }
 
 main().catch((e) => {
