@@ -45,7 +45,10 @@ export class Namespace extends MeshComponent {
         routingPolicy: "MULTIVALUE",
         dnsRecords: [{ type: "A", ttl: 10 }],
       },
-      ...(ecsManaged ? { healthCheckCustomConfig: {} } : {}),
+      // ECS reports task health to Cloud Map through a custom health check. The threshold is
+      // written out: AWS always stores 1, and the provider drops an empty block on create and
+      // then shows it as a change (which forces replacement) on every later update.
+      ...(ecsManaged ? { healthCheckCustomConfig: { failureThreshold: 1 } } : {}),
       forceDestroy: true,
       tags: this.tagged(),
     }, this.opts());

@@ -1,4 +1,5 @@
-// Entry point for `pulumi up --stack <env>` (Pulumi.yaml: main: stacks/). Exports become stack outputs.
+// Entry point for `pulumi up --stack <env>` (Pulumi.yaml: main: stacks/index.ts, a file, so Pulumi
+// never substitutes package.json's main, the library). Exports become stack outputs.
 import { program } from "./program";
 
 const outputs = program();

@@ -54,6 +54,14 @@ describe("plan of the dev stack", () => {
     assert.deepEqual(named(plan, "mesh-cluster").inputs.settings, [{ name: "containerInsights", value: "enabled" }]);
   });
 
+  it("gives ECS-registered Cloud Map services an explicit health threshold, and the placeholder none", () => {
+    // An empty healthCheckCustomConfig is dropped by the provider on create and then diffs
+    // (forcing replacement) on every update; AWS always stores a threshold of 1.
+    for (const n of NODES)
+      assert.deepEqual(named(plan, `mesh-namespace-${n}`).inputs.healthCheckCustomConfig, { failureThreshold: 1 }, n);
+    assert.equal(named(plan, "mesh-namespace-router").inputs.healthCheckCustomConfig, undefined);
+  });
+
   for (const node of NODES) {
     describe(`service ${node}`, () => {
       it("has an APPMESH proxy configuration whose IgnoredUID is Envoy's user and AppPorts the listener ports", () => {

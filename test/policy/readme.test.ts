@@ -23,10 +23,10 @@ describe("the policy pack stays self-contained", () => {
 });
 
 describe("the policy pack as Pulumi loads it", () => {
-  it("constructs a PolicyPack and starts serving the engine", function (done) {
-    this.timeout(20000);
+  it("compiles with the runner's compiler options, constructs the PolicyPack and serves the engine", function (done) {
+    this.timeout(30000);
     const { spawn } = require("child_process");
-    const child = spawn(process.execPath, ["-r", "ts-node/register/transpile-only", "policy/index.ts"], { cwd: PROJECT_DIR });
+    const child = spawn(process.execPath, [path.join(__dirname, "run-policy-pack.js")], { cwd: PROJECT_DIR });
     let out = "";
     let err = "";
     child.stdout.on("data", (d: Buffer) => {
@@ -36,5 +36,12 @@ describe("the policy pack as Pulumi loads it", () => {
     });
     child.stderr.on("data", (d: Buffer) => (err += d));
     child.on("exit", (code: number) => { if (!/^\d+\s*$/m.test(out)) done(new Error(`exited ${code}: ${err}`)); });
+  });
+
+  it("has a lockfile for the npm ci its header asks for, pinning what package.json names", () => {
+    const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", "package.json"), "utf8"));
+    const lock = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "policy", "package-lock.json"), "utf8"));
+    for (const [name, version] of Object.entries({ ...pkg.dependencies, ...pkg.devDependencies }))
+      assert.equal(lock.packages[`node_modules/${name}`]?.version, version, name);
   });
 });
