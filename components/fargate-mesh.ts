@@ -32,7 +32,7 @@ export class FargateMesh extends MeshComponent {
     super("FargateMesh", name, args.model.tags, opts);
     const model = args.model;
     const child = { parent: this };
-    const network = new Network(this.child("network"), { network: model.network, tags: model.tags }, child);
+    const network = new Network(this.child("network"), { network: model.network, displayName: model.mesh.name, tags: model.tags }, child);
     const cluster = new aws.ecs.Cluster(this.child("cluster"), {
       name: model.clusterName,
       settings: [{ name: "containerInsights", value: "enabled" }],

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { names } from "../model/names";
 import type { MeshModel } from "../model/types";
 import { MeshComponent, Tags } from "./base";
 
@@ -57,7 +58,7 @@ export class Namespace extends MeshComponent {
     for (const p of args.placeholders ?? []) {
       const s = service(p.service, false);
       new aws.servicediscovery.Instance(this.child(`${p.service}-placeholder`), {
-        instanceId: `${p.service}-placeholder`, serviceId: s.id, attributes: { AWS_INSTANCE_IPV4: p.ip },
+        instanceId: names.placeholderInstance(p.service), serviceId: s.id, attributes: { AWS_INSTANCE_IPV4: p.ip },
       }, this.opts());
     }
     this.namespaceId = ns.id;

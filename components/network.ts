@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
+import { flowLogNames } from "../model/names";
 import type { NetworkModel } from "../model/types";
 import { MeshComponent, Tags } from "./base";
 
@@ -10,6 +11,11 @@ const FLOW_LOG_RETENTION_DAYS = 30;
 export interface NetworkArgs {
   /** A new VPC (CIDR, AZ count, NAT strategy) or an existing VPC with its subnets. */
   network: NetworkModel;
+  /**
+   * What the console shows for the VPC (its Name tag) and the prefix of its flow-log names;
+   * give it the environment so two stacks in one account read apart. @default the component name
+   */
+  displayName?: string;
   tags?: Tags;
 }
 
@@ -26,6 +32,7 @@ export class Network extends MeshComponent {
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
     super("Network", name, args.tags, opts);
     const n = args.network;
+    const display = args.displayName ?? name;
     if (n.kind === "existing") {
       this.vpcId = pulumi.output(n.vpcId);
       this.vpcCidr = pulumi.output(n.vpcCidr);
@@ -40,9 +47,9 @@ export class Network extends MeshComponent {
         natGateways: { strategy: n.natGateways },
         subnetStrategy: "Auto",
         subnetSpecs: [{ type: "Public" }, { type: "Private" }],
-        tags: this.tagged({}, name),
+        tags: this.tagged({}, display),
       }, this.opts());
-      this.flowLogs(vpc.vpcId);
+      this.flowLogs(vpc.vpcId, flowLogNames(display));
       this.vpcId = vpc.vpcId;
       this.vpcCidr = pulumi.output(n.cidr);
       this.publicSubnetIds = vpc.publicSubnetIds;
@@ -52,9 +59,10 @@ export class Network extends MeshComponent {
   }
 
   /** VPC flow logs (CKV2_AWS_11) to CloudWatch Logs, written by a role that may write only there. */
-  private flowLogs(vpcId: pulumi.Output<string>): void {
-    const group = new aws.cloudwatch.LogGroup(this.child("flow-logs"), { retentionInDays: FLOW_LOG_RETENTION_DAYS, tags: this.tagged() }, this.opts());
+  private flowLogs(vpcId: pulumi.Output<string>, names: ReturnType<typeof flowLogNames>): void {
+    const group = new aws.cloudwatch.LogGroup(this.child("flow-logs"), { name: names.logGroup, retentionInDays: FLOW_LOG_RETENTION_DAYS, tags: this.tagged() }, this.opts());
     const role = new aws.iam.Role(this.child("flow-logs-role"), {
+      namePrefix: names.roleNamePrefix,
       assumeRolePolicy: JSON.stringify({
         Version: "2012-10-17",
         Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
@@ -63,6 +71,7 @@ export class Network extends MeshComponent {
       tags: this.tagged(),
     }, this.opts());
     new aws.iam.RolePolicy(this.child("flow-logs-policy"), {
+      name: "write-flow-logs",
       role: role.name,
       policy: group.arn.apply((arn) => JSON.stringify({
         Version: "2012-10-17",

@@ -5,7 +5,7 @@
 import { compact } from "./compact";
 import { DEFAULT_OUTLIER_DETECTION, DEFAULTS, defaultHealthCheck, defaultRetryPolicy } from "./defaults";
 import { envoyImage } from "./envoy-image";
-import { names } from "./names";
+import { gatewayLbNames, names, qualified, taskNames } from "./names";
 import { hasVirtualService, routerTargets } from "./references";
 import type { ListenerConfig } from "./schema/listener";
 import type { GatewayConfig } from "./schema/gateway";
@@ -101,6 +101,7 @@ function buildNode(key: string, svc: ServiceConfig, mesh: string, ns: string, me
       cpu: svc.cpu ?? DEFAULTS.task.cpu, memory: svc.memory ?? DEFAULTS.task.memory,
       desiredCount: svc.desiredCount ?? DEFAULTS.task.desiredCount, ecsExec: svc.ecsExec ?? false,
       serviceName: names.ecsService(key), family: names.taskFamily(mesh, key), logGroupName: names.logGroup(mesh, key),
+      ...taskNames(names.taskFamily(mesh, key)),
     },
     tags: { ...meshTags, ...(svc.tags ?? {}), "fargate-mesh:service": key },
   };
@@ -137,6 +138,9 @@ function buildRouter(key: string, r: RouterConfig, ns: string, nodes: M.VirtualN
 
 function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>): M.GatewayModel {
   const name = names.gateway(mesh, g.name);
+  // The family and ECS service name carry the mesh (and so the environment) even when the
+  // gateway's own name does not: two environments in one account must not share a family.
+  const family = qualified(mesh, name);
   const routes = Object.entries(g.routes).map(([rk, r]): M.GatewayRouteModel => ({
     key: rk, name: names.gatewayRoute(rk), protocol: r.protocol ?? g.listeners[0].protocol, priority: r.priority,
     match: { ...compact(r.match ?? {}), headers: r.match?.headers?.map(headerModel) } as M.GatewayRouteModel["match"],
@@ -152,12 +156,14 @@ function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>)
     task: {
       cpu: g.cpu ?? DEFAULTS.gateway.cpu, memory: g.memory ?? DEFAULTS.gateway.memory,
       desiredCount: g.desiredCount ?? DEFAULTS.gateway.desiredCount, ecsExec: false,
-      serviceName: names.ecsService(name), family: name, logGroupName: names.logGroup(mesh, "gateway"),
+      serviceName: names.ecsService(family), family, logGroupName: names.logGroup(mesh, "gateway"),
+      ...taskNames(family),
     },
     nlb: {
       internetFacing: n.internetFacing, port: g.nlb?.port ?? g.listeners[0].port, targetPort: g.listeners[0].port,
       crossZone: n.crossZone, deletionProtection: n.deletionProtection, deregistrationDelay: n.deregistrationDelay,
       healthCheck: { ...DEFAULTS.nlb.healthCheck, ...compact(g.nlb?.healthCheck ?? {}) },
+      ...gatewayLbNames(family, { internetFacing: n.internetFacing, targetPort: g.listeners[0].port }),
     },
     targetKeys: [...new Set(routes.map((r) => r.target.key))],
   };

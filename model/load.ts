@@ -6,6 +6,7 @@ import { z } from "zod";
 import { buildModel } from "./build";
 import { ConfigError, ConfigIssue, IssueList } from "./errors";
 import { mergeOverlay, overlayAt } from "./merge";
+import { checkNameLengths } from "./names";
 import { checkReferences } from "./references";
 import { show } from "./schema/common";
 import { topology } from "./schema/topology";
@@ -39,6 +40,7 @@ export function validateMesh(input: MeshInput): ValidationResult {
   const parsed = topology.safeParse(merged, { error: defaultMessage });
   if (!parsed.success) for (const issue of parsed.error.issues) flatten(issue, [], list);
   checkReferences(merged, region ?? "", list);
+  if (parsed.success) checkNameLengths(parsed.data, input.stack, list);
   if (list.issues.length || !parsed.success) {
     return { ok: false, issues: annotate(dedupe(list.issues), input) };
   }

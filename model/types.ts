@@ -43,6 +43,12 @@ export interface TaskModel {
   /** Task definition family. */
   family: string;
   logGroupName: string;
+  /** What the console shows (Name tags): the family, which carries the environment. */
+  displayName: string;
+  /** Name prefixes; the provider appends a unique suffix (names.ts: taskNames). */
+  executionRoleNamePrefix: string;
+  taskRoleNamePrefix: string;
+  securityGroupNamePrefix: string;
 }
 
 export type DiscoveryModel =
@@ -127,6 +133,10 @@ export interface NlbModel {
   internetFacing: boolean; port: number; targetPort: number; crossZone: boolean; deletionProtection: boolean;
   deregistrationDelay: number;
   healthCheck: { interval: number; healthyThreshold: number; unhealthyThreshold: number };
+  /** Physical names, within ELB's 32 characters (names.ts: gatewayLbNames). */
+  loadBalancerName: string;
+  targetGroupName: string;
+  securityGroupNamePrefix: string;
 }
 
 export interface GatewayModel {

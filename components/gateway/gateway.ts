@@ -42,10 +42,11 @@ export class MeshGateway extends FargateTaskComponent {
 
     const n = g.nlb;
     const nlbSg = new aws.ec2.SecurityGroup(this.child("nlb-sg"), {
+      namePrefix: n.securityGroupNamePrefix,
       vpcId: args.vpcId,
       description: `NLB of gateway ${g.name}`,
       revokeRulesOnDelete: true,
-      tags: this.tagged({}, `${g.name}-nlb`),
+      tags: this.tagged({}, `${g.task.displayName}-nlb`),
     }, this.opts());
     new aws.vpc.SecurityGroupIngressRule(this.child("nlb-ingress"), {
       securityGroupId: nlbSg.id, ipProtocol: "tcp", fromPort: n.port, toPort: n.port,
@@ -63,15 +64,17 @@ export class MeshGateway extends FargateTaskComponent {
     }, this.opts());
 
     const lb = new aws.lb.LoadBalancer(this.child("nlb"), {
+      name: n.loadBalancerName,
       loadBalancerType: "network",
       internal: !n.internetFacing,
       subnets: n.internetFacing ? args.publicSubnetIds : args.privateSubnetIds,
       securityGroups: [nlbSg.id],
       enableCrossZoneLoadBalancing: n.crossZone,
       enableDeletionProtection: n.deletionProtection,
-      tags: this.tagged({}, g.name),
+      tags: this.tagged({}, g.task.displayName),
     }, this.opts());
     const targetGroup = new aws.lb.TargetGroup(this.child("targets"), {
+      name: n.targetGroupName,
       port: n.targetPort,
       protocol: "TCP",
       // Fargate tasks register by IP (awsvpc), not by instance.

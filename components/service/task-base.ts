@@ -25,34 +25,41 @@ export abstract class FargateTaskComponent extends MeshComponent {
     task: TaskModel; envoy: EnvoyModel; resourceArn: pulumi.Input<string>; vpcId: pulumi.Input<string>;
     secretArns?: string[]; description: string;
   }): TaskFoundation {
+    const t = args.task;
     const logGroup = new aws.cloudwatch.LogGroup(this.child("logs"), {
-      name: args.task.logGroupName, retentionInDays: LOG_RETENTION_DAYS, tags: this.tagged(),
+      name: t.logGroupName, retentionInDays: LOG_RETENTION_DAYS, tags: this.tagged({}, t.displayName),
     }, this.opts());
+    // Physical names come from the model (names.ts), never from the Pulumi name, so a consumer's
+    // longer component name cannot push them past AWS's limits.
     const executionRole = new aws.iam.Role(this.child("execution-role"), {
+      namePrefix: t.executionRoleNamePrefix,
       assumeRolePolicy: JSON.stringify(ECS_TASKS_TRUST),
       description: `Pulls images and writes logs for ${args.description}`,
       tags: this.tagged(),
     }, this.opts());
     new aws.iam.RolePolicyAttachment(this.child("execution-policy"), { role: executionRole.name, policyArn: EXECUTION_POLICY_ARN }, this.opts());
     const secrets = secretsPolicy(args.secretArns ?? []);
-    if (secrets) new aws.iam.RolePolicy(this.child("execution-secrets"), { role: executionRole.name, policy: JSON.stringify(secrets) }, this.opts());
+    if (secrets) new aws.iam.RolePolicy(this.child("execution-secrets"), { name: "read-secrets", role: executionRole.name, policy: JSON.stringify(secrets) }, this.opts());
 
     const taskRole = new aws.iam.Role(this.child("task-role"), {
+      namePrefix: t.taskRoleNamePrefix,
       assumeRolePolicy: JSON.stringify(ECS_TASKS_TRUST),
       description: `Envoy of ${args.description}: streams only its own mesh configuration`,
       tags: this.tagged(),
     }, this.opts());
     new aws.iam.RolePolicy(this.child("task-policy"), {
+      name: "task",
       role: taskRole.name,
       policy: pulumi.output(args.resourceArn).apply((arn) =>
         JSON.stringify(envoyTaskPolicy(arn, { ecsExec: args.task.ecsExec, xray: args.envoy.xray }))),
     }, this.opts());
 
     const securityGroup = new aws.ec2.SecurityGroup(this.child("sg"), {
+      namePrefix: t.securityGroupNamePrefix,
       vpcId: args.vpcId,
       description: `Tasks of ${args.description}; rules are added per allowed caller`,
       revokeRulesOnDelete: true,
-      tags: this.tagged({}, args.task.serviceName),
+      tags: this.tagged({}, t.displayName),
     }, this.opts());
     // Envoy and the app reach ECR, App Mesh, CloudWatch and STS over HTTPS through the NAT.
     new aws.vpc.SecurityGroupEgressRule(this.child("egress-https"), {

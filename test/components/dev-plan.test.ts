@@ -38,7 +38,7 @@ describe("plan of the dev stack", () => {
   it("logs the VPC's traffic to a log group that only the flow-log role may write", () => {
     const flow = named(plan, "mesh-network-flow-log").inputs as any;
     assert.deepEqual([flow.vpcId, flow.trafficType, flow.logDestinationType], ["{unknown:mesh-network-vpc.vpcId}", "ALL", "cloud-watch-logs"]);
-    const logs = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:{unknown:mesh-network-flow-logs.name}`;
+    const logs = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/vpc/colors-dev/flow-logs`;
     assert.equal(flow.logDestination, logs);
     assert.deepEqual(policy(named(plan, "mesh-network-flow-logs-policy")).Statement[0].Resource, [logs, `${logs}:*`]);
   });
