@@ -1,5 +1,6 @@
 import { strict as assert } from "assert";
 import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
 import { parse } from "yaml";
 import { PROJECT_DIR } from "../../stacks/files";
@@ -44,8 +45,67 @@ describe("GitHub workflows", () => {
   it("posts one comment, found again by its marker, without running the pull request's code", () => {
     const script = comment.jobs.comment.steps.find((s: any) => s.uses?.startsWith("actions/github-script@")).with.script;
     assert.ok(script.includes(COMMENT_MARKER));
-    assert.ok(script.includes("updateComment") && script.includes("createComment"));
     assert.ok(!steps(comment).some((s: any) => s.uses?.startsWith("actions/checkout@")));
+    assert.ok(!read(".github/workflows/pull-request.yml").includes("pr-number"), "the artifact carries no pull request number");
+  });
+
+  describe("the comment script, run against a fake GitHub API", () => {
+    const script = comment.jobs.comment.steps.find((s: any) => s.uses?.startsWith("actions/github-script@")).with.script;
+    const SHA = "a".repeat(40);
+    const BOT = { login: "github-actions[bot]", type: "Bot" };
+
+    /** Runs the script as actions/github-script does, in a folder holding the artifact's files. */
+    async function runScript(opts: { comments: any[]; artifact: Record<string, string>; pulls?: any[] }) {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fm-comment-"));
+      for (const [f, text] of Object.entries(opts.artifact)) fs.writeFileSync(path.join(dir, f), text);
+      const calls: { method: string; args: any }[] = [];
+      const api = (method: string, result: (args: any) => any) => async (args: any) => { calls.push({ method, args }); return { data: result(args) }; };
+      const pulls = opts.pulls ?? [{ number: 42, head: { sha: SHA }, base: { repo: { full_name: "acme/mesh" } } }];
+      const github = {
+        rest: {
+          pulls: { list: api("pulls.list", () => pulls) },
+          issues: {
+            listComments: api("issues.listComments", () => opts.comments),
+            updateComment: api("issues.updateComment", () => ({})),
+            createComment: api("issues.createComment", () => ({})),
+          },
+        },
+        paginate: async (fn: any, args: any) => (await fn(args)).data,
+      };
+      const context = {
+        repo: { owner: "acme", repo: "mesh" },
+        payload: { workflow_run: { head_sha: SHA, head_branch: "feature", head_repository: { owner: { login: "forker" } }, pull_requests: [] } },
+      };
+      const core = { info: () => undefined };
+      const fakeRequire = (m: string) => (m === "fs" ? { ...fs, readFileSync: (f: string, e: any) => fs.readFileSync(path.join(dir, f), e) } : require(m));
+      const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor;
+      await new AsyncFunction("github", "context", "core", "require", script)(github, context, core, fakeRequire);
+      return calls;
+    }
+
+    it("finds the pull request from the run's head commit, whatever number a fork writes into the artifact", async () => {
+      const calls = await runScript({ comments: [], artifact: { "plan.md": `${COMMENT_MARKER}\nplan`, "pr-number.txt": "1" } });
+      assert.deepEqual(calls.find((c) => c.method === "pulls.list")!.args, { owner: "acme", repo: "mesh", state: "open", head: "forker:feature" });
+      const created = calls.filter((c) => c.method === "issues.createComment");
+      assert.deepEqual(created.map((c) => c.args.issue_number), [42]);
+      assert.ok(!calls.some((c) => c.args.issue_number === 1));
+    });
+
+    it("posts nothing when no open pull request has the run's head commit", async () => {
+      const calls = await runScript({ comments: [], artifact: { "plan.md": "plan" }, pulls: [{ number: 7, head: { sha: "b".repeat(40) }, base: { repo: { full_name: "acme/mesh" } } }] });
+      assert.deepEqual(calls.map((c) => c.method), ["pulls.list"]);
+    });
+
+    it("updates only the comment its own bot wrote, never a user's comment that copies the marker", async () => {
+      const comments = [
+        { id: 1, user: { login: "mallory", type: "User" }, body: `${COMMENT_MARKER} mine now` },
+        { id: 2, user: BOT, body: `${COMMENT_MARKER}\nold plan` },
+      ];
+      const calls = await runScript({ comments, artifact: { "plan.md": `${COMMENT_MARKER}\nnew plan` } });
+      assert.deepEqual(calls.filter((c) => c.method === "issues.updateComment").map((c) => c.args.comment_id), [2]);
+      const onlyUser = await runScript({ comments: [comments[0]], artifact: { "plan.md": `${COMMENT_MARKER}\nnew plan` } });
+      assert.deepEqual(onlyUser.filter((c) => c.method.startsWith("issues.") && c.method !== "issues.listComments").map((c) => c.method), ["issues.createComment"]);
+    });
   });
 
   it("runs the real pulumi preview only when the repository opted in, per stack, with the official action", () => {
