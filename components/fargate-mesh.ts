@@ -1,9 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ConfigError } from "../model/errors";
 import type { MeshModel } from "../model/types";
 import { MeshComponent } from "./base";
+import { renderDataPlane, renderingIssues } from "./dataplanes";
 import { MeshGateway } from "./gateway/gateway";
-import { AppMesh } from "./mesh/app-mesh";
 import { Namespace, namespacePlan } from "./namespace";
 import { Network } from "./network";
 import { GATEWAY, securityEdges } from "./security-edges";
@@ -15,9 +16,9 @@ export interface FargateMeshArgs {
 }
 
 /**
- * The whole mesh from one model: network, ECS cluster, Cloud Map namespace, the App Mesh
- * rendering, one meshed Fargate service per node, the gateway behind its NLB, and the
- * security group rules the backends imply.
+ * The whole mesh from one model: network, ECS cluster, Cloud Map namespace, the data plane the
+ * model chooses (components/dataplanes/), one meshed Fargate service per node, the gateway
+ * behind its NLB, and the security group rules the backends imply.
  */
 export class FargateMesh extends MeshComponent {
   readonly meshName: pulumi.Output<string>;
@@ -29,6 +30,9 @@ export class FargateMesh extends MeshComponent {
   readonly serviceNames: pulumi.Output<Record<string, string>>;
 
   constructor(name: string, args: FargateMeshArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Checked before anything is registered: a rendering ECS would refuse stops here, whole.
+    const issues = renderingIssues(args.model);
+    if (issues.length) throw new ConfigError(issues);
     super("FargateMesh", name, args.model.tags, opts);
     const model = args.model;
     const child = { parent: this };
@@ -39,11 +43,10 @@ export class FargateMesh extends MeshComponent {
       tags: this.tagged(),
     }, this.opts());
     const namespace = new Namespace(this.child("namespace"), { ...namespacePlan(model), vpcId: network.vpcId, tags: model.tags }, child);
-    const mesh = new AppMesh(this.child("appmesh"), { model, tags: model.tags }, child);
+    const plane = renderDataPlane(model, (s) => this.child(s), child, model.tags);
 
     const services = new Map(model.nodes.map((node) => [node.key, new MeshedService(this.child(node.key), {
-      node, envoy: model.envoy, region: model.region,
-      nodeArn: mesh.nodeArns.apply((a) => a[node.key]),
+      node, sidecar: plane.sidecar(node), region: model.region,
       clusterArn: cluster.arn, vpcId: network.vpcId, subnetIds: network.privateSubnetIds,
       registryArn: node.registration ? namespace.serviceArns.apply((a) => a[node.registration!.cloudMapService]) : undefined,
     }, child)]));
@@ -51,8 +54,7 @@ export class FargateMesh extends MeshComponent {
     let gateway: MeshGateway | undefined;
     if (model.gateway)
       gateway = new MeshGateway(this.child("gateway"), {
-        gateway: model.gateway, envoy: model.envoy, region: model.region,
-        gatewayArn: mesh.gatewayArn.apply((a) => a!),
+        gateway: model.gateway, proxy: plane.gateway(),
         clusterArn: cluster.arn, vpcId: network.vpcId, vpcCidr: network.vpcCidr,
         publicSubnetIds: network.publicSubnetIds, privateSubnetIds: network.privateSubnetIds, tags: model.tags,
       }, child);
@@ -70,7 +72,7 @@ export class FargateMesh extends MeshComponent {
       }, this.opts());
     }
 
-    this.meshName = mesh.meshName;
+    this.meshName = plane.meshName;
     this.clusterName = cluster.name;
     this.vpcId = network.vpcId;
     this.nlbDnsName = gateway ? gateway.dnsName : pulumi.output(undefined);

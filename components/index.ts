@@ -1,7 +1,12 @@
 export { MeshComponent, Tags } from "./base";
 export { Network, NetworkArgs } from "./network";
 export { Namespace, NamespaceArgs, namespacePlan } from "./namespace";
-export { AppMesh, AppMeshArgs } from "./mesh/app-mesh";
+export { AppMesh, AppMeshArgs } from "./dataplanes/appmesh/app-mesh";
+export { appMeshGateway, appMeshSidecar } from "./dataplanes/appmesh/sidecar";
+export { envoyGateway, envoySidecar } from "./dataplanes/envoy/sidecar";
+export { gatewayBootstrap, sidecarBootstrap } from "./dataplanes/envoy/bootstrap";
+export { renderDataPlane, renderingIssues, DataPlaneRendering } from "./dataplanes";
+export { Sidecar } from "./service/sidecar";
 export { MeshedService, MeshedServiceArgs } from "./service/meshed-service";
 export { MeshGateway, MeshGatewayArgs } from "./gateway/gateway";
 export { FargateMesh, FargateMeshArgs } from "./fargate-mesh";

@@ -4,7 +4,7 @@
  */
 import { compact } from "./compact";
 import { DEFAULT_OUTLIER_DETECTION, DEFAULTS, defaultHealthCheck, defaultRetryPolicy } from "./defaults";
-import { envoyImage } from "./envoy-image";
+import { envoyImage, upstreamEnvoyImage } from "./envoy-image";
 import { gatewayLbNames, names, qualified, taskNames } from "./names";
 import { hasVirtualService, routerTargets } from "./references";
 import type { ListenerConfig } from "./schema/listener";
@@ -47,6 +47,7 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
   for (const node of nodes) node.backends = node.backendKeys.map((k) => vsOf.get(k)!);
 
   return {
+    dataPlane: cfg.dataPlane ?? DEFAULTS.dataPlane,
     environment, region,
     mesh: { name: meshName, egressFilter: cfg.mesh.egressFilter ?? DEFAULTS.egressFilter, ipPreference: cfg.mesh.ipPreference },
     namespace: ns,
@@ -179,8 +180,11 @@ function buildNetwork(cfg: TopologyConfig): M.NetworkModel {
 function buildEnvoy(cfg: TopologyConfig, region: string): M.EnvoyModel {
   const e = cfg.envoy;
   const d = DEFAULTS.envoy;
+  // Validation made sure the version the selected data plane needs is there (data-plane.ts).
+  const appMesh = (cfg.dataPlane ?? DEFAULTS.dataPlane) === "appmesh";
   return {
-    image: e.image ?? envoyImage(region, e.version!),
+    image: e.image ?? (appMesh ? envoyImage(region, e.appMeshVersion ?? e.version!) : upstreamEnvoyImage(e.version!)),
+    interception: e.interception ?? d.interception,
     logLevel: e.logLevel ?? d.logLevel, xray: e.xray ?? false, xrayImage: e.xrayImage ?? d.xrayImage,
     dogStatsd: e.dogStatsd && { port: e.dogStatsd.port ?? d.dogStatsdPort }, statsTags: e.statsTags ?? false,
     drainSeconds: e.drainSeconds ?? d.drainSeconds, stopTimeout: e.stopTimeout ?? d.stopTimeout, uid: d.uid,

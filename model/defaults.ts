@@ -36,12 +36,16 @@ export function defaultRetryPolicy(protocol: Protocol): RetryPolicyModel | undef
 }
 
 export const DEFAULTS = {
+  /** The data plane that deploys on today's AWS (App Mesh ended on 2026-09-30). */
+  dataPlane: "envoy" as const,
   egressFilter: "DROP_ALL" as const,
   task: { cpu: 256, memory: 512, desiredCount: 1 },
   gateway: { desiredCount: 2, cpu: 256, memory: 512 },
   network: { cidr: "10.0.0.0/16", azCount: 2, natGateways: "Single" as const },
   envoy: {
     logLevel: "info",
+    /** ECS's proxyConfiguration keeps applications unchanged (seed 000: no code or DNS change). */
+    interception: "transparent" as const,
     /** Envoy's default LISTENER_DRAIN_WAIT_TIME_S. */
     drainSeconds: 20,
     /** Fargate's default stopTimeout; must stay above drainSeconds so Envoy finishes draining. */

@@ -15,6 +15,17 @@ export function envoyAccount(region: string): string {
   return REGION_ACCOUNTS[region] ?? DEFAULT_ACCOUNT;
 }
 
+/** The upstream Envoy image on Docker Hub (the `envoy` data plane). */
+export const UPSTREAM_ENVOY_REPOSITORY = "envoyproxy/envoy";
+export function upstreamEnvoyImage(version: string): string {
+  return `${UPSTREAM_ENVOY_REPOSITORY}:${version}`;
+}
+
+/** Whether an image reference is AWS's App Mesh build of Envoy, which only works with App Mesh. */
+export function isAppMeshEnvoyImage(image: string): boolean {
+  return ECR_ENVOY.test(image);
+}
+
 export function envoyImage(region: string, version: string): string {
   return `${envoyAccount(region)}.dkr.ecr.${region}.amazonaws.com/aws-appmesh-envoy:${version}-prod`;
 }

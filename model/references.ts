@@ -5,7 +5,7 @@
  * elsewhere: the user sees every mistake in one run.
  */
 import { IssueList } from "./errors";
-import { checkEnvoyImage } from "./envoy-image";
+import { checkDataPlane } from "./data-plane";
 import { checkFargateSize } from "./fargate";
 import { LIMITS } from "./limits";
 import { names } from "./names";
@@ -48,7 +48,8 @@ export function checkReferences(raw: unknown, region: string, issues: IssueList)
   for (const [key, svc] of Object.entries(services)) checkService(key, rec(svc), services, routers, targets, sidecars, issues);
   for (const [key, r] of Object.entries(routers)) checkRouter(key, rec(r), services, issues);
   if (cfg.gateway !== undefined) checkGateway(rec(cfg.gateway), services, routers, targets, issues);
-  if (cfg.envoy !== undefined) checkEnvoy(envoy, region, issues);
+  if (cfg.envoy !== undefined) checkEnvoy(envoy, issues);
+  checkDataPlane(cfg, region, issues);
 }
 
 function checkVirtualServiceNames(services: Raw, routers: Raw, ns: string, targets: Map<string, string>, issues: IssueList) {
@@ -213,11 +214,7 @@ function checkGateway(gw: Raw, services: Raw, routers: Raw, targets: Map<string,
   if (size) issues.add(["gateway", "memory"], size);
 }
 
-function checkEnvoy(envoy: Raw, region: string, issues: IssueList) {
-  const image = typeof envoy.image === "string" ? envoy.image : undefined;
-  const version = typeof envoy.version === "string" ? envoy.version : undefined;
-  if (!image && !version) issues.add(["envoy"], "must set version (the regional App Mesh image is derived from it) or image");
-  for (const p of checkEnvoyImage(region, image, version)) issues.add(["envoy", image ? "image" : "version"], p);
+function checkEnvoy(envoy: Raw, issues: IssueList) {
   const drain = num(envoy.drainSeconds) ?? 20;
   const stop = num(envoy.stopTimeout) ?? 30;
   if (drain >= stop) issues.add(["envoy", "drainSeconds"], `Envoy drains for ${drain}s but is stopped after ${stop}s; drainSeconds must be below stopTimeout`);

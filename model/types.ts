@@ -151,7 +151,11 @@ export interface GatewayModel {
 }
 
 export interface EnvoyModel {
-  image: string; logLevel: string; xray: boolean; xrayImage: string;
+  /** The image of the selected data plane: upstream Envoy (or its mirror), or App Mesh's build. */
+  image: string;
+  /** How application traffic reaches the sidecar (envoy data plane). */
+  interception: "transparent" | "proxy";
+  logLevel: string; xray: boolean; xrayImage: string;
   dogStatsd?: { port: number }; statsTags: boolean;
   drainSeconds: number; stopTimeout: number;
   /** The UID Envoy runs as; proxyConfiguration's IgnoredUID must equal it. */
@@ -162,7 +166,11 @@ export type NetworkModel =
   | { kind: "new"; cidr: string; azCount: number; natGateways: "Single" | "OnePerAz" }
   | { kind: "existing"; vpcId: string; vpcCidr: string; publicSubnetIds: string[]; privateSubnetIds: string[] };
 
+export type DataPlaneKind = "envoy" | "appmesh";
+
 export interface MeshModel {
+  /** Which renderer carries the mesh (components/dataplanes/). */
+  dataPlane: DataPlaneKind;
   environment: string;
   region: string;
   mesh: { name: string; egressFilter: "DROP_ALL" | "ALLOW_ALL"; ipPreference?: string };

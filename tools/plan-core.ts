@@ -44,6 +44,10 @@ export function resolveSource(src: PlanSource): { config: ConfigMap; stack: stri
 export async function planConfig(config: ConfigMap, stack: string, fileLabel?: string): Promise<PlanResult> {
   const checked = validateMesh(meshInput(config, stack, { environment: fileLabel }));
   if (!checked.ok) return { ok: false, stack, issues: checked.issues };
+  // What only the rendering can tell (a task definition ECS would refuse), before registering anything.
+  const { renderingIssues } = require("../components/dataplanes") as typeof import("../components/dataplanes");
+  const rendered = renderingIssues(checked.model);
+  if (rendered.length) return { ok: false, stack, issues: rendered };
 
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
   installMocks(stack);

@@ -1,17 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { EnvoyModel, GatewayModel } from "../../model/types";
+import type { GatewayModel } from "../../model/types";
 import type { Tags } from "../base";
-import { envoyContainer } from "../service/containers";
+import type { Sidecar } from "../service/sidecar";
 import { FargateTaskComponent } from "../service/task-base";
 
 export interface MeshGatewayArgs {
   /** Gateway listeners, routes, task size and NLB settings. */
   gateway: GatewayModel;
-  envoy: EnvoyModel;
-  region: string;
-  /** ARN of the virtual gateway; the task role may stream only this one. */
-  gatewayArn: pulumi.Input<string>;
+  /** The gateway's Envoy as its data plane renders it: `envoyGateway(...)` or `appMeshGateway(...)`. */
+  proxy: Sidecar;
   clusterArn: pulumi.Input<string>;
   vpcId: pulumi.Input<string>;
   vpcCidr: pulumi.Input<string>;
@@ -29,15 +27,13 @@ export class MeshGateway extends FargateTaskComponent {
 
   constructor(name: string, args: MeshGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("MeshGateway", name, args.tags, opts);
-    const { gateway: g, envoy } = args;
-    const base = this.foundation({ task: g.task, envoy, resourceArn: args.gatewayArn, vpcId: args.vpcId, description: `gateway ${g.name}` });
-    const ports = g.listeners.map((l) => l.port);
+    const { gateway: g, proxy } = args;
+    const base = this.foundation({ task: g.task, sidecar: proxy, vpcId: args.vpcId, description: `gateway ${g.name}` });
 
     // No proxyConfiguration: the gateway's Envoy is the destination, not a sidecar.
     const taskDefinition = this.taskDefinition({
-      task: g.task, base,
-      containerDefinitions: pulumi.output(args.gatewayArn).apply((arn) =>
-        JSON.stringify([envoyContainer(envoy, arn, { group: g.task.logGroupName, region: args.region }, ports)])),
+      task: g.task, base, sidecar: proxy,
+      containerDefinitions: pulumi.output(proxy.containers).apply((c) => JSON.stringify(c)),
     });
 
     const n = g.nlb;
@@ -97,7 +93,7 @@ export class MeshGateway extends FargateTaskComponent {
       task: g.task, clusterArn: args.clusterArn, taskDefinitionArn: taskDefinition.arn,
       subnetIds: args.privateSubnetIds, securityGroupIds: [base.securityGroup.id],
       loadBalancers: [{ targetGroupArn: targetGroup.arn, containerName: "envoy", containerPort: n.targetPort }],
-      // Envoy needs its configuration from App Mesh before it passes NLB health checks.
+      // Envoy must be LIVE (and, on App Mesh, hold its streamed configuration) before NLB health checks count.
       healthCheckGracePeriodSeconds: 60,
     }, { dependsOn: [listener] });
 

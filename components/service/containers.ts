@@ -1,7 +1,8 @@
 /**
- * The ECS task definition of a meshed service as plain data: application containers, the
- * Envoy sidecar, the optional X-Ray daemon, and the APPMESH proxy configuration. Pure, so the
- * wiring that makes or breaks a mesh (UIDs, ports, start order) is tested directly.
+ * The containers every data plane shares, as plain data: application containers, the X-Ray
+ * daemon, and the APPMESH proxy configuration (ECS's only type; it installs the iptables rules
+ * whatever configures Envoy). Pure, so the wiring that makes or breaks a mesh (UIDs, ports,
+ * start order) is tested directly. Each data plane's Envoy container is in components/dataplanes/.
  */
 import type { ContainerModel, EnvoyModel, VirtualNodeModel } from "../../model/types";
 
@@ -19,38 +20,8 @@ export const XRAY_PORT = 2000;
 
 export interface LogTarget { group: string; region: string }
 
-function logConfiguration(log: LogTarget, prefix: string) {
+export function logConfiguration(log: LogTarget, prefix: string) {
   return { logDriver: "awslogs", options: { "awslogs-group": log.group, "awslogs-region": log.region, "awslogs-stream-prefix": prefix } };
-}
-
-/** The Envoy sidecar for a virtual node or a virtual gateway. */
-export function envoyContainer(envoy: EnvoyModel, resourceArn: string, log: LogTarget, gatewayPorts?: number[]) {
-  const env: Record<string, string> = {
-    APPMESH_RESOURCE_ARN: resourceArn,
-    ENVOY_LOG_LEVEL: envoy.logLevel,
-    LISTENER_DRAIN_WAIT_TIME_S: String(envoy.drainSeconds),
-  };
-  if (envoy.xray) env.ENABLE_ENVOY_XRAY_TRACING = "1";
-  if (envoy.dogStatsd) { env.ENABLE_ENVOY_DOG_STATS = "1"; env.STATSD_PORT = String(envoy.dogStatsd.port); }
-  if (envoy.statsTags) env.ENABLE_ENVOY_STATS_TAGS = "1";
-  return {
-    name: ENVOY_CONTAINER,
-    image: envoy.image,
-    essential: true,
-    // A gateway's Envoy is the only container and needs no IgnoredUID, so it keeps the image's user.
-    ...(gatewayPorts ? {} : { user: String(envoy.uid) }),
-    environment: toPairs(env),
-    portMappings: (gatewayPorts ?? []).map((p) => ({ containerPort: p, protocol: "tcp" })),
-    healthCheck: {
-      command: ["CMD-SHELL", `curl -s http://localhost:${ENVOY_ADMIN_PORT}/server_info | grep state | grep -q LIVE`],
-      startPeriod: 10, interval: 5, timeout: 2, retries: 3,
-    },
-    stopTimeout: envoy.stopTimeout,
-    // Envoy writes its admin log and hot-restart state under /tmp; a tmpfs-like volume keeps the root read-only.
-    readonlyRootFilesystem: true,
-    mountPoints: [{ sourceVolume: "envoy-tmp", containerPath: "/tmp", readOnly: false }],
-    logConfiguration: logConfiguration(log, "envoy"),
-  };
 }
 
 export function xrayContainer(envoy: EnvoyModel, log: LogTarget) {
@@ -65,13 +36,13 @@ export function xrayContainer(envoy: EnvoyModel, log: LogTarget) {
   };
 }
 
-export function appContainer(c: ContainerModel, log: LogTarget) {
+export function appContainer(c: ContainerModel, log: LogTarget, extraEnvironment: Record<string, string> = {}) {
   return {
     name: c.name,
     image: c.image,
     essential: c.essential,
     portMappings: c.ports.map((p) => ({ containerPort: p, protocol: "tcp" })),
-    environment: toPairs(c.environment),
+    environment: toPairs({ ...c.environment, ...extraEnvironment }),
     secrets: Object.entries(c.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
     ...(c.command ? { command: c.command } : {}),
     ...(c.healthCheck ? { healthCheck: c.healthCheck } : {}),
@@ -82,15 +53,6 @@ export function appContainer(c: ContainerModel, log: LogTarget) {
     dependsOn: [{ containerName: ENVOY_CONTAINER, condition: "HEALTHY" }],
     logConfiguration: logConfiguration(log, c.name),
   };
-}
-
-/** All container definitions of a meshed service's task. */
-export function nodeContainers(node: VirtualNodeModel, envoy: EnvoyModel, nodeArn: string, log: LogTarget) {
-  return [
-    ...node.containers.map((c) => appContainer(c, log)),
-    envoyContainer(envoy, nodeArn, log),
-    ...(envoy.xray ? [xrayContainer(envoy, log)] : []),
-  ];
 }
 
 /** proxyConfiguration APPMESH: iptables send the app ports through Envoy, except Envoy's own traffic (IgnoredUID). */
@@ -108,6 +70,6 @@ export function proxyConfiguration(node: VirtualNodeModel, envoy: EnvoyModel) {
   };
 }
 
-function toPairs(env: Record<string, string>) {
+export function toPairs(env: Record<string, string>) {
   return Object.entries(env).map(([name, value]) => ({ name, value }));
 }

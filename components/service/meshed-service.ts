@@ -1,17 +1,19 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { EnvoyModel, VirtualNodeModel } from "../../model/types";
+import type { VirtualNodeModel } from "../../model/types";
 import type { Tags } from "../base";
-import { nodeContainers, proxyConfiguration } from "./containers";
+import { appContainer } from "./containers";
+import type { Sidecar } from "./sidecar";
 import { FargateTaskComponent } from "./task-base";
 
 export interface MeshedServiceArgs {
   /** The virtual node this service realises: containers, listeners, sizes, names. */
   node: VirtualNodeModel;
-  /** Envoy image and options shared by the mesh. */
-  envoy: EnvoyModel;
+  /**
+   * What the data plane adds to the task: `envoySidecar(model, key, log)` (the Envoy data plane)
+   * or `appMeshSidecar(node, envoy, nodeArn, log)` (App Mesh), from components/dataplanes/.
+   */
+  sidecar: Sidecar;
   region: string;
-  /** ARN of the node's virtual node; Envoy's task role may stream only this one. */
-  nodeArn: pulumi.Input<string>;
   clusterArn: pulumi.Input<string>;
   vpcId: pulumi.Input<string>;
   /** Private subnets; tasks never get a public IP. */
@@ -21,7 +23,7 @@ export interface MeshedServiceArgs {
   tags?: Tags;
 }
 
-/** One virtual node on Fargate: application containers behind an Envoy sidecar. */
+/** One virtual node on Fargate: application containers behind their data plane's proxy. */
 export class MeshedService extends FargateTaskComponent {
   readonly serviceName: pulumi.Output<string>;
   readonly securityGroupId: pulumi.Output<string>;
@@ -30,15 +32,15 @@ export class MeshedService extends FargateTaskComponent {
 
   constructor(name: string, args: MeshedServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("MeshedService", name, { ...args.node.tags, ...(args.tags ?? {}) }, opts);
-    const { node, envoy } = args;
+    const { node, sidecar } = args;
     const secretArns = node.containers.flatMap((c) => Object.values(c.secrets));
-    const base = this.foundation({ task: node.task, envoy, resourceArn: args.nodeArn, vpcId: args.vpcId, secretArns, description: `service ${node.key}` });
+    const base = this.foundation({ task: node.task, sidecar, vpcId: args.vpcId, secretArns, description: `service ${node.key}` });
+    const log = { group: node.task.logGroupName, region: args.region };
+    const apps = node.containers.map((c) => appContainer(c, log, sidecar.appEnvironment));
 
     const taskDefinition = this.taskDefinition({
-      task: node.task, base,
-      proxyConfiguration: proxyConfiguration(node, envoy),
-      containerDefinitions: pulumi.output(args.nodeArn).apply((arn) =>
-        JSON.stringify(nodeContainers(node, envoy, arn, { group: node.task.logGroupName, region: args.region }))),
+      task: node.task, base, sidecar,
+      containerDefinitions: pulumi.output(sidecar.containers).apply((proxy) => JSON.stringify([...apps, ...proxy])),
     });
 
     const service = this.ecsService({

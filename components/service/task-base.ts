@@ -1,8 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { EnvoyModel, TaskModel } from "../../model/types";
+import type { TaskModel } from "../../model/types";
 import { MeshComponent } from "../base";
-import { ECS_TASKS_TRUST, EXECUTION_POLICY_ARN, envoyTaskPolicy, secretsPolicy } from "./iam";
+import { ECS_TASKS_TRUST, EXECUTION_POLICY_ARN, secretsPolicy } from "./iam";
+import type { Sidecar } from "./sidecar";
 
 /** Days of logs kept; CloudWatch's default is forever, which nobody budgets for. */
 export const LOG_RETENTION_DAYS = 30;
@@ -16,13 +17,13 @@ export interface TaskFoundation {
 
 /**
  * What every Envoy-carrying Fargate service needs, shared by meshed services and the gateway:
- * a log group with retention, separate execution and task roles (CKV_AWS_249), a task role that
- * may stream only `resourceArn`'s configuration, and a security group without rules (the mesh
- * adds exactly the edges its backends imply).
+ * a log group with retention, separate execution and task roles (CKV_AWS_249), a task role with
+ * exactly what the data plane's sidecar needs (nothing at all, if it needs nothing), and a
+ * security group without rules (the mesh adds exactly the edges its backends imply).
  */
 export abstract class FargateTaskComponent extends MeshComponent {
   protected foundation(args: {
-    task: TaskModel; envoy: EnvoyModel; resourceArn: pulumi.Input<string>; vpcId: pulumi.Input<string>;
+    task: TaskModel; sidecar: Sidecar; vpcId: pulumi.Input<string>;
     secretArns?: string[]; description: string;
   }): TaskFoundation {
     const t = args.task;
@@ -44,15 +45,11 @@ export abstract class FargateTaskComponent extends MeshComponent {
     const taskRole = new aws.iam.Role(this.child("task-role"), {
       namePrefix: t.taskRoleNamePrefix,
       assumeRolePolicy: JSON.stringify(ECS_TASKS_TRUST),
-      description: `Envoy of ${args.description}: streams only its own mesh configuration`,
+      description: args.sidecar.roleDescription,
       tags: this.tagged(),
     }, this.opts());
-    new aws.iam.RolePolicy(this.child("task-policy"), {
-      name: "task",
-      role: taskRole.name,
-      policy: pulumi.output(args.resourceArn).apply((arn) =>
-        JSON.stringify(envoyTaskPolicy(arn, { ecsExec: args.task.ecsExec, xray: args.envoy.xray }))),
-    }, this.opts());
+    if (args.sidecar.taskPolicy)
+      new aws.iam.RolePolicy(this.child("task-policy"), { name: "task", role: taskRole.name, policy: args.sidecar.taskPolicy }, this.opts());
 
     const securityGroup = new aws.ec2.SecurityGroup(this.child("sg"), {
       namePrefix: t.securityGroupNamePrefix,
@@ -61,18 +58,17 @@ export abstract class FargateTaskComponent extends MeshComponent {
       revokeRulesOnDelete: true,
       tags: this.tagged({}, t.displayName),
     }, this.opts());
-    // Envoy and the app reach ECR, App Mesh, CloudWatch and STS over HTTPS through the NAT.
+    // Envoy and the app reach ECR, CloudWatch, STS (and App Mesh, on that data plane) over HTTPS through the NAT.
     new aws.vpc.SecurityGroupEgressRule(this.child("egress-https"), {
       securityGroupId: securityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0",
-      description: "HTTPS to AWS APIs (ECR, App Mesh, CloudWatch Logs) through the NAT gateway", tags: this.tagged(),
+      description: "HTTPS to AWS APIs (ECR, CloudWatch Logs, X-Ray) through the NAT gateway", tags: this.tagged(),
     }, this.opts());
     return { logGroup, executionRole, taskRole, securityGroup };
   }
 
-  /** A Fargate task definition with the foundation's roles and Envoy's writable /tmp volume. */
+  /** A Fargate task definition with the foundation's roles and the sidecar's proxy settings and volumes. */
   protected taskDefinition(args: {
-    task: TaskModel; base: TaskFoundation; containerDefinitions: pulumi.Input<string>;
-    proxyConfiguration?: aws.types.input.ecs.TaskDefinitionProxyConfiguration;
+    task: TaskModel; base: TaskFoundation; containerDefinitions: pulumi.Input<string>; sidecar: Sidecar;
   }): aws.ecs.TaskDefinition {
     return new aws.ecs.TaskDefinition(this.child("task"), {
       family: args.task.family,
@@ -82,8 +78,8 @@ export abstract class FargateTaskComponent extends MeshComponent {
       memory: String(args.task.memory),
       executionRoleArn: args.base.executionRole.arn,
       taskRoleArn: args.base.taskRole.arn,
-      ...(args.proxyConfiguration ? { proxyConfiguration: args.proxyConfiguration } : {}),
-      volumes: [{ name: "envoy-tmp" }],
+      ...(args.sidecar.proxyConfiguration ? { proxyConfiguration: args.sidecar.proxyConfiguration } : {}),
+      ...(args.sidecar.volumes?.length ? { volumes: args.sidecar.volumes } : {}),
       containerDefinitions: args.containerDefinitions,
       tags: this.tagged(),
     }, this.opts({ dependsOn: [args.base.logGroup] }));

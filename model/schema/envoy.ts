@@ -3,23 +3,36 @@ import { LIMITS } from "../limits";
 import { bool, enumOf, int, port, text } from "./common";
 
 export const ENVOY_LOG_LEVELS = ["trace", "debug", "info", "warning", "warn", "error", "critical", "off"] as const;
+export const INTERCEPTIONS = ["transparent", "proxy"] as const;
 
 export const envoy = z.strictObject({
-  /** App Mesh Envoy release such as v1.29.12.1; the regional image is derived from it. */
-  version: z.string().regex(/^v\d+\.\d+\.\d+\.\d+$/, { error: "must look like v1.29.12.1" }).optional(),
-  /** A full image reference; overrides `version`. */
+  /**
+   * The upstream Envoy release the `envoy` data plane runs (`envoyproxy/envoy:<version>`), such as
+   * v1.38.9. An App Mesh build such as v1.29.12.1 is accepted on the `appmesh` data plane only.
+   */
+  version: z.string().regex(/^v\d+\.\d+\.\d+(\.\d+)?$/, { error: "must look like v1.38.9 (upstream Envoy) or v1.29.12.1 (an App Mesh build)" }).optional(),
+  /** The App Mesh Envoy build the `appmesh` data plane runs; the regional image is derived from it. */
+  appMeshVersion: z.string().regex(/^v\d+\.\d+\.\d+\.\d+$/, { error: "must look like v1.29.12.1" }).optional(),
+  /** A full image reference (for example an ECR mirror of envoyproxy/envoy); overrides the version. */
   image: text({ min: 1 }).optional(),
+  /**
+   * How application traffic reaches the sidecar on the `envoy` data plane: `transparent`, through
+   * the task's proxyConfiguration (ECS installs the iptables rules), or `proxy`, through the
+   * applications' HTTP_PROXY variables (no ECS proxy support needed; HTTP clients only).
+   * @default transparent
+   */
+  interception: enumOf(INTERCEPTIONS).optional(),
   /** @default info */
   logLevel: enumOf(ENVOY_LOG_LEVELS).optional(),
   /** Adds the X-Ray daemon sidecar and turns on Envoy's X-Ray tracing. @default false */
   xray: bool.optional(),
   /** @default public.ecr.aws/xray/aws-xray-daemon:3.3.14 */
   xrayImage: text({ min: 1 }).optional(),
-  /** Emit DogStatsD metrics to this port (ENABLE_ENVOY_DOG_STATS). @default off */
+  /** Emit DogStatsD metrics to 127.0.0.1 on this port. @default off */
   dogStatsd: z.strictObject({ port: port.optional() }).optional(),
-  /** ENABLE_ENVOY_STATS_TAGS: tag Envoy stats with mesh and node names. @default false */
+  /** Tag Envoy stats with the mesh and node names. @default false */
   statsTags: bool.optional(),
-  /** LISTENER_DRAIN_WAIT_TIME_S. Must be shorter than stopTimeout. @default 20 */
+  /** Seconds Envoy drains its listeners on stop (LISTENER_DRAIN_WAIT_TIME_S). Must be shorter than stopTimeout. @default 20 */
   drainSeconds: int(LIMITS.envoyDrainSeconds).optional(),
   /** Envoy container stopTimeout in seconds. @default 30 */
   stopTimeout: int(LIMITS.stopTimeout).optional(),

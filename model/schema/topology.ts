@@ -8,7 +8,16 @@ import { router } from "./router";
 import { service } from "./service";
 
 /** The whole mesh description: the shared topology merged with one environment's overrides. */
+export const DATA_PLANES = ["envoy", "appmesh"] as const;
+export type DataPlane = (typeof DATA_PLANES)[number];
+
 export const topology = z.strictObject({
+  /**
+   * What carries the mesh: `envoy`, Envoy sidecars and gateway configured by fargate-mesh from
+   * this description (deployable today), or `appmesh`, the AWS App Mesh rendering (App Mesh was
+   * discontinued on 2026-09-30; kept to compare and to read old stacks). @default envoy
+   */
+  dataPlane: enumOf(DATA_PLANES).optional(),
   mesh: z.strictObject({
     /** Base name; the environment is appended (`colors` -> `colors-dev`). */
     name: text(LIMITS.resourceName).regex(/^[a-z0-9][a-z0-9-]*$/, { error: "must contain only lower-case letters, digits and '-'" }),

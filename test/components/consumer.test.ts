@@ -1,6 +1,7 @@
 import { strict as assert } from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { MeshedService, Namespace } from "../../components";
+import { appMeshSidecar } from "../../components/dataplanes/appmesh/sidecar";
 import { model } from "../helpers";
 import { input } from "../helpers";
 import { recordedResources, resetRecording, settle } from "../../tools/mocks";
@@ -16,8 +17,8 @@ describe("components used on their own by another program", () => {
     const envoy = model(input("dev")).envoy;
     const ns = new Namespace("shop-ns", { name: "shop.local", vpcId: "vpc-0abc", services: ["red"] });
     const svc = new MeshedService("shop-red", {
-      node: red, envoy, region: "us-east-1",
-      nodeArn: "arn:aws:appmesh:us-east-1:111122223333:mesh/shop/virtualNode/red",
+      node: red, region: "us-east-1",
+      sidecar: appMeshSidecar(red, envoy, "arn:aws:appmesh:us-east-1:111122223333:mesh/shop/virtualNode/red", { group: red.task.logGroupName, region: "us-east-1" }),
       clusterArn: "arn:aws:ecs:us-east-1:111122223333:cluster/shop",
       vpcId: "vpc-0abc", subnetIds: ["subnet-a", "subnet-b"],
       registryArn: ns.serviceArns.apply((a) => a.red),

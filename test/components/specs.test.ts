@@ -1,7 +1,8 @@
 import { strict as assert } from "assert";
-import { gatewayRouteSpec, routeSpec, virtualNodeSpec } from "../../components/mesh/specs";
-import { nodeContainers, proxyConfiguration } from "../../components/service/containers";
-import { envoyTaskPolicy, secretsPolicy } from "../../components/service/iam";
+import { gatewayRouteSpec, routeSpec, virtualNodeSpec } from "../../components/dataplanes/appmesh/specs";
+import { envoyContainer } from "../../components/dataplanes/appmesh/sidecar";
+import { appContainer, proxyConfiguration, xrayContainer } from "../../components/service/containers";
+import { secretsPolicy, taskPolicy } from "../../components/service/iam";
 import { model, withChange } from "../helpers";
 
 const ARN = "arn:aws:appmesh:us-east-1:111122223333:mesh/colors-dev/virtualNode/red";
@@ -57,16 +58,21 @@ describe("App Mesh specs per protocol (pure)", () => {
   });
 });
 
+/** The App Mesh data plane's task containers, as its sidecar puts them together. */
+const nodeContainers = (node: any, envoy: any, arn: string, log: any) =>
+  [...node.containers.map((c: any) => appContainer(c, log)), envoyContainer(envoy, arn, log), ...(envoy.xray ? [xrayContainer(envoy, log)] : [])];
+const appMesh = (t: any, e: any) => { e.dataPlane = "appmesh"; };
+
 describe("task definition pieces (pure)", () => {
-  it("adds the X-Ray daemon, DogStatsD and stats tags when asked", () => {
-    const m = model(withChange("dev", (t) => Object.assign(t.envoy, { xray: true, dogStatsd: { port: 8125 }, statsTags: true })));
+  it("adds the X-Ray daemon, DogStatsD and stats tags when asked (App Mesh data plane)", () => {
+    const m = model(withChange("dev", (t, e) => { appMesh(t, e); Object.assign(t.envoy, { xray: true, dogStatsd: { port: 8125 }, statsTags: true }); }));
     const defs = nodeContainers(m.nodes[0], m.envoy, ARN, LOG);
-    assert.deepEqual(defs.map((c) => c.name), ["app", "envoy", "xray-daemon"]);
+    assert.deepEqual(defs.map((c: any) => c.name), ["app", "envoy", "xray-daemon"]);
     const env = Object.fromEntries((defs[1] as any).environment.map((e: any) => [e.name, e.value]));
     assert.deepEqual([env.ENABLE_ENVOY_XRAY_TRACING, env.ENABLE_ENVOY_DOG_STATS, env.STATSD_PORT, env.ENABLE_ENVOY_STATS_TAGS], ["1", "1", "8125", "1"]);
     assert.deepEqual((defs[2] as any).portMappings, [{ containerPort: 2000, protocol: "udp" }]);
     assert.equal((defs[2] as any).user, "1337");
-    assert.deepEqual(envoyTaskPolicy(ARN, { ecsExec: false, xray: true }).Statement.map((s: any) => s.Sid), ["StreamOwnMeshConfig", "XRayTraces"]);
+    assert.deepEqual(taskPolicy({ streamArn: ARN, ecsExec: false, xray: true })!.Statement.map((s: any) => s.Sid), ["StreamOwnMeshConfig", "XRayTraces"]);
   });
 
   it("passes secrets by reference and grants the execution role exactly those ARNs", () => {
@@ -78,9 +84,10 @@ describe("task definition pieces (pure)", () => {
     assert.deepEqual(secretsPolicy([secret]), { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret] }] });
   });
 
-  it("adds the SSM messages permissions only for ECS Exec", () => {
-    assert.equal(envoyTaskPolicy(ARN, { ecsExec: false, xray: false }).Statement.length, 1);
-    const exec = envoyTaskPolicy(ARN, { ecsExec: true, xray: false }).Statement[1] as any;
+  it("adds the SSM messages permissions only for ECS Exec, and no policy at all when nothing is needed", () => {
+    assert.equal(taskPolicy({ streamArn: ARN, ecsExec: false, xray: false })!.Statement.length, 1);
+    assert.equal(taskPolicy({ ecsExec: false, xray: false }), undefined);
+    const exec = taskPolicy({ streamArn: ARN, ecsExec: true, xray: false })!.Statement[1] as any;
     assert.deepEqual(exec.Action, ["ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"]);
   });
 

@@ -3,8 +3,8 @@
  * one aws.appmesh resource. Pure, so it is tested without the Pulumi runtime, and the only
  * place that knows App Mesh's shapes.
  */
-import { compact } from "../../model/compact";
-import type * as M from "../../model/types";
+import { compact } from "../../../model/compact";
+import type * as M from "../../../model/types";
 
 export function meshSpec(m: M.MeshModel["mesh"]) {
   return {

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { MeshModel } from "../../model/types";
-import { MeshComponent, Tags } from "../base";
+import type { MeshModel } from "../../../model/types";
+import { MeshComponent, Tags } from "../../base";
 import * as specs from "./specs";
 
 export interface AppMeshArgs {

@@ -1,0 +1,70 @@
+/**
+ * Envoy bootstraps generated from the model: everything a sidecar or the gateway needs is
+ * static configuration, so there is no control plane to reach and a task definition revision
+ * pins its Envoy's exact configuration.
+ */
+import type { MeshModel } from "../../../model/types";
+import { appCluster, passthroughCluster, targetCluster, targetListener } from "./clusters";
+import { gatewayRoutes } from "./gateway";
+import { httpConnectionManager, inboundListener, outboundListener } from "./listeners";
+import { clusterTargets, nodeOf, resolveBackend } from "./routes";
+import { Json, PORTS, T } from "./types";
+
+function common(model: MeshModel, id: string, cluster: string): Json {
+  const e = model.envoy;
+  return {
+    node: { id, cluster },
+    // Admin only on loopback: it can drain and stop Envoy. The readiness check and the drain on
+    // stop use it from inside the task.
+    admin: { address: { socket_address: { address: "127.0.0.1", port_value: PORTS.admin } } },
+    ...(e.statsTags ? { stats_config: { stats_tags: [{ tag_name: "mesh", fixed_value: model.mesh.name }, { tag_name: "virtual_node", fixed_value: cluster }] } } : {}),
+    ...(e.dogStatsd ? {
+      stats_sinks: [{ name: "envoy.stat_sinks.dog_statsd", typed_config: { "@type": T.dogStatsd, address: { socket_address: { protocol: "UDP", address: "127.0.0.1", port_value: e.dogStatsd.port } } } }],
+    } : {}),
+  };
+}
+
+function clustersFor(model: MeshModel, targets: { key: string; port: number }[]): Json[] {
+  return targets.map(({ key, port }) => targetCluster(nodeOf(model, key), targetListener(nodeOf(model, key), port), model.mesh));
+}
+
+/** The bootstrap of the sidecar of service `key`. */
+export function sidecarBootstrap(model: MeshModel, key: string): Json {
+  const node = nodeOf(model, key);
+  const backends = node.backendKeys.map((k) => resolveBackend(model, k));
+  const xraySegment = model.envoy.xray ? `${model.mesh.name}/${node.name}` : undefined;
+  const inbound = model.envoy.interception === "transparent" ? inboundListener(node, xraySegment) : undefined;
+  const outbound = outboundListener(model, { backends, accessLog: node.accessLog, xraySegment });
+  return {
+    ...common(model, node.task.family, node.name),
+    static_resources: {
+      listeners: [...(inbound ? [inbound] : []), outbound],
+      clusters: [
+        ...(inbound ? node.listeners.map(appCluster) : []),
+        ...clustersFor(model, clusterTargets(model, backends)),
+        ...(model.mesh.egressFilter === "ALLOW_ALL" ? [passthroughCluster()] : []),
+      ],
+    },
+  };
+}
+
+/** The bootstrap of the gateway: one listener per gateway listener, routes as gatewayRoutes says. */
+export function gatewayBootstrap(model: MeshModel): Json {
+  const g = model.gateway!;
+  const xraySegment = model.envoy.xray ? `${model.mesh.name}/${g.name}` : undefined;
+  const listeners = g.listeners.map((l) => ({
+    name: `gateway-${l.port}`,
+    // Tagged inbound so that the drain on stop (drain_listeners?inboundonly) covers it.
+    traffic_direction: "INBOUND",
+    address: { socket_address: { address: "0.0.0.0", port_value: l.port } },
+    filter_chains: [{ filters: [httpConnectionManager({
+      statPrefix: `gateway-${l.port}`, accessLog: g.accessLog, xraySegment,
+      virtualHosts: [{ name: "gateway", domains: ["*"], routes: gatewayRoutes(model, l.port) }],
+    })] }],
+  }));
+  const backends = g.targetKeys.map((k) => resolveBackend(model, k));
+  return {
+    ...common(model, g.task.family, g.name),
+    static_resources: { listeners, clusters: clustersFor(model, clusterTargets(model, backends)) },
+  };
+}

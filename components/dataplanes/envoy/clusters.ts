@@ -1,0 +1,95 @@
+/**
+ * Envoy clusters: one per (target service, port), found through the service's Cloud Map or DNS
+ * name, health-checked and outlier-detected as the target's listener says; the local
+ * application behind the inbound listener; the pass-through of egress ALLOW_ALL.
+ */
+import type { HealthCheckModel, ListenerModel, MeshModel, VirtualNodeModel } from "../../../model/types";
+import { millis, seconds } from "./mapping";
+import { Json, T } from "./types";
+
+export const clusterName = (key: string, port: number) => `node-${key}-${port}`;
+export const localCluster = (port: number) => `local-${port}`;
+export const PASSTHROUGH = "passthrough";
+
+/** How long a new upstream connection may take; App Mesh did not expose it (Envoy's default is 5 s). */
+const CONNECT_TIMEOUT = "5s";
+
+/** The DNS name Envoy resolves to reach a node's tasks. */
+export function discoveryName(node: VirtualNodeModel): string {
+  return node.discovery.kind === "dns" ? node.discovery.hostname : `${node.discovery.service}.${node.discovery.namespace}`;
+}
+
+/** App Mesh's mesh-wide IP preference → Envoy's DNS lookup family. */
+function lookupFamily(ip?: string): string {
+  switch (ip) {
+    case "IPv6_ONLY": return "V6_ONLY";
+    case "IPv4_PREFERRED": return "V4_PREFERRED";
+    case "IPv6_PREFERRED": return "AUTO";
+    default: return "V4_ONLY";
+  }
+}
+
+/** HTTP/2 to the upstream for http2 and grpc listeners; http and tcp need nothing. */
+export function protocolOptions(protocol: string): Json | undefined {
+  if (protocol !== "http2" && protocol !== "grpc") return undefined;
+  return { "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": { "@type": T.httpOptions, explicit_http_config: { http2_protocol_options: {} } } };
+}
+
+/** An App Mesh listener health check as an Envoy active health check. */
+export function healthCheck(h: HealthCheckModel): Json {
+  const base = { timeout: millis(h.timeoutMillis), interval: millis(h.intervalMillis), healthy_threshold: h.healthyThreshold, unhealthy_threshold: h.unhealthyThreshold };
+  if (h.protocol === "tcp") return { ...base, tcp_health_check: {} };
+  if (h.protocol === "grpc") return { ...base, grpc_health_check: {} };
+  return { ...base, http_health_check: { path: h.path ?? "/", ...(h.protocol === "http2" ? { codec_client_type: "HTTP2" } : {}) } };
+}
+
+/** The cluster a caller uses to reach `node` on `listener`. */
+export function targetCluster(node: VirtualNodeModel, listener: ListenerModel, mesh: MeshModel["mesh"]): Json {
+  const name = clusterName(node.key, listener.port);
+  const host = discoveryName(node);
+  const hc = listener.healthCheck;
+  const endpoint: Json = { address: { socket_address: { address: host, port_value: listener.port } } };
+  if (hc.port !== undefined && hc.port !== listener.port) endpoint.health_check_config = { port_value: hc.port };
+  const od = listener.outlierDetection;
+  const options = protocolOptions(listener.protocol);
+  return {
+    name,
+    // Cloud Map answers with every healthy task (MULTIVALUE): each address becomes a host. A DNS
+    // name that fronts a load balancer (responseType LOADBALANCER) is one logical host.
+    type: node.discovery.kind === "dns" && node.discovery.responseType === "LOADBALANCER" ? "LOGICAL_DNS" : "STRICT_DNS",
+    connect_timeout: CONNECT_TIMEOUT,
+    dns_lookup_family: lookupFamily(mesh.ipPreference),
+    respect_dns_ttl: true,
+    load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint }] }] },
+    health_checks: [healthCheck(hc)],
+    // App Mesh outlier detection: eject after maxServerErrors consecutive 5xx.
+    outlier_detection: {
+      consecutive_5xx: od.maxServerErrors, interval: seconds(od.interval),
+      base_ejection_time: seconds(od.baseEjectionDuration), max_ejection_percent: od.maxEjectionPercent,
+    },
+    ...(options ? { typed_extension_protocol_options: options } : {}),
+    // App Mesh callers originate TLS to a listener that terminates it; verifying the peer needs a
+    // client policy with trusted CAs, which the description cannot state yet.
+    ...(listener.tls && listener.tls.mode !== "DISABLED"
+      ? { transport_socket: { name: "envoy.transport_sockets.tls", typed_config: { "@type": T.upstreamTls, sni: host } } } : {}),
+  };
+}
+
+/** The local application on `port`, behind the inbound listener. */
+export function appCluster(listener: ListenerModel): Json {
+  const name = localCluster(listener.port);
+  const options = protocolOptions(listener.protocol);
+  return {
+    name, type: "STATIC", connect_timeout: "1s",
+    load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: listener.port } } } }] }] },
+    ...(options ? { typed_extension_protocol_options: options } : {}),
+  };
+}
+
+/** Egress ALLOW_ALL: connections to anything else go on to where the application sent them. */
+export const passthroughCluster = (): Json => ({ name: PASSTHROUGH, type: "ORIGINAL_DST", lb_policy: "CLUSTER_PROVIDED", connect_timeout: CONNECT_TIMEOUT });
+
+/** The listener of `node` a target (with an optional port) means: that port, else the first. */
+export function targetListener(node: VirtualNodeModel, port?: number): ListenerModel {
+  return node.listeners.find((l) => l.port === port) ?? node.listeners[0];
+}

@@ -1,0 +1,78 @@
+/**
+ * The gateway's routes. Each gateway route matches prefix, hostname, headers and port, rewrites
+ * the Host to the target's virtual service name and the matched prefix to `/` (unless
+ * keepPrefix), and sends the request to the target. A target router's own routes apply to the
+ * rewritten request, so they are folded into the gateway route here: one Envoy route per
+ * (gateway route, router route), in priority order, with the router's weights and retries.
+ */
+import type { GatewayRouteModel, MeshModel, RouteModel } from "../../../model/types";
+import { clusterName, targetListener } from "./clusters";
+import { byPriority, headerMatcher, re2 } from "./mapping";
+import { nodeOf, routeAction, routeMatch, routerHttpRoutes } from "./routes";
+import type { Json } from "./types";
+
+/** App Mesh hostname matches compare the host without its port. */
+function hostnameMatcher(h: NonNullable<GatewayRouteModel["match"]["hostname"]>): Json {
+  const host = h.exact !== undefined ? re2(h.exact) : `.*${re2(h.suffix!)}`;
+  return { name: ":authority", string_match: { safe_regex: { regex: `${host}(:[0-9]+)?` } } };
+}
+
+/**
+ * The rewrite and path match of a gateway route combined with a router route's prefix. App Mesh
+ * replaces the matched prefix with `/`; the regex also eats the slashes after it, so that
+ * `/router/x` becomes `/x` rather than `//x`.
+ */
+function pathAndRewrite(g: GatewayRouteModel, routePrefix: string | undefined): { path?: Json; rewrite: Json } | undefined {
+  const gp = g.match.prefix ?? "/";
+  const rp = routePrefix ?? "/";
+  if (g.keepPrefix || gp === "/") {
+    // The path reaches the router unchanged: it must start with both prefixes.
+    if (gp.startsWith(rp)) return { path: { prefix: gp }, rewrite: {} };
+    if (rp.startsWith(gp)) return { path: { prefix: rp }, rewrite: {} };
+    return undefined; // no request can match both
+  }
+  const rewrite = { regex_rewrite: { pattern: { regex: `^${re2(gp)}/*` }, substitution: "/" } };
+  if (rp === "/") return { path: { prefix: gp }, rewrite };
+  return { path: { safe_regex: { regex: `${re2(gp)}/*${re2(rp.slice(1))}.*` } }, rewrite };
+}
+
+export function gatewayRoutes(model: MeshModel, listenerPort: number): Json[] {
+  const g = model.gateway!;
+  const out: Json[] = [];
+  for (const gr of byPriority(g.routes.filter((r) => r.match.port === undefined || r.match.port === listenerPort))) {
+    const extraHeaders = [...(gr.match.hostname ? [hostnameMatcher(gr.match.hostname)] : []), ...(gr.match.headers ?? []).map(headerMatcher)];
+    const host = { host_rewrite_literal: gr.target.virtualService };
+    const router = model.routers.find((r) => r.key === gr.target.key);
+    if (gr.protocol === "grpc") {
+      // gRPC gateway routes match the service name and never rewrite the path.
+      const path = gr.match.serviceName ? { prefix: `/${gr.match.serviceName}/` } : { prefix: "/" };
+      if (router) for (const r of routerHttpRoutes(router, gr.target.port ?? router.listeners[0].port))
+        out.push(folded(model, gr, r, { ...routeMatch(r), ...mergeHeaders(routeMatch(r), extraHeaders) }, host));
+      else out.push({ name: gr.name, match: { ...path, grpc: {}, ...headersOf(extraHeaders) }, route: { cluster: nodeCluster(model, gr), ...host } });
+      continue;
+    }
+    if (!router) {
+      const pr = pathAndRewrite(gr, "/")!;
+      out.push({ name: gr.name, match: { ...pr.path, ...headersOf(extraHeaders) }, route: { cluster: nodeCluster(model, gr), ...host, ...pr.rewrite } });
+      continue;
+    }
+    for (const r of routerHttpRoutes(router, gr.target.port ?? router.listeners[0].port)) {
+      const pr = pathAndRewrite(gr, r.match.prefix);
+      if (!pr) continue;
+      const m = routeMatch(r, pr.path);
+      out.push(folded(model, gr, r, { ...m, ...mergeHeaders(m, extraHeaders) }, { ...host, ...pr.rewrite }));
+    }
+  }
+  return out;
+}
+
+const headersOf = (h: Json[]) => (h.length ? { headers: h } : {});
+const mergeHeaders = (m: Json, extra: Json[]) => headersOf([...((m.headers as Json[]) ?? []), ...extra]);
+
+function folded(model: MeshModel, gr: GatewayRouteModel, r: RouteModel, match: Json, extra: Json): Json {
+  return { name: `${gr.name}/${r.name}`, match, route: routeAction(model, r, extra) };
+}
+
+function nodeCluster(model: MeshModel, gr: GatewayRouteModel): string {
+  return clusterName(gr.target.key, targetListener(nodeOf(model, gr.target.key), gr.target.port).port);
+}

@@ -1,0 +1,99 @@
+/**
+ * The Envoy data plane's proxy container: upstream Envoy started with its bootstrap inline
+ * (`--config-yaml`, JSON being YAML), so a task definition revision pins the exact configuration
+ * and an ECS rollback restores it. No control plane, no App Mesh permission.
+ */
+import type { EnvoyModel, MeshModel } from "../../../model/types";
+import {
+  EGRESS_IGNORED_IPS, ENVOY_CONTAINER, LogTarget, logConfiguration, proxyConfiguration, toPairs, xrayContainer,
+} from "../../service/containers";
+import { taskPolicy } from "../../service/iam";
+import type { Sidecar } from "../../service/sidecar";
+import { gatewayBootstrap, sidecarBootstrap } from "./bootstrap";
+import { nodeOf } from "./routes";
+import { Json, PORTS } from "./types";
+
+/** Where the upstream image installs Envoy. */
+export const ENVOY_BINARY = "/usr/local/bin/envoy";
+
+/**
+ * Runs Envoy under bash (the upstream image is Ubuntu-based: bash, grep and head, but no curl)
+ * and turns ECS's SIGTERM into a drain: inbound listeners drain gracefully through the admin
+ * interface for LISTENER_DRAIN_WAIT_TIME_S seconds, then Envoy is stopped, within the
+ * container's stopTimeout (validation keeps the drain shorter). Outbound listeners keep serving
+ * the application meanwhile. `$1` is the bootstrap.
+ *
+ * Nothing is written to the file system: --disable-hot-restart means no shared memory under
+ * /dev/shm, no admin address file is asked for, and access logs go to stdout. So the root file
+ * system stays read-only with no writable volume (the App Mesh image's agent, unlike this,
+ * writes its configuration under /tmp).
+ */
+export const ENVOY_WRAPPER = [
+  `${ENVOY_BINARY} --config-yaml "$1" --disable-hot-restart --log-level "$ENVOY_LOG_LEVEL" --drain-time-s "$LISTENER_DRAIN_WAIT_TIME_S" &`,
+  "pid=$!",
+  `drain() { exec 3<>/dev/tcp/127.0.0.1/${PORTS.admin} && printf 'POST /drain_listeners?graceful&inboundonly HTTP/1.0\\r\\n\\r\\n' >&3; sleep "$LISTENER_DRAIN_WAIT_TIME_S"; kill -TERM "$pid"; }`,
+  "trap drain TERM INT",
+  'wait "$pid"; code=$?',
+  'if kill -0 "$pid" 2>/dev/null; then wait "$pid"; code=$?; fi',
+  'exit "$code"',
+].join("\n");
+
+/**
+ * Healthy only when Envoy is ready to serve: the admin `/ready` endpoint answers 200 once the
+ * server is LIVE (listeners and clusters initialised) and 503 before that and while draining.
+ */
+export const ENVOY_READY_CHECK = `exec 3<>/dev/tcp/127.0.0.1/${PORTS.admin} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`;
+
+export function envoyContainer(envoy: EnvoyModel, bootstrap: Json, log: LogTarget, opts: { user?: number; ports?: number[] } = {}) {
+  return {
+    name: ENVOY_CONTAINER,
+    image: envoy.image,
+    essential: true,
+    ...(opts.user !== undefined ? { user: String(opts.user) } : {}),
+    entryPoint: ["/bin/bash", "-c"],
+    command: [ENVOY_WRAPPER, "envoy", JSON.stringify(bootstrap)],
+    environment: toPairs({ ENVOY_LOG_LEVEL: envoy.logLevel, LISTENER_DRAIN_WAIT_TIME_S: String(envoy.drainSeconds) }),
+    portMappings: (opts.ports ?? []).map((p) => ({ containerPort: p, protocol: "tcp" })),
+    healthCheck: { command: ["CMD", "/bin/bash", "-c", ENVOY_READY_CHECK], startPeriod: 10, interval: 5, timeout: 2, retries: 3 },
+    stopTimeout: envoy.stopTimeout,
+    readonlyRootFilesystem: true,
+    logConfiguration: logConfiguration(log, "envoy"),
+  };
+}
+
+/**
+ * Proxy interception: standard proxy variables point HTTP clients at the sidecar. AWS metadata
+ * endpoints, loopback and AWS APIs (`.amazonaws.com`, called over HTTPS) stay direct.
+ */
+export function proxyEnvironment(): Record<string, string> {
+  const proxy = `http://127.0.0.1:${PORTS.egress}`;
+  const noProxy = ["localhost", "127.0.0.1", ...EGRESS_IGNORED_IPS.split(","), ".amazonaws.com"].join(",");
+  return { HTTP_PROXY: proxy, http_proxy: proxy, NO_PROXY: noProxy, no_proxy: noProxy };
+}
+
+/** The sidecar of service `key`. */
+export function envoySidecar(model: MeshModel, key: string, log: LogTarget): Sidecar {
+  const node = nodeOf(model, key);
+  const envoy = model.envoy;
+  const transparent = envoy.interception === "transparent";
+  const policy = taskPolicy({ ecsExec: node.task.ecsExec, xray: envoy.xray });
+  return {
+    // Envoy runs as the IgnoredUID, so its own connections are not captured again.
+    containers: [envoyContainer(envoy, sidecarBootstrap(model, key), log, { user: envoy.uid }), ...(envoy.xray ? [xrayContainer(envoy, log)] : [])],
+    ...(transparent ? { proxyConfiguration: proxyConfiguration(node, envoy) } : { appEnvironment: proxyEnvironment() }),
+    ...(policy ? { taskPolicy: JSON.stringify(policy) } : {}),
+    roleDescription: `Task of service ${node.key}: ${policy ? "X-Ray and ECS Exec only" : "no AWS permissions"}`,
+  };
+}
+
+/** The gateway's Envoy, alone in its task behind the NLB. */
+export function envoyGateway(model: MeshModel, log: LogTarget): Sidecar {
+  const g = model.gateway!;
+  const policy = taskPolicy({ ecsExec: false, xray: model.envoy.xray });
+  return {
+    // Keeps the image's user: it binds the listener ports, which may be below 1024.
+    containers: [envoyContainer(model.envoy, gatewayBootstrap(model), log, { ports: g.listeners.map((l) => l.port) })],
+    ...(policy ? { taskPolicy: JSON.stringify(policy) } : {}),
+    roleDescription: `Gateway ${g.name}: ${policy ? "X-Ray only" : "no AWS permissions"}`,
+  };
+}

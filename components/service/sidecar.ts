@@ -1,0 +1,21 @@
+/**
+ * The seam between a meshed Fargate task and its data plane: what the data plane adds to the
+ * task besides the application containers. components/dataplanes/ builds one per data plane.
+ */
+import type * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+
+export interface Sidecar {
+  /** The proxy's containers (Envoy, and the X-Ray daemon when tracing) as ECS container definitions. */
+  containers: pulumi.Input<object[]>;
+  /** The task's proxyConfiguration (transparent interception). @default none: traffic is not redirected */
+  proxyConfiguration?: aws.types.input.ecs.TaskDefinitionProxyConfiguration;
+  /** Variables added to every application container (proxy interception). @default none */
+  appEnvironment?: Record<string, string>;
+  /** The task role's policy document. @default none: nothing in the task calls AWS, so no policy */
+  taskPolicy?: pulumi.Input<string>;
+  /** What the task role is for, for its description. */
+  roleDescription: string;
+  /** Task volumes the proxy mounts. @default none */
+  volumes?: { name: string }[];
+}
