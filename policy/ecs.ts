@@ -1,5 +1,5 @@
 /** Task definitions, services and the cluster: the guardrails rows for ECS, plus the Envoy sidecar rules. */
-import { containerDefinitions, ECS_SERVICE, list, MeshPolicy, resourcePolicy, TASK } from "./helpers";
+import { containerDefinitions, ECS_SERVICE, inlineBootstrap, list, MeshPolicy, resourcePolicy, TASK } from "./helpers";
 
 
 /**
@@ -17,6 +17,8 @@ const perContainer = (check: (c: any, violation: (m: string) => void, props: any
 const FARGATE_DEFAULT_STOP_TIMEOUT = 30;
 
 const appmesh = (props: any) => props.proxyConfiguration?.type === "APPMESH" ? props.proxyConfiguration : undefined;
+/** The task's proxy: the one proxyConfiguration names, or an Envoy started with its inline bootstrap (proxy interception). */
+const proxyOf = (props: any) => appmesh(props) ?? (inlineBootstrap(props) ? { containerName: inlineBootstrap(props)!.container.name } : undefined);
 
 export const ecsPolicies: MeshPolicy[] = [
   resourcePolicy({ name: "ecs-readonly-root-filesystem", upstream: "CKV_AWS_336; ecs-containers-readonly-access", enforcementLevel: "mandatory", checks: "every container has a read-only root filesystem" },
@@ -51,9 +53,9 @@ export const ecsPolicies: MeshPolicy[] = [
       if (String(envoy.user) !== String(proxy.properties?.IgnoredUID))
         v(`container ${envoy.name}: user ${envoy.user ?? "(none)"} differs from IgnoredUID ${proxy.properties?.IgnoredUID}; Envoy's own traffic would loop back into Envoy`);
     }),
-  resourcePolicy({ name: "mesh-app-waits-for-envoy", upstream: "App Mesh user guide (Envoy on ECS)", enforcementLevel: "mandatory", checks: "every application container of an APPMESH task starts after Envoy is HEALTHY" },
+  resourcePolicy({ name: "mesh-app-waits-for-envoy", upstream: "App Mesh user guide (Envoy on ECS)", enforcementLevel: "mandatory", checks: "every application container of a meshed task starts after Envoy is HEALTHY" },
     [TASK], (p, v) => {
-      const proxy = appmesh(p);
+      const proxy = proxyOf(p);
       const defs = containerDefinitions(p);
       if (!proxy || !defs) return;
       for (const c of defs) {

@@ -57,3 +57,31 @@ export const ECS_SERVICE = "aws:ecs/service:Service";
 export const INGRESS = "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule";
 export const EGRESS = "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule";
 export const LB = "aws:lb/loadBalancer:LoadBalancer";
+
+/**
+ * The Envoy data plane's bootstrap, carried inline as an argument of the Envoy container's
+ * command (fargate-mesh starts Envoy with `--config-yaml`). Undefined for App Mesh's Envoy, which
+ * streams its configuration, and while the definitions are unknown.
+ */
+export function inlineBootstrap(props: Props): { container: any; bootstrap: any } | undefined {
+  for (const c of containerDefinitions(props) ?? []) {
+    const args = list<string>(c.command);
+    if (!args.some((a) => typeof a === "string" && a.includes("--config-yaml"))) continue;
+    for (const a of args) {
+      if (typeof a !== "string" || !a.startsWith("{")) continue;
+      try { return { container: c, bootstrap: JSON.parse(a) }; } catch { /* not the bootstrap */ }
+    }
+  }
+  return undefined;
+}
+
+/** Every HTTP route of a bootstrap's listeners, with where it is. */
+export function bootstrapRoutes(bootstrap: any): { listener: string; route: any }[] {
+  const out: { listener: string; route: any }[] = [];
+  for (const l of list<any>(bootstrap?.static_resources?.listeners))
+    for (const chain of list<any>(l.filter_chains))
+      for (const f of list<any>(chain.filters))
+        for (const vh of list<any>(f.typed_config?.route_config?.virtual_hosts))
+          for (const route of list<any>(vh.routes)) out.push({ listener: l.name, route });
+  return out;
+}

@@ -1,6 +1,10 @@
-/** App Mesh rules: what only this project knows about a healthy mesh. */
+/**
+ * Mesh rules: what only this project knows about a healthy mesh. Each rule reads the App Mesh
+ * resources on that data plane and the inline Envoy bootstrap in the task definitions on the
+ * Envoy data plane, so one rule (and one exception) covers both.
+ */
 import type { PolicyResource } from "@pulumi/policy";
-import { containerDefinitions, list, MeshPolicy, policyDocument, resourcePolicy, stackPolicy, TASK } from "./helpers";
+import { bootstrapRoutes, containerDefinitions, inlineBootstrap, list, MeshPolicy, policyDocument, resourcePolicy, stackPolicy, TASK } from "./helpers";
 
 const NODE = "aws:appmesh/virtualNode:VirtualNode";
 const GATEWAY = "aws:appmesh/virtualGateway:VirtualGateway";
@@ -12,34 +16,58 @@ function envoyResourceArn(task: PolicyResource): string | undefined {
   return undefined;
 }
 
+/** Clusters that reach other services (found through DNS), as opposed to the local app or pass-through. */
+const meshClusters = (b: any) => list<any>(b?.static_resources?.clusters).filter((c) => c.type === "STRICT_DNS" || c.type === "LOGICAL_DNS");
+/** Listeners that take traffic from callers: a sidecar's inbound listener, the gateway's listeners. */
+const servingListeners = (b: any) => list<any>(b?.static_resources?.listeners).filter((l) => l.traffic_direction === "INBOUND");
+
 const siblings = (all: PolicyResource[], r: PolicyResource) => all.filter((x) => x !== r && x.parent && r.parent && x.parent.urn === r.parent.urn);
 
 export const meshPolicies: MeshPolicy[] = [
   resourcePolicy({ name: "mesh-egress-drop-all", upstream: "AWS Config appmesh-mesh-deny-tcp-forwarding; Mondoo appmesh-egress-filter", enforcementLevel: "mandatory", checks: "the mesh lets traffic out only to its own backends" },
-    ["aws:appmesh/mesh:Mesh"], (p, v) => { if (p.spec?.egressFilter?.type !== "DROP_ALL") v("set spec.egressFilter.type: DROP_ALL (mesh.egressFilter in the description)"); }),
+    ["aws:appmesh/mesh:Mesh", TASK], (p, v) => {
+      if (p.spec && p.spec.egressFilter?.type !== "DROP_ALL") v("set spec.egressFilter.type: DROP_ALL (mesh.egressFilter in the description)");
+      const b = inlineBootstrap(p)?.bootstrap;
+      if (b && (list<any>(b.static_resources?.listeners).some((l) => l.default_filter_chain) || list<any>(b.static_resources?.clusters).some((c) => c.type === "ORIGINAL_DST")))
+        v("the Envoy bootstrap passes unknown destinations through (ORIGINAL_DST); set mesh.egressFilter: DROP_ALL in the description");
+    }),
   resourcePolicy({ name: "mesh-listener-health-and-outlier", upstream: "appmesh-virtual-node-listeners-health-check-enabled; appmesh-virtual-node-listeners-outlier-detect-enabled", enforcementLevel: "mandatory", checks: "every virtual node listener has a health check and outlier detection" },
-    [NODE], (p, v) => {
+    [NODE, TASK], (p, v) => {
       for (const l of list<any>(p.spec?.listeners)) {
         const port = l.portMapping?.port;
         if (!l.healthCheck) v(`listener ${port}: add a health check`);
         if (!l.outlierDetection) v(`listener ${port}: add outlier detection`);
       }
+      for (const c of meshClusters(inlineBootstrap(p)?.bootstrap)) {
+        if (!list(c.health_checks).length) v(`cluster ${c.name}: add a health check (the target listener's healthCheck)`);
+        if (!c.outlier_detection) v(`cluster ${c.name}: add outlier detection (the target listener's outlierDetection)`);
+      }
     }),
   resourcePolicy({ name: "mesh-listener-tls", upstream: "appmesh-virtual-node-tls-required (Mondoo); appmesh-virtual-gateway-backend-defaults-tls", enforcementLevel: "advisory", checks: "node and gateway listeners terminate TLS (STRICT or PERMISSIVE)" },
-    [NODE, GATEWAY], (p, v) => {
+    [NODE, GATEWAY, TASK], (p, v) => {
       for (const l of list<any>(p.spec?.listeners))
         if (!["STRICT", "PERMISSIVE"].includes(l.tls?.mode)) v(`listener ${l.portMapping?.port}: add tls with mode STRICT (an ACM or file certificate)`);
+      for (const l of servingListeners(inlineBootstrap(p)?.bootstrap))
+        for (const chain of list<any>(l.filter_chains))
+          if (!chain.transport_socket) v(`Envoy listener ${l.name} port ${chain.filter_chain_match?.destination_port ?? l.address?.socket_address?.port_value}: add tls with mode STRICT (a file certificate)`);
     }),
   resourcePolicy({ name: "mesh-client-tls", upstream: "appmesh-virtual-node-backend-defaults-tls-on; appmesh-virtual-node-service-backends-tls-enforced; appmesh-virtual-gateway-backend-defaults-tls", enforcementLevel: "advisory", checks: "nodes and gateways enforce TLS when they call their backends" },
-    [NODE, GATEWAY], (p, v) => {
-      if (p.spec?.backendDefaults?.clientPolicy?.tls?.enforce !== true) v("set spec.backendDefaults.clientPolicy.tls with enforce: true and a validation trust (ACM PCA or file)");
+    [NODE, GATEWAY, TASK], (p, v) => {
+      if (p.spec && p.spec.backendDefaults?.clientPolicy?.tls?.enforce !== true) v("set spec.backendDefaults.clientPolicy.tls with enforce: true and a validation trust (ACM PCA or file)");
+      for (const c of meshClusters(inlineBootstrap(p)?.bootstrap))
+        if (!c.transport_socket?.typed_config?.common_tls_context?.validation_context)
+          v(`cluster ${c.name}: originate TLS and verify the backend against a trusted CA`);
     }),
   resourcePolicy({ name: "mesh-route-retry-policy", upstream: "AWS App Mesh best practices (retries)", enforcementLevel: "mandatory", checks: "every http, http2 and grpc route retries failed requests" },
-    ["aws:appmesh/route:Route"], (p, v) => {
+    ["aws:appmesh/route:Route", TASK], (p, v) => {
       for (const kind of ["httpRoute", "http2Route", "grpcRoute"]) {
         const route = p.spec?.[kind];
         if (route && !(route.retryPolicy?.maxRetries >= 1)) v(`${kind}: add a retryPolicy with maxRetries of at least 1 (2 recommended)`);
       }
+      // A router's routes are the Envoy routes that split traffic over weighted clusters.
+      for (const { listener, route } of bootstrapRoutes(inlineBootstrap(p)?.bootstrap))
+        if (route.route?.weighted_clusters && !(route.route.retry_policy?.num_retries >= 1))
+          v(`Envoy route ${route.name ?? "(unnamed)"} on ${listener}: add a retryPolicy with maxRetries of at least 1 (2 recommended)`);
     }),
   stackPolicy({ name: "mesh-app-ports-match-node", upstream: "App Mesh user guide (proxyConfiguration)", enforcementLevel: "mandatory", checks: "AppPorts of each APPMESH task equal the listener ports of its virtual node" },
     (all, report) => {

@@ -28,7 +28,7 @@ export const networkPolicies: MeshPolicy[] = [
       for (const r of [...list<any>(p.ingress), ...list<any>(p.egress)]) if (!r.description) v(`inline rule ${r.fromPort}-${r.toPort}: add a description`);
     }),
   resourcePolicy({ name: "sg-no-world-egress", upstream: "Trivy AWS-0104; CKV_AWS_382", enforcementLevel: "advisory", checks: "egress is not open to the whole internet" },
-    [EGRESS], (p, v) => { if (isWorld(p)) v(`egress ${p.fromPort}-${p.toPort} to ${p.cidrIpv4 ?? p.cidrIpv6}; VPC endpoints for ECR, App Mesh and CloudWatch Logs would remove the need`); }),
+    [EGRESS], (p, v) => { if (isWorld(p)) v(`egress ${p.fromPort}-${p.toPort} to ${p.cidrIpv4 ?? p.cidrIpv6}; VPC endpoints for ECR, CloudWatch Logs (and X-Ray or App Mesh where used) would remove the need`); }),
   stackPolicy({ name: "sg-no-world-ingress", upstream: "CKV_AWS_260; CKV_AWS_277; CKV_AWS_24; CKV_AWS_25", enforcementLevel: "mandatory", checks: "only an internet-facing NLB's security group admits the internet, and only on its listener ports" },
     (all, report) => {
       const publicLbs = all.filter((r) => r.type === LB && r.props.internal !== true);

@@ -1,9 +1,10 @@
 /** Every policy of the pack, in the order the README's table lists them. */
 import { ecsPolicies } from "./ecs";
+import { envoyPolicies } from "./envoy";
 import type { MeshPolicy } from "./helpers";
 import { iamLogsPolicies } from "./iam-logs";
 import { meshPolicies } from "./mesh";
 import { networkPolicies } from "./network";
 
-export const policies: MeshPolicy[] = [...meshPolicies, ...ecsPolicies, ...networkPolicies, ...iamLogsPolicies];
+export const policies: MeshPolicy[] = [...meshPolicies, ...envoyPolicies, ...ecsPolicies, ...networkPolicies, ...iamLogsPolicies];
 export type { MeshPolicy, PolicyInfo } from "./helpers";

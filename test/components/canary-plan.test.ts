@@ -3,9 +3,9 @@ import type { Plan } from "../../tools/plan-core";
 import { CANARY } from "../helpers";
 import { containers, named, ofType, planOf, typeCounts } from "./plan-helpers";
 
-describe("plan of the seed 000 canary", () => {
+describe("plan of the seed 000 canary on the App Mesh data plane", () => {
   let plan: Plan;
-  before(async () => { plan = await planOf(CANARY); });
+  before(async () => { plan = await planOf(CANARY, "appmesh"); });
 
   it("creates three meshed services, one router and no gateway", () => {
     const counts = typeCounts(plan);

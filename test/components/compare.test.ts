@@ -1,7 +1,7 @@
 import { strict as assert } from "assert";
 import { isDeepStrictEqual } from "util";
 import type { Plan } from "../../tools/plan-core";
-import { planOf } from "./plan-helpers";
+import { onDataPlane, planOf } from "./plan-helpers";
 
 /** Names of resources whose inputs differ between two plans of the same stack. */
 function changed(a: Plan, b: Plan): string[] {
@@ -20,9 +20,16 @@ describe("a one-line change in a stack file changes only what it should", () => 
     assert.deepEqual(changed(base, await planOf("prod")), []);
   });
 
-  it("a weight change touches only that route", async () => {
+  it("a weight change touches only the task definitions of the router's callers (Envoy data plane)", async () => {
+    // The weight lives in each caller's bootstrap: blue and the gateway call the router.
     const next = await planOf("prod", (c) => { c[ENV].routers.colors.routes["color-route"].targets = { green: 75, yellow: 25 }; });
-    assert.deepEqual(changed(base, next), ["mesh-appmesh-route-colors-color-route"]);
+    assert.deepEqual(changed(base, next), ["mesh-blue-task", "mesh-gateway-task"]);
+  });
+
+  it("a weight change touches only that route on the App Mesh data plane", async () => {
+    const appmesh = await planOf("prod", "appmesh");
+    const next = await planOf("prod", (c) => { onDataPlane("appmesh")(c); c[ENV].routers.colors.routes["color-route"].targets = { green: 75, yellow: 25 }; });
+    assert.deepEqual(changed(appmesh, next), ["mesh-appmesh-route-colors-color-route"]);
   });
 
   it("an image bump touches only that service's task definition", async () => {

@@ -1,14 +1,14 @@
 import { strict as assert } from "assert";
 import { ACCOUNT } from "../../tools/mocks";
 import type { Plan } from "../../tools/plan-core";
-import { containers, named, ofType, planOf, policy, typeCounts } from "./plan-helpers";
+import { containers, named, ofType, onDataPlane, planOf, policy, typeCounts } from "./plan-helpers";
 
 const NODES = ["red", "blue", "green", "yellow"];
 const nodeArn = (n: string) => `arn:aws:appmesh:us-east-1:${ACCOUNT}:mesh/colors-dev/virtualNode/${n}`;
 
-describe("plan of the dev stack", () => {
+describe("plan of the dev stack on the App Mesh data plane", () => {
   let plan: Plan;
-  before(async () => { plan = await planOf("dev"); });
+  before(async () => { plan = await planOf("dev", "appmesh"); });
 
   it("creates exactly this set of resources", () => {
     assert.deepEqual(typeCounts(plan), {
@@ -221,9 +221,9 @@ describe("plan of the dev stack", () => {
   });
 });
 
-describe("plan options that change the tasks", () => {
+describe("plan options that change the tasks (App Mesh data plane)", () => {
   it("ECS Exec turns on execute-command and adds only the SSM messages permissions", async () => {
-    const plan = await planOf("dev", (c) => { c["fargate-mesh:topology"].services.red.ecsExec = true; });
+    const plan = await planOf("dev", (c) => { onDataPlane("appmesh")(c); c["fargate-mesh:topology"].services.red.ecsExec = true; });
     assert.equal((named(plan, "mesh-red-service", "aws:ecs/service:Service").inputs as any).enableExecuteCommand, true);
     assert.equal((named(plan, "mesh-blue-service", "aws:ecs/service:Service").inputs as any).enableExecuteCommand, false);
     const sids = policy(named(plan, "mesh-red-task-policy")).Statement.map((s: any) => s.Sid);
@@ -231,7 +231,7 @@ describe("plan options that change the tasks", () => {
   });
 
   it("X-Ray adds the daemon sidecar to every task and tracing to every Envoy", async () => {
-    const plan = await planOf("dev", (c) => { c["fargate-mesh:topology"].envoy.xray = true; });
+    const plan = await planOf("dev", (c) => { onDataPlane("appmesh")(c); c["fargate-mesh:topology"].envoy.xray = true; });
     for (const n of NODES) {
       const defs = containers(named(plan, `mesh-${n}-task`));
       assert.deepEqual(defs.map((d) => d.name), ["app", "envoy", "xray-daemon"]);

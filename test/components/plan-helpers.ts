@@ -2,14 +2,21 @@ import { planConfig, Plan, PlannedResource, resolveSource } from "../../tools/pl
 
 const unedited = new Map<string, Promise<Plan>>();
 
+/** Switches a stack-format config to another data plane: the one line a user would write. */
+export const onDataPlane = (plane: string) => (config: any) => {
+  config["fargate-mesh:environment"] = { ...(config["fargate-mesh:environment"] ?? {}), dataPlane: plane };
+};
+
 /**
- * Plans a reference stack or a stack-format file; `edit` may change the resolved config first.
- * Unedited plans are shared between tests (treat them as read-only) to keep the suite fast.
+ * Plans a reference stack or a stack-format file; `edit` may change the resolved config first,
+ * or name a data plane. Plans without an edit function are shared between tests (treat them as
+ * read-only) to keep the suite fast.
  */
-export function planOf(stackOrFile: string, edit?: (config: any) => void): Promise<Plan> {
-  if (edit) return planFresh(stackOrFile, edit);
-  if (!unedited.has(stackOrFile)) unedited.set(stackOrFile, planFresh(stackOrFile));
-  return unedited.get(stackOrFile)!;
+export function planOf(stackOrFile: string, edit?: ((config: any) => void) | "appmesh" | "envoy"): Promise<Plan> {
+  if (typeof edit === "function") return planFresh(stackOrFile, edit);
+  const key = `${stackOrFile}#${edit ?? ""}`;
+  if (!unedited.has(key)) unedited.set(key, planFresh(stackOrFile, edit && onDataPlane(edit)));
+  return unedited.get(key)!;
 }
 
 async function planFresh(stackOrFile: string, edit?: (config: any) => void): Promise<Plan> {

@@ -37,7 +37,8 @@ describe("App Mesh specs per protocol (pure)", () => {
   });
 
   it("renders header matches, timeouts and TLS on a listener", () => {
-    const m = model(withChange("dev", (t) => {
+    const m = model(withChange("dev", (t, e) => {
+      e.dataPlane = "appmesh";
       t.routers.colors.routes["color-route"].match.headers = [{ name: "x-canary", exact: "1" }, { name: "x-id", range: { start: 1, end: 9 }, invert: true }];
       t.routers.colors.routes["color-route"].timeout = { perRequest: "5s" };
       t.services.red.listeners[0].tls = { mode: "STRICT", certificate: { acm: { certificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/abc" } } };

@@ -83,7 +83,8 @@ describe("reference stacks load into models", () => {
     const m = model(input("prod"));
     assert.deepEqual(weights(m, "colors", "color-route"), { green: [100, 100], yellow: [0, 0] });
     assert.equal(m.region, "us-west-2");
-    assert.equal(m.envoy.image, "840364872350.dkr.ecr.us-west-2.amazonaws.com/aws-appmesh-envoy:v1.29.12.1-prod");
+    assert.equal(m.envoy.image, "envoyproxy/envoy:v1.38.9");
+    assert.equal(m.dataPlane, "envoy");
     assert.deepEqual(m.network, { kind: "new", cidr: "10.0.0.0/16", azCount: 3, natGateways: "OnePerAz" });
     const red = m.nodes.find((n) => n.key === "red")!;
     assert.deepEqual([red.task.cpu, red.task.memory, red.task.desiredCount], [512, 1024, 2]);
@@ -120,7 +121,8 @@ describe("reference stacks load into models", () => {
     it("has no gateway and runs in eu-west-1", () => {
       assert.equal(m.gateway, undefined);
       assert.equal(m.mesh.name, "apps-canary");
-      assert.match(m.envoy.image, /^840364872350\.dkr\.ecr\.eu-west-1\./);
+      assert.equal(m.envoy.image, "envoyproxy/envoy:v1.38.9");
+      assert.equal(m.envoy.interception, "transparent");
     });
   });
 });

@@ -19,14 +19,34 @@ const doc = (r: PlannedResource, edit: (d: any) => void) => {
 };
 const RED_ARN = `arn:aws:appmesh:us-east-1:${ACCOUNT}:mesh/colors-dev/virtualNode/red`;
 
-/** [policy, resource that breaks it, how, the message it must report] */
-const cases: [string, string, (rs: Resources) => void, string][] = [
-  ["mesh-egress-drop-all", "mesh-appmesh-mesh", (rs) => ((res(rs, "mesh-appmesh-mesh").inputs as any).spec.egressFilter.type = "ALLOW_ALL"), "set spec.egressFilter.type: DROP_ALL (mesh.egressFilter in the description)"],
-  ["mesh-listener-health-and-outlier", "mesh-appmesh-node-red", (rs) => delete (res(rs, "mesh-appmesh-node-red").inputs as any).spec.listeners[0].outlierDetection, "listener 80: add outlier detection"],
-  ["mesh-route-retry-policy", "mesh-appmesh-route-colors-color-route", (rs) => delete (res(rs, "mesh-appmesh-route-colors-color-route").inputs as any).spec.httpRoute.retryPolicy, "httpRoute: add a retryPolicy with maxRetries of at least 1 (2 recommended)"],
-  ["mesh-app-ports-match-node", "mesh-red-task", (rs) => ((res(rs, "mesh-red-task").inputs as any).proxyConfiguration.properties.AppPorts = "8080"), "AppPorts 8080 differ from the listener ports 80 of virtual node red; set AppPorts to the listener ports"],
+/** The bootstrap a task's Envoy carries inline, edited in place. */
+const bootstrap = (r: PlannedResource, edit: (b: any) => void) => defs(r, (d) => {
+  const envoy = d.find((c: any) => c.name === "envoy");
+  const b = JSON.parse(envoy.command[2]);
+  edit(b);
+  envoy.command[2] = JSON.stringify(b);
+});
+const cluster = (b: any, name: string) => b.static_resources.clusters.find((c: any) => c.name === name);
+const outbound = (b: any) => b.static_resources.listeners.find((l: any) => l.name === "outbound");
+
+/** [policy, resource that breaks it, how, the message it must report, data plane (default envoy)] */
+const cases: [string, string, (rs: Resources) => void, string, ("appmesh" | "envoy")?][] = [
+  ["mesh-egress-drop-all", "mesh-blue-task", (rs) => bootstrap(res(rs, "mesh-blue-task"), (b) => { outbound(b).default_filter_chain = { filters: [] }; }), "the Envoy bootstrap passes unknown destinations through (ORIGINAL_DST); set mesh.egressFilter: DROP_ALL in the description"],
+  ["mesh-listener-health-and-outlier", "mesh-blue-task", (rs) => bootstrap(res(rs, "mesh-blue-task"), (b) => { delete cluster(b, "node-red-80").outlier_detection; }), "cluster node-red-80: add outlier detection (the target listener's outlierDetection)"],
+  ["mesh-route-retry-policy", "mesh-gateway-task", (rs) => bootstrap(res(rs, "mesh-gateway-task"), (b) => {
+    delete b.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.retry_policy;
+  }), "Envoy route to-router/color-route on gateway-80: add a retryPolicy with maxRetries of at least 1 (2 recommended)"],
+  ["envoy-bootstrap-inline", "mesh-red-task", (rs) => defs(res(rs, "mesh-red-task"), (d) => (d[1].command = ["/usr/local/bin/envoy", "-c", "/etc/envoy/envoy.yaml"])), "container envoy: start Envoy with --config-yaml and the generated bootstrap, so each revision pins its configuration"],
+  ["envoy-admin-local", "mesh-red-task", (rs) => bootstrap(res(rs, "mesh-red-task"), (b) => (b.admin.address.socket_address.address = "0.0.0.0")), "admin listens on 0.0.0.0; bind it to 127.0.0.1 (it can stop and reconfigure Envoy)"],
+  ["envoy-no-appmesh-access", "mesh-red-streams", (rs) => rs.push({ type: "aws:iam/rolePolicy:RolePolicy", name: "mesh-red-streams", parent: { type: "fargate-mesh:index:MeshedService", name: "mesh-red" },
+    inputs: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Action: ["appmesh:StreamAggregatedResources"], Resource: [RED_ARN] }] }) } }),
+    "remove appmesh:StreamAggregatedResources: this Envoy reads its configuration from its task definition"],
+  ["mesh-egress-drop-all", "mesh-appmesh-mesh", (rs) => ((res(rs, "mesh-appmesh-mesh").inputs as any).spec.egressFilter.type = "ALLOW_ALL"), "set spec.egressFilter.type: DROP_ALL (mesh.egressFilter in the description)", "appmesh"],
+  ["mesh-listener-health-and-outlier", "mesh-appmesh-node-red", (rs) => delete (res(rs, "mesh-appmesh-node-red").inputs as any).spec.listeners[0].outlierDetection, "listener 80: add outlier detection", "appmesh"],
+  ["mesh-route-retry-policy", "mesh-appmesh-route-colors-color-route", (rs) => delete (res(rs, "mesh-appmesh-route-colors-color-route").inputs as any).spec.httpRoute.retryPolicy, "httpRoute: add a retryPolicy with maxRetries of at least 1 (2 recommended)", "appmesh"],
+  ["mesh-app-ports-match-node", "mesh-red-task", (rs) => ((res(rs, "mesh-red-task").inputs as any).proxyConfiguration.properties.AppPorts = "8080"), "AppPorts 8080 differ from the listener ports 80 of virtual node red; set AppPorts to the listener ports", "appmesh"],
   ["mesh-envoy-own-config-only", "mesh-red-task-policy", (rs) => doc(res(rs, "mesh-red-task-policy"), (d) => (d.Statement[0].Resource = [RED_ARN.replace("/red", "/blue")])),
-    `grants StreamAggregatedResources on ${RED_ARN.replace("/red", "/blue")}; scope it to ${RED_ARN} (the AWSAppMeshEnvoyAccess managed policy grants it on *)`],
+    `grants StreamAggregatedResources on ${RED_ARN.replace("/red", "/blue")}; scope it to ${RED_ARN} (the AWSAppMeshEnvoyAccess managed policy grants it on *)`, "appmesh"],
   ["mesh-envoy-sidecar", "mesh-red-task", (rs) => defs(res(rs, "mesh-red-task"), (d) => (d[1].user = "0")), "container envoy: user 0 differs from IgnoredUID 1337; Envoy's own traffic would loop back into Envoy"],
   ["mesh-app-waits-for-envoy", "mesh-red-task", (rs) => defs(res(rs, "mesh-red-task"), (d) => delete d[0].dependsOn), "container app: add dependsOn [{ containerName: envoy, condition: HEALTHY }] so it never starts without its proxy"],
   ["ecs-readonly-root-filesystem", "mesh-blue-task", (rs) => defs(res(rs, "mesh-blue-task"), (d) => (d[0].readonlyRootFilesystem = false)), "container app: set readonlyRootFilesystem: true (give the container a volume for the paths it writes)"],
@@ -49,20 +69,20 @@ const cases: [string, string, (rs: Resources) => void, string][] = [
   ["sg-no-world-ingress", "mesh-in-red-from-blue-80", (rs) => { const r = res(rs, "mesh-in-red-from-blue-80").inputs; delete r.referencedSecurityGroupId; r.cidrIpv4 = "0.0.0.0/0"; }, "admits 0.0.0.0/0 on 80-80; admit a security group or the VPC range instead"],
   ["mesh-nlb-only-gateway-port", "mesh-gateway-nlb-to-gateway", (rs) => Object.assign(res(rs, "mesh-gateway-nlb-to-gateway").inputs, { fromPort: 0, toPort: 65535 }), "NLB egress on 0-65535; allow only the gateway port"],
   ["vpc-flow-logs", "mesh-network-vpc", (rs) => rs.splice(rs.indexOf(res(rs, "mesh-network-flow-log")), 1), "add an aws.ec2.FlowLog for this VPC"],
-  ["iam-no-wildcards", "mesh-red-task-policy", (rs) => doc(res(rs, "mesh-red-task-policy"), (d) => (d.Statement[0].Action = ["appmesh:*"])), "action appmesh:*: name the actions needed"],
+  ["iam-no-wildcards", "mesh-red-task-policy", (rs) => doc(res(rs, "mesh-red-task-policy"), (d) => (d.Statement[0].Action = ["appmesh:*"])), "action appmesh:*: name the actions needed", "appmesh"],
   ["logs-retention", "mesh-red-logs", (rs) => delete res(rs, "mesh-red-logs").inputs.retentionInDays, "set retentionInDays"],
 ];
 
 /** Policies the reference stacks break on purpose, each excepted with a reason in the stack config. */
 const ADVISORY_ON_REFERENCE: [string, string, string][] = [
-  ["mesh-listener-tls", "mesh-appmesh-node-red", "listener 80: add tls with mode STRICT (an ACM or file certificate)"],
-  ["mesh-client-tls", "mesh-appmesh-node-blue", "set spec.backendDefaults.clientPolicy.tls with enforce: true and a validation trust (ACM PCA or file)"],
+  ["mesh-listener-tls", "mesh-red-task", "Envoy listener inbound port 80: add tls with mode STRICT (a file certificate)"],
+  ["mesh-client-tls", "mesh-blue-task", "cluster node-red-80: originate TLS and verify the backend against a trusted CA"],
   ["ecs-non-root-user", "mesh-red-task", "container app: set user to a non-root UID (the image's default user may be root)"],
   ["lb-internet-facing", "mesh-gateway-nlb", "the load balancer is internet-facing; keep it only for a public entry point, with a written reason"],
   ["lb-access-logs", "mesh-gateway-nlb", "enable accessLogs to an S3 bucket (an NLB logs TLS listeners only)"],
   ["lb-listener-tls", "mesh-gateway-listener", "listener 80 uses TCP; use TLS with a certificate and a current sslPolicy"],
   ["lb-deletion-protection", "mesh-gateway-nlb", "set enableDeletionProtection: true (gateway.nlb.deletionProtection)"],
-  ["sg-no-world-egress", "mesh-red-egress-https", "egress 443-443 to 0.0.0.0/0; VPC endpoints for ECR, App Mesh and CloudWatch Logs would remove the need"],
+  ["sg-no-world-egress", "mesh-red-egress-https", "egress 443-443 to 0.0.0.0/0; VPC endpoints for ECR, CloudWatch Logs (and X-Ray or App Mesh where used) would remove the need"],
   ["logs-retention-365-kms", "mesh-red-logs", "retention is 30 days; the strict rule wants 365"],
 ];
 
@@ -70,8 +90,11 @@ const of = (f: Finding[], policy: string, resource: string) => f.filter((x) => x
 
 describe("policy pack", () => {
   const plans: Record<string, Plan> = {};
-  before(async () => { for (const s of ["dev", "staging", "prod"]) plans[s] = await planOf(s); });
-  const fresh = (): Resources => JSON.parse(JSON.stringify(plans.dev.resources));
+  before(async () => {
+    for (const s of ["dev", "staging", "prod"]) plans[s] = await planOf(s);
+    plans.appmesh = await planOf("dev", "appmesh");
+  });
+  const fresh = (plane = "envoy"): Resources => JSON.parse(JSON.stringify((plane === "appmesh" ? plans.appmesh : plans.dev).resources));
 
   it("every policy is tested here, names its upstream rule and has an enforcement level", () => {
     const tested = new Set([...cases.map((c) => c[0]), ...ADVISORY_ON_REFERENCE.map((c) => c[0])]);
@@ -83,9 +106,9 @@ describe("policy pack", () => {
     }
   });
 
-  for (const [policy, resource, breakIt, message] of cases) {
-    it(`${policy} fires on a plan that breaks it`, async () => {
-      const rs = fresh();
+  for (const [policy, resource, breakIt, message, plane] of cases) {
+    it(`${policy} fires on a plan that breaks it (${plane ?? "envoy"} data plane)`, async () => {
+      const rs = fresh(plane);
       assert.deepEqual(of(await checkResources("dev", rs), policy, resource), [], "silent before");
       breakIt(rs);
       assert.deepEqual(of(await checkResources("dev", rs), policy, resource), [message]);
@@ -100,7 +123,7 @@ describe("policy pack", () => {
     });
   }
 
-  for (const stack of ["dev", "staging", "prod"]) {
+  for (const stack of ["dev", "staging", "prod", "appmesh"]) {
     it(`${stack}: no mandatory violation, and every advisory one is excepted with a reason`, async () => {
       const { findings, issues } = await checkPlan(plans[stack]);
       assert.deepEqual(issues, []);
@@ -117,7 +140,12 @@ describe("policy pack", () => {
       t.gateway.nlb.internetFacing = false;
     });
     const { findings } = await checkPlan(plan);
-    assert.deepEqual(findings.filter((f) => f.level === "mandatory").map((f) => f.policy).sort(), ["mesh-egress-drop-all", "mesh-route-retry-policy"]);
+    // Every sidecar now passes traffic through (not the gateway: it has no egress), and both callers of the route lack retries.
+    const mandatory = findings.filter((f) => f.level === "mandatory").map((f) => `${f.policy} ${f.resource?.name}`).sort();
+    assert.deepEqual(mandatory, [
+      ...["blue", "green", "red", "yellow"].map((n) => `mesh-egress-drop-all mesh-${n}-task`),
+      "mesh-route-retry-policy mesh-blue-task", "mesh-route-retry-policy mesh-gateway-task",
+    ].sort());
     assert.equal(findings.filter((f) => f.policy === "lb-internet-facing").length, 0);
   });
 
