@@ -50,6 +50,12 @@ export function flatten(value: unknown, prefix = "", out: Record<string, unknown
       const p = prefix ? `${prefix}.${k}` : k;
       flatten(JSON_INPUTS.has(k) && typeof v === "string" ? tryJson(v) : v, p, out);
     }
+  } else if (typeof value === "string" && prefix.includes("containerDefinitions") && /^\{[\s\S]*\}$/.test(value)) {
+    // A JSON document inside a container definition (the Envoy bootstrap on its command line)
+    // is compared as a document too, so a weight change reads as that one weight.
+    const doc = tryJson(value);
+    if (typeof doc === "object") flatten(doc, prefix, out);
+    else out[prefix] = value;
   } else out[prefix] = value;
   return out;
 }
@@ -134,10 +140,18 @@ const pct = (n?: number) => (n === undefined ? "none" : `${n}%`);
 /** The reviewer's lines: "route colors/color-route: yellow 20% → 50%", "service green: image a → b". */
 function describe(a: (MeshSummary & { partial?: boolean }) | undefined, b: MeshSummary, routes: PlanDiff["routes"]): string[] {
   const out: string[] = [];
+  // One line per route; on the Envoy data plane the weights live in each caller's bootstrap, so
+  // the line also says whose tasks roll out.
+  const lines = new Map<string, string[]>();
   for (const r of routes) {
     if (r.before === r.after) continue;
     const what = r.before === undefined ? `${r.target} added at ${pct(r.after)}` : r.after === undefined ? `${r.target} removed (was ${pct(r.before)})` : `${r.target} ${pct(r.before)} → ${pct(r.after)}`;
-    out.push(`route ${r.router}/${r.route}: ${what}`);
+    const k = `${r.router}/${r.route}`;
+    lines.set(k, [...(lines.get(k) ?? []), what]);
+  }
+  for (const [k, whats] of lines) {
+    const callers = b.dataPlane === "envoy" ? b.routers.find((r) => k.startsWith(`${r.name}/`))?.callers ?? [] : [];
+    out.push(`route ${k}: ${whats.join(", ")}${callers.length ? `; rolls out to callers: ${callers.join(", ")}` : ""}`);
   }
   if (a?.partial) return out;
   const before = new Map((a?.services ?? []).map((s) => [s.key, s]));

@@ -8,8 +8,11 @@ import type { Plan, PlannedResource } from "./plan-core";
 export interface MeshSummary {
   name: string;
   region: string;
+  /** The data plane (plans saved before it existed are App Mesh plans). */
+  dataPlane?: string;
   services: { key: string; virtualService: string | null; backends: string[]; images: Record<string, string>; desiredCount: number; cpu: number; memory: number }[];
-  routers: { name: string; virtualService: string; routes: { name: string; targets: { node: string; weight: number; percent: number }[] }[] }[];
+  /** `callers`: the services (and `gateway`) whose Envoy holds this router's routes. */
+  routers: { name: string; virtualService: string; callers?: string[]; routes: { name: string; targets: { node: string; weight: number; percent: number }[] }[] }[];
   gateway: { name: string; routes: { name: string; match: string; target: string }[] } | null;
 }
 
@@ -26,6 +29,7 @@ export function meshSummary(m: MeshModel): MeshSummary {
   return {
     name: m.mesh.name,
     region: m.region,
+    dataPlane: m.dataPlane,
     services: m.nodes.map((n) => ({
       key: n.key, virtualService: vsOf.get(n.key) ?? null, backends: n.backends,
       images: Object.fromEntries(n.containers.map((c) => [c.name, c.image])),
@@ -33,6 +37,7 @@ export function meshSummary(m: MeshModel): MeshSummary {
     })),
     routers: m.routers.map((r) => ({
       name: r.name, virtualService: r.serviceName,
+      callers: [...m.nodes.filter((n) => n.backendKeys.includes(r.key)).map((n) => n.key), ...(m.gateway?.targetKeys.includes(r.key) ? ["gateway"] : [])],
       routes: r.routes.map((route) => ({ name: route.name, targets: route.targets.map((t) => ({ node: t.nodeName, weight: t.weight, percent: t.percent })) })),
     })),
     gateway: m.gateway ? {

@@ -37,7 +37,8 @@ describe("the plan and check commands", function () {
     fs.writeFileSync(file, fs.readFileSync(path.join(PROJECT_DIR, "examples/canary.yaml"), "utf8").replace("    mesh:\n      name: apps\n", "    mesh:\n      name: apps\n      egressFilter: ALLOW_ALL\n"));
     const r = run("check", ["--config", file]);
     assert.equal(r.status, 1);
-    assert.match(r.stdout, /^Stack open: 1 mandatory violation, \d+ advisory, 0 excepted/);
-    assert.match(r.stdout, /MANDATORY {2}mesh-egress-drop-all \[AWS Config appmesh-mesh-deny-tcp-forwarding; Mondoo appmesh-egress-filter\] aws:appmesh\/mesh:Mesh mesh-appmesh-mesh: set spec\.egressFilter\.type: DROP_ALL/);
+    // One violation per sidecar that would pass unknown traffic through.
+    assert.match(r.stdout, /^Stack open: 3 mandatory violations, \d+ advisory, 0 excepted/);
+    assert.match(r.stdout, /MANDATORY {2}mesh-egress-drop-all \[AWS Config appmesh-mesh-deny-tcp-forwarding; Mondoo appmesh-egress-filter\] aws:ecs\/taskDefinition:TaskDefinition mesh-serviceA-task: the Envoy bootstrap passes unknown destinations through \(ORIGINAL_DST\); set mesh\.egressFilter: DROP_ALL/);
   });
 });

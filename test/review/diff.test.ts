@@ -23,11 +23,26 @@ describe("plan diffs", () => {
     assert.equal(diffText(d), "Stack dev: no changes");
   });
 
-  it("a weight change in prod shows up in prod only, as route lines", async () => {
+  it("a weight change in prod shows up in prod only, as one route line naming the callers that roll out", async () => {
     const edit = (c: any) => { c[ENV].routers.colors.routes["color-route"].targets = { green: 75, yellow: 25 }; };
     for (const s of ["dev", "staging"]) assert.equal(hasChanges(diffPlans(base[s], await doc(s))), false, s);
     const d = diffPlans(base.prod, await doc("prod", edit));
-    assert.deepEqual(d.summary, ["route colors/color-route: green 100% → 75%", "route colors/color-route: yellow 0% → 25%"]);
+    assert.deepEqual(d.summary, ["route colors/color-route: green 100% → 75%, yellow 0% → 25%; rolls out to callers: blue, gateway"]);
+    assert.equal(summaryLine(d), "Stack prod: 0 to add, 4 to change (2 replaced), 0 to remove");
+    assert.deepEqual(changedNames(d), ["mesh-blue-service:update", "mesh-blue-task:replace", "mesh-gateway-service:update", "mesh-gateway-task:replace"]);
+    // The bootstrap is compared as a document: the change reads as the two weights.
+    const blue = d.changed.find((c) => c.resource.name === "mesh-blue-task")!;
+    const vh = "containerDefinitions[envoy].command[2].static_resources.listeners[outbound].filter_chains[http-80].filters[envoy.filters.network.http_connection_manager].typed_config.route_config.virtual_hosts[colors-80]";
+    assert.deepEqual(blue.changes.map((c) => [c.path, c.before, c.after]), [
+      [`${vh}.routes[color-route].route.weighted_clusters.clusters[node-green-80].weight`, 100, 75],
+      [`${vh}.routes[color-route].route.weighted_clusters.clusters[node-yellow-80].weight`, 0, 25],
+    ]);
+  });
+
+  it("a weight change on the App Mesh data plane updates the route alone, in place", async () => {
+    const appmesh = (c: any) => { c[ENV].dataPlane = "appmesh"; };
+    const d = diffPlans(await doc("prod", appmesh), await doc("prod", (c) => { appmesh(c); c[ENV].routers.colors.routes["color-route"].targets = { green: 75, yellow: 25 }; }));
+    assert.deepEqual(d.summary, ["route colors/color-route: green 100% → 75%, yellow 0% → 25%"]);
     assert.equal(summaryLine(d), "Stack prod: 0 to add, 1 to change, 0 to remove");
     assert.deepEqual(changedNames(d), ["mesh-appmesh-route-colors-color-route:update"]);
     assert.deepEqual(d.changed[0].changes.map((c) => [c.path, c.before, c.after]), [
@@ -56,12 +71,14 @@ describe("plan diffs", () => {
       t.services.blue.backends = [...t.services.blue.backends, "purple"];
     }));
     const added = d.added.map((r) => r.name);
-    for (const n of ["mesh-purple", "mesh-purple-task", "mesh-purple-service", "mesh-purple-sg", "mesh-purple-task-policy",
-      "mesh-appmesh-node-purple", "mesh-appmesh-service-purple", "mesh-namespace-purple", "mesh-in-purple-from-blue-80", "mesh-out-blue-to-purple-80"])
+    for (const n of ["mesh-purple", "mesh-purple-task", "mesh-purple-service", "mesh-purple-sg",
+      "mesh-namespace-purple", "mesh-in-purple-from-blue-80", "mesh-out-blue-to-purple-80"])
       assert.ok(added.includes(n), `${n} is added`);
+    assert.ok(!added.some((n) => n.includes("appmesh") || n.endsWith("-task-policy")), "no App Mesh resource, no task policy");
     assert.equal(d.removed.length, 0);
     assert.deepEqual(d.summary, ["service blue: may now call purple.colors.local", "service purple: added (forsakenidol/colorapp:1.3)"]);
-    assert.deepEqual(changedNames(d), ["mesh-appmesh-node-blue:update"]);
+    // blue's Envoy learns the new backend from its bootstrap: a new task definition revision.
+    assert.deepEqual(changedNames(d), ["mesh-blue-service:update", "mesh-blue-task:replace"]);
   });
 
   it("renders Markdown for a pull request with weights before and after and the topology", async () => {
@@ -69,9 +86,8 @@ describe("plan diffs", () => {
     const text = diffMarkdown(diffPlans(base.prod, head), head);
     for (const line of [
       "### Stack `prod`",
-      "**0 to add, 1 to change, 0 to remove**",
-      "- route colors/color-route: green 100% → 50%",
-      "- route colors/color-route: yellow 0% → 50%",
+      "**0 to add, 4 to change (2 replaced), 0 to remove**",
+      "- route colors/color-route: green 100% → 50%, yellow 0% → 50%; rolls out to callers: blue, gateway",
       "| colors | color-route | green | 100% | 50% ⬅ |",
       "| colors | color-route | yellow | 0% | 50% ⬅ |",
       "```mermaid",
@@ -86,7 +102,7 @@ describe("plan diffs", () => {
       "  node_blue -. calls .-> vs_red_colors_local",
       "  node_blue -. calls .-> vs_router_colors_local",
     ]) assert.ok(text.split("\n").includes(line), `missing line: ${line}\n---\n${text}`);
-    assert.match(text, /\| ~ \| `mesh-appmesh-route-colors-color-route` \| `aws:appmesh\/route:Route` \| update in place: `spec\.httpRoute\.action\.weightedTargets\[green\]\.weight`: 100 → 50/);
+    assert.match(text, /\| ± \| `mesh-blue-task` \| `aws:ecs\/taskDefinition:TaskDefinition` \| replace \(.*`containerDefinitions\[envoy\]\.command\[2\]\..*weighted_clusters\.clusters\[node-green-80\]\.weight`: 100 → 50/);
   });
 
   it("takes a saved JSON plan as the base", async () => {
@@ -102,7 +118,7 @@ describe("plan diffs", () => {
     this.timeout(60000);
     const [dev, none] = await documentsAtRevision("HEAD", [{ stack: "dev" }, { stack: "no-such-stack" }]);
     assert.equal(dev!.stack, "dev");
-    assert.ok(dev!.resources.some((r) => r.type === "aws:appmesh/route:Route"));
+    assert.ok(dev!.resources.some((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && r.name === "mesh-blue-task"));
     assert.equal(none, undefined);
     const d = diffPlans(undefined, base.dev);
     assert.equal(d.added.length, base.dev.resources.length);
