@@ -70,9 +70,18 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
       issues.add([...path, "accessLog", "path"], `must be ${ENVOY_LOG_PATHS.join(" or ")} on the envoy data plane (the root file system is read-only; awslogs ships the container's output), got ${JSON.stringify(log)}`);
     // TCP has no Host header: the outbound listener tells TCP backends apart by destination port.
     const seen = new Map<number, string>();
+    const httpPorts = new Map<number, string>();
+    for (const b of arr(svc.backends)) {
+      if (typeof b !== "string") continue;
+      const tcp = new Set(tcpPortsOf(b));
+      const listeners = b in services ? arr(rec(services[b]).listeners) : arr(rec(routers[b]).listeners);
+      for (const l of listeners) if (!tcp.has(rec(l).port) && typeof rec(l).port === "number" && !httpPorts.has(rec(l).port)) httpPorts.set(rec(l).port, b);
+    }
     for (const b of arr(svc.backends)) {
       if (typeof b !== "string") continue;
       for (const p of tcpPortsOf(b)) {
+        const http = httpPorts.get(p);
+        if (http && !proxy) issues.add([...path, "backends"], `${b} takes tcp on port ${p}, where ${http} takes HTTP; the envoy data plane tells tcp backends apart by port, so give one of them another port`);
         if (proxy) { issues.add([...path, "backends"], `${b} is a tcp backend, which needs envoy.interception transparent: HTTP_PROXY only carries HTTP`); break; }
         const prior = seen.get(p);
         if (prior && prior !== b) issues.add([...path, "backends"], `${prior} and ${b} both take tcp on port ${p}; the envoy data plane tells tcp backends apart by port, so give one of them another port`);

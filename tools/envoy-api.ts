@@ -65,9 +65,40 @@ function envoyRegistry(): FileRegistry {
   return registry;
 }
 
-/** Every problem Envoy's API definitions find in a bootstrap, as `path: problem` lines. */
+/**
+ * Every problem Envoy's API definitions find in a bootstrap, as `path: problem` lines, plus the
+ * checks Envoy itself makes when it loads static resources: listener and cluster names are
+ * unique, a listener has a filter chain (or a default one), and every cluster a route or TCP
+ * proxy names exists (static route tables validate their clusters).
+ */
 export function checkEnvoyBootstrap(json: unknown): string[] {
-  return checkEnvoyMessage("envoy.config.bootstrap.v3.Bootstrap", json);
+  const problems = checkEnvoyMessage("envoy.config.bootstrap.v3.Bootstrap", json);
+  return problems.length ? problems : loadTimeChecks(json as any);
+}
+
+function loadTimeChecks(b: any): string[] {
+  const problems: string[] = [];
+  const listeners: any[] = b.static_resources?.listeners ?? [];
+  const clusters: any[] = b.static_resources?.clusters ?? [];
+  const dupes = (xs: string[]) => xs.filter((x, i) => xs.indexOf(x) !== i);
+  for (const n of dupes(listeners.map((l) => l.name))) problems.push(`static_resources.listeners: name ${n} is used twice`);
+  for (const n of dupes(clusters.map((c) => c.name))) problems.push(`static_resources.clusters: name ${n} is used twice`);
+  const known = new Set(clusters.map((c) => c.name));
+  for (const l of listeners) {
+    if (!(l.filter_chains ?? []).length && !l.default_filter_chain) problems.push(`listener ${l.name}: has no filter chains`);
+    // Walk the listener for every cluster it names.
+    const visit = (x: any): void => {
+      if (Array.isArray(x)) return x.forEach(visit);
+      if (!x || typeof x !== "object") return;
+      for (const [k, v] of Object.entries(x)) {
+        if (k === "cluster" && typeof v === "string" && !known.has(v)) problems.push(`listener ${l.name}: names unknown cluster ${v}`);
+        if (k === "clusters" && Array.isArray(v)) for (const c of v) if (typeof c?.name === "string" && !known.has(c.name)) problems.push(`listener ${l.name}: names unknown cluster ${c.name}`);
+        visit(v);
+      }
+    };
+    visit(l);
+  }
+  return problems;
 }
 
 export function checkEnvoyMessage(typeName: string, json: unknown): string[] {

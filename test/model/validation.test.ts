@@ -101,6 +101,11 @@ const cases: Case[] = [
     t.services.purple = { ...JSON.parse(JSON.stringify(t.services.red)), discovery: { cloudMap: { service: "purple" } } };
     t.services.blue.backends = ["red", "purple"];
   }, "services.blue.backends", "red and purple both take tcp on port 80; the envoy data plane tells tcp backends apart by port, so give one of them another port"],
+  ["a tcp backend on an http backend's port", (t) => {
+    t.services.purple = { ...JSON.parse(JSON.stringify(t.services.red)), discovery: { cloudMap: { service: "purple" } } };
+    t.services.purple.listeners[0] = { port: 80, protocol: "tcp" };
+    t.services.blue.backends = ["red", "purple"];
+  }, "services.blue.backends", "purple takes tcp on port 80, where red takes HTTP; the envoy data plane tells tcp backends apart by port, so give one of them another port"],
   // more cross-reference and shape rules
   ["a listener port listed twice", (t) => red(t).listeners.push({ port: 80, protocol: "http" }), "services.red.listeners[1].port", "port 80 is listed twice"],
   ["more than 10 containers in a task", (t) => { for (let i = 0; i < 10; i++) red(t).containers[`side${i}`] = { image: "busybox" }; }, "services.red.containers", "a task holds at most 10 containers including the Envoy and X-Ray sidecars, got 12"],

@@ -38,7 +38,7 @@ export function sidecarBootstrap(model: MeshModel, key: string): Json {
   return {
     ...common(model, node.task.family, node.name),
     static_resources: {
-      listeners: [...(inbound ? [inbound] : []), outbound],
+      listeners: [inbound, outbound].filter((l) => l !== undefined),
       clusters: [
         ...(inbound ? node.listeners.map(appCluster) : []),
         ...clustersFor(model, clusterTargets(model, backends)),

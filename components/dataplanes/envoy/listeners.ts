@@ -98,7 +98,7 @@ export function inboundListener(node: VirtualNodeModel, xraySegment?: string): J
  * same virtual hosts route it. Egress DROP_ALL: nothing else has a route or a chain;
  * ALLOW_ALL: everything else passes through to its original destination.
  */
-export function outboundListener(model: MeshModel, caller: { backends: Backend[]; accessLog?: AccessLogModel; xraySegment?: string }): Json {
+export function outboundListener(model: MeshModel, caller: { backends: Backend[]; accessLog?: AccessLogModel; xraySegment?: string }): Json | undefined {
   const transparent = model.envoy.interception === "transparent";
   const allowAll = model.mesh.egressFilter === "ALLOW_ALL";
   const hosts = backendVirtualHosts(model, caller.backends);
@@ -114,6 +114,9 @@ export function outboundListener(model: MeshModel, caller: { backends: Backend[]
     }
   if (!transparent) chains.push({ name: "http", filters: [hcm] });
   else for (const port of [...httpPorts].sort((a, b) => a - b)) chains.push({ name: `http-${port}`, filter_chain_match: { destination_port: port }, filters: [hcm] });
+  // Nothing to reach and nothing passes through: no listener at all (Envoy refuses a listener
+  // without filter chains), so every captured connection is refused, as DROP_ALL means.
+  if (!chains.length && !(allowAll && transparent)) return undefined;
   return {
     name: "outbound",
     traffic_direction: "OUTBOUND",

@@ -1,0 +1,183 @@
+/** What the generated Envoy configuration means: where each Envoy sends what (pure, no Pulumi). */
+import { strict as assert } from "assert";
+import { gatewayBootstrap, sidecarBootstrap } from "../../components/dataplanes/envoy/bootstrap";
+import { retryPolicy } from "../../components/dataplanes/envoy/mapping";
+import { CANARY, input, model, withChange } from "../helpers";
+
+const listener = (b: any, name: string) => b.static_resources.listeners.find((l: any) => l.name === name);
+const hcmOf = (chain: any) => chain.filters.find((f: any) => f.name === "envoy.filters.network.http_connection_manager").typed_config;
+/** Outbound virtual hosts (every HTTP chain of the outbound listener shares one route table). */
+const outboundHosts = (b: any) => {
+  const http = listener(b, "outbound")?.filter_chains.filter((c: any) => c.filters[0].name.endsWith("http_connection_manager")) ?? [];
+  for (const c of http) assert.deepEqual(hcmOf(c), hcmOf(http[0]));
+  return http.length ? hcmOf(http[0]).route_config.virtual_hosts : [];
+};
+const cluster = (b: any, name: string) => b.static_resources.clusters.find((c: any) => c.name === name);
+const shares = (route: any) => Object.fromEntries(route.route.weighted_clusters.clusters.map((c: any) => [c.name, c.weight]));
+
+describe("the Envoy data plane's configuration (dev)", () => {
+  const m = model(input("dev"));
+
+  it("blue sends router.colors.local to green and yellow at 50/50, red.colors.local to red, and nothing else anywhere", () => {
+    const b = sidecarBootstrap(m, "blue");
+    const hosts = outboundHosts(b);
+    assert.deepEqual(hosts.map((h: any) => h.domains), [["red.colors.local", "red.colors.local:80"], ["router.colors.local", "router.colors.local:80"]]);
+    assert.deepEqual(hosts[0].routes, [{ match: { prefix: "/" }, route: { cluster: "node-red-80" } }]);
+    const [route] = hosts[1].routes;
+    assert.deepEqual(route.match, { prefix: "/", headers: [{ name: ":method", string_match: { exact: "GET" } }] });
+    assert.deepEqual(shares(route), { "node-green-80": 50, "node-yellow-80": 50 });
+    // DROP_ALL: no catch-all host, no default chain, no pass-through cluster.
+    assert.ok(!hosts.some((h: any) => h.domains.includes("*")));
+    assert.equal(listener(b, "outbound").default_filter_chain, undefined);
+    assert.deepEqual(b.static_resources.clusters.map((c: any) => c.name), ["local-80", "node-red-80", "node-green-80", "node-yellow-80"]);
+  });
+
+  it("finds each target through its Cloud Map name, health-checked and outlier-detected as its listener says", () => {
+    const red = cluster(sidecarBootstrap(m, "blue"), "node-red-80");
+    assert.equal(red.type, "STRICT_DNS");
+    assert.deepEqual(red.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address, { address: "red.colors.local", port_value: 80 });
+    assert.deepEqual(red.health_checks, [{ timeout: "2s", interval: "5s", healthy_threshold: 2, unhealthy_threshold: 2, http_health_check: { path: "/healthcheck" } }]);
+    assert.deepEqual(red.outlier_detection, { consecutive_5xx: 5, interval: "10s", base_ejection_time: "30s", max_ejection_percent: 50 });
+  });
+
+  it("yellow's Envoy has no outbound virtual host at all (and so no outbound listener)", () => {
+    const b = sidecarBootstrap(m, "yellow");
+    assert.deepEqual(outboundHosts(b), []);
+    assert.deepEqual(b.static_resources.listeners.map((l: any) => l.name), ["inbound"]);
+    assert.deepEqual(b.static_resources.clusters.map((c: any) => c.name), ["local-80"]);
+  });
+
+  it("hands the application port to the local application on the inbound capture port, with the access log", () => {
+    const b = sidecarBootstrap(m, "blue");
+    const inbound = listener(b, "inbound");
+    assert.deepEqual(inbound.address.socket_address, { address: "0.0.0.0", port_value: 15000 });
+    assert.equal(inbound.listener_filters[0].name, "envoy.filters.listener.original_dst");
+    const [chain] = inbound.filter_chains;
+    assert.deepEqual(chain.filter_chain_match, { destination_port: 80 });
+    assert.deepEqual(hcmOf(chain).route_config.virtual_hosts[0].routes[0].route, { cluster: "local-80" });
+    assert.deepEqual(hcmOf(chain).access_log[0].typed_config.log_format.json_format.code, "%RESPONSE_CODE%");
+    assert.deepEqual(cluster(b, "local-80").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address, { address: "127.0.0.1", port_value: 80 });
+    assert.deepEqual(b.admin.address.socket_address, { address: "127.0.0.1", port_value: 9901 });
+  });
+
+  it("the gateway sends /router to the router (its weights, prefix rewritten) and / to blue", () => {
+    const b = gatewayBootstrap(m);
+    const l = listener(b, "gateway-80");
+    assert.deepEqual(l.address.socket_address, { address: "0.0.0.0", port_value: 80 });
+    const routes = hcmOf(l.filter_chains[0]).route_config.virtual_hosts[0].routes;
+    assert.deepEqual(routes.map((r: any) => r.name), ["to-router/color-route", "to-blue"]);
+    const [toRouter, toBlue] = routes;
+    assert.deepEqual(toRouter.match, { prefix: "/router", headers: [{ name: ":method", string_match: { exact: "GET" } }] });
+    assert.deepEqual(shares(toRouter), { "node-green-80": 50, "node-yellow-80": 50 });
+    assert.equal(toRouter.route.host_rewrite_literal, "router.colors.local");
+    assert.deepEqual(toRouter.route.regex_rewrite, { pattern: { regex: "^/router/*" }, substitution: "/" });
+    assert.ok(toRouter.route.retry_policy, "the router's retries apply at the gateway");
+    assert.deepEqual(toBlue.match, { prefix: "/" });
+    // A gateway prefix of / has nothing to rewrite.
+    assert.deepEqual(toBlue.route, { cluster: "node-blue-80", host_rewrite_literal: "blue.colors.local" });
+  });
+
+  it("keeps the prefix when asked, and combines a gateway prefix with a router route's own prefix", () => {
+    const keep = gatewayBootstrap(model(withChange("dev", (t) => (t.gateway.routes["to-router"].keepPrefix = true))));
+    const [route] = hcmOf(listener(keep, "gateway-80").filter_chains[0]).route_config.virtual_hosts[0].routes;
+    assert.equal(route.match.prefix, "/router");
+    assert.equal(route.route.regex_rewrite, undefined);
+    const nested = gatewayBootstrap(model(withChange("dev", (t) => (t.routers.colors.routes["color-route"].match.prefix = "/api"))));
+    const [inner] = hcmOf(listener(nested, "gateway-80").filter_chains[0]).route_config.virtual_hosts[0].routes;
+    // /router/api/x reaches the router as /api/x, which its route matches.
+    assert.deepEqual(inner.match.safe_regex, { regex: "/router/*api.*" });
+  });
+});
+
+describe("mappings written down next to the code", () => {
+  it("App Mesh retry events become Envoy retry_on conditions", () => {
+    assert.deepEqual(retryPolicy({ maxRetries: 3, perRetryTimeout: { value: 250, unit: "ms" }, httpRetryEvents: ["server-error", "gateway-error", "client-error", "stream-error"], tcpRetryEvents: ["connection-error"] }),
+      { retry_on: "5xx,gateway-error,retriable-4xx,refused-stream,connect-failure", num_retries: 3, per_try_timeout: "0.250s" });
+    assert.deepEqual(retryPolicy({ maxRetries: 2, perRetryTimeout: { value: 15, unit: "s" }, grpcRetryEvents: ["cancelled", "unavailable"] }),
+      { retry_on: "cancelled,unavailable", num_retries: 2, per_try_timeout: "15s" });
+    assert.equal(retryPolicy({ maxRetries: 0, perRetryTimeout: { value: 1, unit: "s" }, httpRetryEvents: ["server-error"] }), undefined);
+  });
+
+  it("a header match and a retry policy of the description appear exactly as mapped", () => {
+    const m = model(withChange("dev", (t) => {
+      const r = t.routers.colors.routes["color-route"];
+      r.match.headers = [{ name: "x-beta-user", exact: "true" }, { name: "x-id", range: { start: 1, end: 9 }, invert: true }, { name: "x-v", regex: "^v[0-9]$" }];
+      r.retryPolicy = { maxRetries: 4, perRetryTimeout: "2s", httpRetryEvents: ["server-error"] };
+    }));
+    const [route] = outboundHosts(sidecarBootstrap(m, "blue"))[1].routes;
+    assert.deepEqual(route.match.headers, [
+      { name: ":method", string_match: { exact: "GET" } },
+      { name: "x-beta-user", string_match: { exact: "true" } },
+      { name: "x-id", range_match: { start: "1", end: "9" }, invert_match: true },
+      { name: "x-v", string_match: { safe_regex: { regex: "^v[0-9]$" } } },
+    ]);
+    assert.deepEqual(route.route.retry_policy, { retry_on: "5xx", num_retries: 4, per_try_timeout: "2s" });
+  });
+
+  it("routes by priority, then in the order written, and only on the router port a route matches", () => {
+    const m = model(withChange("dev", (t) => {
+      const routes = t.routers.colors.routes;
+      routes.late = { match: { prefix: "/late", port: 80 }, targets: { green: 1 } };
+      routes.first = { priority: 0, match: { prefix: "/first", port: 80 }, targets: { yellow: 1 } };
+      routes.elsewhere = { priority: 2, match: { prefix: "/x", port: 8080 }, targets: { yellow: 1 } };
+      t.routers.colors.listeners.push({ port: 8080, protocol: "http" });
+    }));
+    const hosts = outboundHosts(sidecarBootstrap(m, "blue")).filter((h: any) => h.name.startsWith("colors-"));
+    assert.deepEqual(hosts.map((h: any) => [h.domains, h.routes.map((r: any) => r.name)]), [
+      [["router.colors.local", "router.colors.local:80"], ["first", "color-route", "late"]],
+      [["router.colors.local:8080"], ["elsewhere"]],
+    ]);
+  });
+});
+
+describe("the Envoy data plane's configuration (seed 000 canary)", () => {
+  const m = model(input(CANARY));
+
+  it("serviceA sends serviceb.apps.local to serviceB/serviceBv2 at 75/25 over HTTP/2", () => {
+    const b = sidecarBootstrap(m, "serviceA");
+    const hosts = outboundHosts(b);
+    assert.deepEqual(hosts.map((h: any) => h.domains), [["serviceb.apps.local", "serviceb.apps.local:80"]]);
+    assert.deepEqual(shares(hosts[0].routes[0]), { "node-serviceB-80": 75, "node-serviceBv2-80": 25 });
+    for (const c of ["node-serviceB-80", "node-serviceBv2-80"]) {
+      const http2 = cluster(b, c).typed_extension_protocol_options["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"];
+      assert.deepEqual(http2.explicit_http_config, { http2_protocol_options: {} });
+    }
+    // Discovered by DNS hostname, as the canary describes its nodes.
+    assert.equal(cluster(b, "node-serviceBv2-80").load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address, "servicebv2.apps.local");
+  });
+});
+
+describe("egress and interception modes", () => {
+  it("ALLOW_ALL passes everything else on to its original destination", () => {
+    const b = sidecarBootstrap(model(withChange("dev", (t) => (t.mesh.egressFilter = "ALLOW_ALL"))), "blue");
+    assert.deepEqual(listener(b, "outbound").default_filter_chain.filters[0].typed_config.cluster, "passthrough");
+    assert.deepEqual(outboundHosts(b).at(-1), { name: "passthrough", domains: ["*"], routes: [{ match: { prefix: "/" }, route: { cluster: "passthrough" } }] });
+    assert.deepEqual(cluster(b, "passthrough"), { name: "passthrough", type: "ORIGINAL_DST", lb_policy: "CLUSTER_PROVIDED", connect_timeout: "5s" });
+  });
+
+  it("proxy interception listens on loopback only, routes by authority the same way, and has no inbound listener", () => {
+    const m = model(withChange("dev", (t) => (t.envoy.interception = "proxy")));
+    const b = sidecarBootstrap(m, "blue");
+    assert.deepEqual(b.static_resources.listeners.map((l: any) => l.name), ["outbound"]);
+    const out = listener(b, "outbound");
+    assert.deepEqual(out.address.socket_address, { address: "127.0.0.1", port_value: 15001 });
+    assert.equal(out.listener_filters, undefined);
+    assert.equal(out.filter_chains[0].filter_chain_match, undefined);
+    assert.deepEqual(outboundHosts(b), outboundHosts(sidecarBootstrap(model(input("dev")), "blue")));
+  });
+
+  it("tcp routers become weighted TCP proxying on the router's port, without weight-0 targets", () => {
+    const m = model(withChange("dev", (t, e) => {
+      for (const s of ["green", "yellow"]) t.services[s].listeners[0] = { port: 80, protocol: "tcp" };
+      t.routers.colors.listeners[0].protocol = "tcp";
+      t.routers.colors.routes["color-route"].match = { port: 80 };
+      e.routers.colors.routes["color-route"].targets = { green: 100, yellow: 0 };
+      t.services.blue.backends = ["colors"];
+      delete t.gateway.routes["to-router"];
+    }));
+    const out = listener(sidecarBootstrap(m, "blue"), "outbound");
+    const tcp = out.filter_chains.find((c: any) => c.name === "tcp-colors-80");
+    assert.deepEqual(tcp.filter_chain_match, { destination_port: 80 });
+    assert.deepEqual(tcp.filters[0].typed_config.weighted_clusters, { clusters: [{ name: "node-green-80", weight: 100 }] });
+  });
+});

@@ -1,0 +1,44 @@
+/**
+ * npm run envoy-config -- (--stack <name> | --config <file>) (--service <name> | --gateway)
+ * Prints that Envoy's bootstrap as JSON, exactly as its task definition carries it.
+ * Exit 1 for invalid config or an unknown service, 2 for wrong arguments.
+ */
+import { bootstrapOf, EnvoyTarget } from "./envoy-config-core";
+import { plan, planSources } from "./plan-core";
+import { issuesText } from "./plan-format";
+
+const USAGE = "usage: npm run envoy-config -- (--stack <name> | --config <file>) (--service <name> | --gateway)";
+
+function usage(problem: string): never {
+  process.stderr.write(`${problem}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]) {
+  const out: { stack?: string; config?: string; service?: string; gateway: boolean } = { gateway: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => argv[++i] ?? usage(`${a} needs a value`);
+    if (a === "--stack") out.stack = value();
+    else if (a === "--config") out.config = value();
+    else if (a === "--service") out.service = value();
+    else if (a === "--gateway") out.gateway = true;
+    else usage(`unknown argument ${a}`);
+  }
+  if ((out.stack === undefined) === (out.config === undefined)) usage("give exactly one of --stack <name> or --config <file>");
+  if ((out.service === undefined) === !out.gateway) usage("give exactly one of --service <name> or --gateway");
+  return out;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const [src] = planSources(args);
+  const r = await plan(src);
+  if (!r.ok) { process.stderr.write(issuesText(r.stack, r.issues) + "\n"); process.exit(1); }
+  const target: EnvoyTarget = args.gateway ? { gateway: true } : { service: args.service! };
+  const found = bootstrapOf(r.plan, target);
+  if (!found.ok) { process.stderr.write(`${found.message}\n`); process.exit(1); }
+  process.stdout.write(JSON.stringify(found.bootstrap, null, 2) + "\n");
+}
+
+main().catch((e) => { process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`); process.exit(1); });
