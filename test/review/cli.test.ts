@@ -41,4 +41,17 @@ describe("the plan and check commands", function () {
     assert.match(r.stdout, /^Stack open: 3 mandatory violations, \d+ advisory, 0 excepted/);
     assert.match(r.stdout, /MANDATORY {2}mesh-egress-drop-all \[AWS Config appmesh-mesh-deny-tcp-forwarding; Mondoo appmesh-egress-filter\] aws:ecs\/taskDefinition:TaskDefinition mesh-serviceA-task: the Envoy bootstrap passes unknown destinations through \(ORIGINAL_DST\); set mesh\.egressFilter: DROP_ALL/);
   });
+
+  it("envoy-config prints a gateway's bootstrap as JSON, and refuses wrong arguments", () => {
+    const r = run("envoy-config", ["--config", "examples/canary.yaml", "--service", "serviceA"]);
+    assert.equal(r.status, 0, r.stderr);
+    const b = JSON.parse(r.stdout);
+    assert.deepEqual(b.node, { id: "apps-canary-serviceA", cluster: "serviceA" });
+    const gw = run("envoy-config", ["--stack", "dev", "--gateway"]);
+    assert.equal(gw.status, 0, gw.stderr);
+    assert.deepEqual(JSON.parse(gw.stdout).static_resources.listeners.map((l: any) => l.name), ["gateway-80"]);
+    const bad = run("envoy-config", ["--stack", "dev"]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /give exactly one of --service <name> or --gateway/);
+  });
 });

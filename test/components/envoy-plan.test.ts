@@ -1,0 +1,135 @@
+/** Plans on the Envoy data plane (the reference stacks' default): what the tasks carry. */
+import { strict as assert } from "assert";
+import { renderingIssues } from "../../components/dataplanes";
+import { FargateMesh } from "../../components/fargate-mesh";
+import { ConfigError } from "../../model/errors";
+import { recordedResources, resetRecording } from "../../tools/mocks";
+import { ENVOY_READY_CHECK, ENVOY_WRAPPER } from "../../components/dataplanes/envoy/sidecar";
+import { bootstrapOf } from "../../tools/envoy-config-core";
+import type { Plan } from "../../tools/plan-core";
+import { CANARY, model, withChange } from "../helpers";
+import { containers, named, ofType, planOf, policy } from "./plan-helpers";
+
+const NODES = ["red", "blue", "green", "yellow"];
+
+describe("plan of the dev stack on the Envoy data plane", () => {
+  let plan: Plan;
+  before(async () => { plan = await planOf("dev"); });
+
+  it("has no App Mesh resource, only types that exist in AWS today, and no task policy where nothing calls AWS", () => {
+    assert.deepEqual(plan.resources.filter((r) => r.type.startsWith("aws:appmesh")), []);
+    const types = new Set(plan.resources.map((r) => r.type.split(":")[0] === "aws" ? r.type.split(":")[1].split("/")[0] : r.type.split(":")[0]));
+    assert.deepEqual([...types].sort(), ["awsx", "cloudwatch", "ec2", "ecs", "fargate-mesh", "iam", "lb", "servicediscovery", "vpc"]);
+    assert.deepEqual(ofType(plan, "aws:iam/rolePolicy:RolePolicy").map((r) => r.name), ["mesh-network-flow-logs-policy"]);
+    assert.equal(plan.outputs.meshName, "colors-dev");
+  });
+
+  for (const node of NODES)
+    it(`${node}: upstream Envoy runs its inline bootstrap as the IgnoredUID, and the app waits for it`, () => {
+      const task = named(plan, `mesh-${node}-task`).inputs as any;
+      assert.deepEqual(task.proxyConfiguration.properties, { IgnoredUID: "1337", ProxyIngressPort: "15000", ProxyEgressPort: "15001", AppPorts: "80", EgressIgnoredIPs: "169.254.170.2,169.254.169.254" });
+      assert.equal(task.volumes, undefined, "Envoy writes nothing: no volume");
+      const [app, envoy] = containers(named(plan, `mesh-${node}-task`));
+      assert.deepEqual(app.dependsOn, [{ containerName: "envoy", condition: "HEALTHY" }]);
+      assert.deepEqual([envoy.image, envoy.user, envoy.essential, envoy.readonlyRootFilesystem], ["envoyproxy/envoy:v1.38.9", "1337", true, true]);
+      assert.deepEqual(envoy.entryPoint, ["/bin/bash", "-c"]);
+      assert.deepEqual(envoy.command.slice(0, 2), [ENVOY_WRAPPER, "envoy"]);
+      assert.match(ENVOY_WRAPPER, /--config-yaml "\$1" --disable-hot-restart/);
+      assert.deepEqual(JSON.parse(envoy.command[2]), bootstrapOf(plan, { service: node }).ok && (bootstrapOf(plan, { service: node }) as any).bootstrap);
+      // Ready, not merely alive, and without curl (the upstream image has none).
+      assert.deepEqual(envoy.healthCheck.command, ["CMD", "/bin/bash", "-c", ENVOY_READY_CHECK]);
+      assert.match(ENVOY_READY_CHECK, /GET \/ready/);
+      assert.doesNotMatch(JSON.stringify(envoy), /curl/);
+      const env = Object.fromEntries(envoy.environment.map((e: any) => [e.name, e.value]));
+      assert.deepEqual(env, { ENVOY_LOG_LEVEL: "debug", LISTENER_DRAIN_WAIT_TIME_S: "20" });
+      assert.ok(Number(env.LISTENER_DRAIN_WAIT_TIME_S) < envoy.stopTimeout);
+      assert.deepEqual(envoy.portMappings, [], "the admin port is never mapped");
+      assert.equal(named(plan, `mesh-${node}-task-role`).inputs.description, `Task of service ${node}: no AWS permissions`);
+    });
+
+  it("drains inbound listeners through the admin interface on SIGTERM, then stops Envoy", () => {
+    assert.match(ENVOY_WRAPPER, /trap drain TERM INT/);
+    assert.match(ENVOY_WRAPPER, /POST \/drain_listeners\?graceful&inboundonly/);
+    assert.match(ENVOY_WRAPPER, /sleep "\$LISTENER_DRAIN_WAIT_TIME_S"; kill -TERM "\$pid"/);
+  });
+
+  it("runs the gateway's Envoy alone, on its listener port, with the gateway bootstrap", () => {
+    const task = named(plan, "mesh-gateway-task").inputs as any;
+    assert.equal(task.proxyConfiguration, undefined);
+    const [envoy, ...rest] = containers(named(plan, "mesh-gateway-task"));
+    assert.deepEqual(rest, []);
+    assert.deepEqual(envoy.portMappings, [{ containerPort: 80, protocol: "tcp" }]);
+    const b = JSON.parse(envoy.command[2]);
+    assert.deepEqual(b.static_resources.listeners.map((l: any) => l.name), ["gateway-80"]);
+    const svc = named(plan, "mesh-gateway-service", "aws:ecs/service:Service").inputs as any;
+    assert.equal(svc.loadBalancers[0].containerName, "envoy");
+  });
+
+  it("still opens each node's port only to its callers", () => {
+    const edges = ofType(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").filter((r) => r.parent!.name === "mesh")
+      .map((r) => `${r.inputs.referencedSecurityGroupId} -> ${r.inputs.securityGroupId}`).sort();
+    const sg = (n: string) => `{unknown:mesh-${n}-sg.id}`;
+    assert.deepEqual(edges, [`${sg("blue")} -> ${sg("green")}`, `${sg("blue")} -> ${sg("red")}`, `${sg("blue")} -> ${sg("yellow")}`,
+      `${sg("gateway")} -> ${sg("blue")}`, `${sg("gateway")} -> ${sg("green")}`, `${sg("gateway")} -> ${sg("yellow")}`].sort());
+  });
+});
+
+describe("Envoy data plane options in a plan", () => {
+  it("X-Ray adds the daemon, tracing in each bootstrap, and a task policy with only the X-Ray actions", async () => {
+    const plan = await planOf("dev", (c) => { c["fargate-mesh:topology"].envoy.xray = true; });
+    const defs = containers(named(plan, "mesh-red-task"));
+    assert.deepEqual(defs.map((c) => c.name), ["app", "envoy", "xray-daemon"]);
+    const b = JSON.parse(defs[1].command[2]);
+    assert.equal(b.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.tracing.provider.name, "envoy.tracers.xray");
+    assert.deepEqual(policy(named(plan, "mesh-red-task-policy")).Statement.map((s: any) => s.Action), [["xray:PutTraceSegments", "xray:PutTelemetryRecords"]]);
+  });
+
+  it("proxy interception: no proxyConfiguration, and the apps' proxy variables point at the sidecar", async () => {
+    const plan = await planOf("dev", (c) => { c["fargate-mesh:topology"].envoy.interception = "proxy"; });
+    assert.equal((named(plan, "mesh-blue-task").inputs as any).proxyConfiguration, undefined);
+    const [app, envoy] = containers(named(plan, "mesh-blue-task"));
+    const env = Object.fromEntries(app.environment.map((e: any) => [e.name, e.value]));
+    assert.deepEqual([env.COLOR, env.HTTP_PROXY, env.http_proxy], ["blue", "http://127.0.0.1:15001", "http://127.0.0.1:15001"]);
+    assert.equal(env.NO_PROXY, "localhost,127.0.0.1,169.254.170.2,169.254.169.254,.amazonaws.com");
+    assert.equal(envoy.user, "1337");
+  });
+
+  it("the canary plans on the Envoy data plane too, with no App Mesh resource", async () => {
+    const plan = await planOf(CANARY);
+    assert.deepEqual(plan.resources.filter((r) => r.type.startsWith("aws:appmesh")), []);
+    const found = bootstrapOf(plan, { service: "serviceA" });
+    assert.ok(found.ok);
+  });
+
+  it("a task definition over ECS's 64 KiB stops the plan with the service's path, before anything is registered", () => {
+    const m = model(withChange("dev", (t) => {
+      for (let i = 0; i < 120; i++) t.services[`s${i}`] = { ...JSON.parse(JSON.stringify(t.services.green)), discovery: { cloudMap: { service: `s${i}` } } };
+      t.services.blue.backends = [...t.services.blue.backends, ...Array.from({ length: 120 }, (_, i) => `s${i}`)];
+    }));
+    const issues = renderingIssues(m);
+    assert.deepEqual(issues.map((i) => i.path), ["services.blue"]);
+    assert.match(issues[0].message, /^service blue's task definition would be \d+\.\d KiB with its Envoy bootstrap inline; ECS accepts at most 64 KiB/);
+    resetRecording();
+    assert.throws(() => new FargateMesh("mesh", { model: m }), (e: Error) => e instanceof ConfigError && e.issues[0].path === "services.blue");
+    assert.deepEqual(recordedResources(), []);
+    assert.deepEqual(renderingIssues(model(withChange("dev", () => undefined))), []);
+  });
+});
+
+describe("npm run envoy-config", () => {
+  it("prints the bootstrap of every service and the gateway of every reference stack, as its task definition carries it", async () => {
+    for (const stack of ["dev", "staging", "prod"]) {
+      const plan = await planOf(stack);
+      for (const target of [...plan.model.nodes.map((n) => ({ service: n.key })), { gateway: true as const }]) {
+        const found = bootstrapOf(plan, target);
+        assert.ok(found.ok && (found.bootstrap as any).static_resources, `${stack} ${JSON.stringify(target)}`);
+      }
+    }
+  });
+
+  it("says why there is nothing to print", async () => {
+    assert.deepEqual(bootstrapOf(await planOf("dev"), { service: "purple" }), { ok: false, message: "stack dev has no service purple; known: red, blue, green, yellow" });
+    assert.deepEqual(bootstrapOf(await planOf("dev", "appmesh"), { service: "red" }),
+      { ok: false, message: "stack dev runs the appmesh data plane: its Envoys stream their configuration from App Mesh, so no bootstrap is generated" });
+  });
+});
