@@ -1,9 +1,12 @@
 /** What the generated Envoy configuration means: where each Envoy sends what (pure, no Pulumi). */
 import { strict as assert } from "assert";
-import { gatewayBootstrap, sidecarBootstrap } from "../../components/dataplanes/envoy/bootstrap";
+import * as envoy from "../../components/dataplanes/envoy/bootstrap";
 import { retryPolicy } from "../../components/dataplanes/envoy/mapping";
 import { CANARY, input, model, withChange } from "../helpers";
 
+// Bootstraps are JSON documents; tests read them as such.
+const sidecarBootstrap = (m: any, key: string): any => envoy.sidecarBootstrap(m, key);
+const gatewayBootstrap = (m: any): any => envoy.gatewayBootstrap(m);
 const listener = (b: any, name: string) => b.static_resources.listeners.find((l: any) => l.name === name);
 const hcmOf = (chain: any) => chain.filters.find((f: any) => f.name === "envoy.filters.network.http_connection_manager").typed_config;
 /** Outbound virtual hosts (every HTTP chain of the outbound listener shares one route table). */
