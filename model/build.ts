@@ -58,7 +58,21 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
     nodes, virtualServices, routers,
     gateway: cfg.gateway && buildGateway(cfg.gateway, meshName, vsOf),
     exceptions: cfg.exceptions ?? {},
+    unused: unusedSettings(cfg),
   };
+}
+
+/** Settings that only the other data plane reads: said in every plan, never dropped silently. */
+function unusedSettings(cfg: TopologyConfig): M.MeshModel["unused"] {
+  const e = cfg.envoy;
+  const out: M.MeshModel["unused"] = [];
+  if ((cfg.dataPlane ?? DEFAULTS.dataPlane) === "envoy") {
+    if (e.appMeshVersion) out.push({ path: "envoy.appMeshVersion", reason: `${e.appMeshVersion} is read by the appmesh data plane only` });
+  } else {
+    if (e.version && e.appMeshVersion) out.push({ path: "envoy.version", reason: `${e.version} is read by the envoy data plane only` });
+    if (e.interception) out.push({ path: "envoy.interception", reason: "App Mesh always intercepts transparently" });
+  }
+  return out;
 }
 
 export function buildListener(l: ListenerConfig): M.ListenerModel {

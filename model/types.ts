@@ -185,4 +185,6 @@ export interface MeshModel {
   gateway?: GatewayModel;
   /** Advisory guardrails knowingly broken: policy name -> reason. */
   exceptions: Record<string, string>;
+  /** Settings written for the other data plane, which this one leaves aside (shown in plans). */
+  unused: { path: string; reason: string }[];
 }

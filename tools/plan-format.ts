@@ -12,14 +12,15 @@ export function planJson(plan: Plan): string {
 export function planText(plan: Plan): string {
   const lines: string[] = [];
   const custom = plan.resources.filter((r) => !r.type.startsWith("fargate-mesh:")).length;
-  lines.push(`Plan for stack ${plan.stack}: mesh ${plan.model.mesh.name} in ${plan.model.region}, ${plan.resources.length} resources (${custom} cloud resources)`);
+  lines.push(`Plan for stack ${plan.stack}: mesh ${plan.model.mesh.name} in ${plan.model.region} on the ${plan.model.dataPlane} data plane, ${plan.resources.length} resources to create (${custom} cloud resources)`);
   lines.push("");
   const children = new Map<string, PlannedResource[]>();
   const key = (p: { type: string; name: string } | null) => (p ? `${p.type}::${p.name}` : "");
   for (const r of plan.resources) children.set(key(r.parent), [...(children.get(key(r.parent)) ?? []), r]);
   const walk = (parent: string, depth: number) => {
     for (const r of children.get(parent) ?? []) {
-      lines.push(`${"  ".repeat(depth)}${r.type.startsWith("fargate-mesh:") ? "+" : "-"} ${r.type}  ${r.name}`);
+      // `+` as in Pulumi's preview: every line is a resource to create.
+      lines.push(`${"  ".repeat(depth)}+ ${r.type}  ${r.name}`);
       walk(key(r), depth + 1);
     }
   };
@@ -30,6 +31,8 @@ export function planText(plan: Plan): string {
     lines.push("", "Gateway routes", ...table(["gateway", "route", "match", "virtual service"],
       plan.model.gateway.routes.map((r) => [plan.model.gateway!.name, r.name, r.match.prefix ?? r.match.serviceName ?? "", r.target.virtualService])));
   }
+  if (plan.model.unused.length)
+    lines.push("", `Settings the ${plan.model.dataPlane} data plane does not use`, ...plan.model.unused.map((u) => `  ${u.path}: ${u.reason}`));
   return lines.join("\n");
 }
 

@@ -6,6 +6,7 @@ import { ConfigError } from "../../model/errors";
 import { recordedResources, resetRecording } from "../../tools/mocks";
 import { ENVOY_READY_CHECK, ENVOY_WRAPPER } from "../../components/dataplanes/envoy/sidecar";
 import { bootstrapOf } from "../../tools/envoy-config-core";
+import { planText } from "../../tools/plan-format";
 import type { Plan } from "../../tools/plan-core";
 import { CANARY, model, withChange } from "../helpers";
 import { containers, named, ofType, planOf, policy } from "./plan-helpers";
@@ -46,6 +47,15 @@ describe("plan of the dev stack on the Envoy data plane", () => {
       assert.deepEqual(envoy.portMappings, [], "the admin port is never mapped");
       assert.equal(named(plan, `mesh-${node}-task-role`).inputs.description, `Task of service ${node}: no AWS permissions`);
     });
+
+  it("reads as a preview: every resource marked + to create, the data plane named, settings it leaves aside listed", () => {
+    const text = planText(plan);
+    assert.match(text, /^Plan for stack dev: mesh colors-dev in us-east-1 on the envoy data plane, \d+ resources to create/);
+    const tree = text.split("\n").filter((l) => /^\s*[-+] /.test(l));
+    assert.equal(tree.length, plan.resources.length);
+    assert.ok(tree.every((l) => l.trimStart().startsWith("+ ")), "no line reads as a deletion");
+    assert.ok(text.endsWith("Settings the envoy data plane does not use\n  envoy.appMeshVersion: v1.29.12.1 is read by the appmesh data plane only"));
+  });
 
   it("drains inbound listeners through the admin interface on SIGTERM, then stops Envoy", () => {
     assert.match(ENVOY_WRAPPER, /trap drain TERM INT/);
@@ -92,6 +102,12 @@ describe("Envoy data plane options in a plan", () => {
     assert.deepEqual([env.COLOR, env.HTTP_PROXY, env.http_proxy], ["blue", "http://127.0.0.1:15001", "http://127.0.0.1:15001"]);
     assert.equal(env.NO_PROXY, "localhost,127.0.0.1,169.254.170.2,169.254.169.254,.amazonaws.com");
     assert.equal(envoy.user, "1337");
+  });
+
+  it("the App Mesh data plane names the settings it leaves aside", async () => {
+    const text = planText(await planOf("dev", (c) => { c["fargate-mesh:environment"].dataPlane = "appmesh"; c["fargate-mesh:topology"].envoy.interception = "transparent"; }));
+    assert.match(text, /on the appmesh data plane/);
+    assert.ok(text.endsWith("Settings the appmesh data plane does not use\n  envoy.version: v1.38.9 is read by the envoy data plane only\n  envoy.interception: App Mesh always intercepts transparently"));
   });
 
   it("the canary plans on the Envoy data plane too, with no App Mesh resource", async () => {
