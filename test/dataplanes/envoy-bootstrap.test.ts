@@ -95,7 +95,7 @@ describe("the Envoy data plane's configuration (dev)", () => {
 describe("mappings written down next to the code", () => {
   it("App Mesh retry events become Envoy retry_on conditions", () => {
     assert.deepEqual(retryPolicy({ maxRetries: 3, perRetryTimeout: { value: 250, unit: "ms" }, httpRetryEvents: ["server-error", "gateway-error", "client-error", "stream-error"], tcpRetryEvents: ["connection-error"] }),
-      { retry_on: "5xx,gateway-error,retriable-4xx,refused-stream,connect-failure", num_retries: 3, per_try_timeout: "0.250s" });
+      { retry_on: "5xx,gateway-error,reset,retriable-4xx,refused-stream,connect-failure", num_retries: 3, per_try_timeout: "0.250s" });
     assert.deepEqual(retryPolicy({ maxRetries: 2, perRetryTimeout: { value: 15, unit: "s" }, grpcRetryEvents: ["cancelled", "unavailable"] }),
       { retry_on: "cancelled,unavailable", num_retries: 2, per_try_timeout: "15s" });
     assert.equal(retryPolicy({ maxRetries: 0, perRetryTimeout: { value: 1, unit: "s" }, httpRetryEvents: ["server-error"] }), undefined);

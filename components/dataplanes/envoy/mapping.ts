@@ -16,10 +16,11 @@ export function seconds(d: Duration): string {
 export const millis = (ms: number): string => seconds({ value: ms, unit: "ms" });
 
 /**
- * App Mesh HTTP retry events → Envoy `retry_on` conditions:
+ * App Mesh HTTP retry events → Envoy `retry_on` conditions. The App Mesh API (HttpRetryPolicy)
+ * says "both server-error and gateway-error include the Envoy reset policy":
  * - server-error ("HTTP status codes 500, 501, 502, 503, 504, 505, 506, 507, 508, 510, and 511")
- *   → `5xx` (any 5xx, plus resets and connect failures, which App Mesh also retried);
- * - gateway-error ("502, 503, and 504") → `gateway-error`;
+ *   → `5xx` (Envoy's 5xx already covers resets and connect failures);
+ * - gateway-error ("502, 503, and 504") → `gateway-error,reset`;
  * - client-error ("HTTP status code 409") → `retriable-4xx` (Envoy's name for exactly 409);
  * - stream-error ("Retry on refused stream") → `refused-stream`.
  * TCP event connection-error (the only one App Mesh has) → `connect-failure`. gRPC events
@@ -27,14 +28,21 @@ export const millis = (ms: number): string => seconds({ value: ms, unit: "ms" })
  * Envoy's gRPC retry conditions are spelled the same.
  */
 const HTTP_RETRY_ON: Record<string, string> = {
-  "server-error": "5xx", "gateway-error": "gateway-error", "client-error": "retriable-4xx", "stream-error": "refused-stream",
+  "server-error": "5xx", "gateway-error": "gateway-error,reset", "client-error": "retriable-4xx", "stream-error": "refused-stream",
 };
 const TCP_RETRY_ON: Record<string, string> = { "connection-error": "connect-failure" };
 
+/**
+ * App Mesh's own default (user guide, "Envoy defaults set by App Mesh"), which it added to every
+ * Envoy route it created, direct virtual-node providers included, and which its API never showed:
+ * 2 retries on HTTP 503, gRPC UNAVAILABLE, TCP connect-failure and refused-stream. fargate-mesh
+ * does not add hidden policies: router routes get the model's default (model/defaults.ts), which
+ * the description shows and can change.
+ */
 export function retryPolicy(r: RetryPolicyModel | undefined) {
   if (!r) return undefined;
   const on = [
-    ...(r.httpRetryEvents ?? []).map((e) => HTTP_RETRY_ON[e] ?? e),
+    ...(r.httpRetryEvents ?? []).flatMap((e) => (HTTP_RETRY_ON[e] ?? e).split(",")),
     ...(r.tcpRetryEvents ?? []).map((e) => TCP_RETRY_ON[e] ?? e),
     ...(r.grpcRetryEvents ?? []),
   ];
