@@ -5,6 +5,7 @@
  */
 import { IssueList } from "./errors";
 import { checkEnvoyImage, isAppMeshEnvoyImage } from "./envoy-image";
+import { has } from "./own";
 
 type Raw = Record<string, any>;
 const rec = (x: unknown): Raw => (x !== null && typeof x === "object" && !Array.isArray(x) ? (x as Raw) : {});
@@ -47,9 +48,10 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
   const services = rec(cfg.services);
   const routers = rec(cfg.routers);
   const tcpPortsOf = (key: string): number[] => {
-    const target = key in services ? [rec(services[key])] : Object.values(rec(rec(routers[key]).routes)).flatMap((r) => Object.keys(rec(rec(r).targets)).map((k) => rec(services[k])));
-    const listeners = key in services ? arr(rec(services[key]).listeners) : arr(rec(routers[key]).listeners);
-    return key in services || target.length ? listeners.filter((l) => rec(l).protocol === "tcp").map((l) => rec(l).port) : [];
+    const isService = has(services, key);
+    const target = isService ? [rec(services[key])] : Object.values(rec(rec(routers[key]).routes)).flatMap((r) => Object.keys(rec(rec(r).targets)).map((k) => rec(services[k])));
+    const listeners = isService ? arr(rec(services[key]).listeners) : has(routers, key) ? arr(rec(routers[key]).listeners) : [];
+    return isService || target.length ? listeners.filter((l) => rec(l).protocol === "tcp").map((l) => rec(l).port) : [];
   };
   for (const [key, s] of Object.entries(services)) {
     const svc = rec(s);
@@ -74,7 +76,7 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
     for (const b of arr(svc.backends)) {
       if (typeof b !== "string") continue;
       const tcp = new Set(tcpPortsOf(b));
-      const listeners = b in services ? arr(rec(services[b]).listeners) : arr(rec(routers[b]).listeners);
+      const listeners = has(services, b) ? arr(rec(services[b]).listeners) : has(routers, b) ? arr(rec(routers[b]).listeners) : [];
       for (const l of listeners) if (!tcp.has(rec(l).port) && typeof rec(l).port === "number" && !httpPorts.has(rec(l).port)) httpPorts.set(rec(l).port, b);
     }
     for (const b of arr(svc.backends)) {

@@ -6,6 +6,7 @@ import { z } from "zod";
 import { buildModel } from "./build";
 import { ConfigError, ConfigIssue, IssueList } from "./errors";
 import { mergeOverlay, overlayAt } from "./merge";
+import { protoKeyPaths } from "./own";
 import { checkNameLengths } from "./names";
 import { checkReferences } from "./references";
 import { show } from "./schema/common";
@@ -37,11 +38,14 @@ export function validateMesh(input: MeshInput): ValidationResult {
   if (!envIsMap) list.add(["environment"], `must be a map of overrides, got ${show(input.environment)}`);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(input.stack)) list.add(["stack"], `must contain only lower-case letters, digits and '-', got ${show(input.stack)}`);
   const merged = mergeOverlay(input.topology, envIsMap ? input.environment : undefined);
+  // `__proto__` would vanish from any map on its way to the model: refuse it wherever it is.
+  const proto = protoKeyPaths(merged);
+  for (const p of proto) list.add(p, "is not accepted as a name: a JavaScript map cannot hold __proto__, so it would be dropped");
   const parsed = topology.safeParse(merged, { error: defaultMessage });
-  if (!parsed.success) for (const issue of parsed.error.issues) flatten(issue, [], list);
+  if (!parsed.success) for (const issue of parsed.error.issues) if (!issue.path.includes("__proto__")) flatten(issue, [], list);
   checkReferences(merged, region ?? "", list);
   if (parsed.success) checkNameLengths(parsed.data, input.stack, list);
-  if (list.issues.length || !parsed.success) {
+  if (list.issues.length || !parsed.success || proto.length) {
     return { ok: false, issues: annotate(dedupe(list.issues), input) };
   }
   return { ok: true, model: buildModel(parsed.data, input.stack, region!) };

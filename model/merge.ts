@@ -3,13 +3,15 @@
  * file names only what differs (one weight, one image); lists and plain values replace; `null`
  * removes a key (for example a route target that this environment does not have).
  */
+import { has, setOwn } from "./own";
+
 export function mergeOverlay(base: unknown, overlay: unknown): unknown {
   if (overlay === undefined) return base;
   if (!isMap(base) || !isMap(overlay)) return overlay;
   const out: Record<string, unknown> = { ...base };
   for (const [k, v] of Object.entries(overlay)) {
     if (v === null) delete out[k];
-    else out[k] = mergeOverlay(base[k], v);
+    else setOwn(out, k, mergeOverlay(has(base, k) ? base[k] : undefined, v));
   }
   return out;
 }
@@ -21,7 +23,7 @@ export function mergeOverlay(base: unknown, overlay: unknown): unknown {
 export function overlayAt(overlay: unknown, path: ReadonlyArray<PropertyKey>): "leaf" | "partial" | "absent" {
   let cur: unknown = overlay;
   for (const seg of path) {
-    if (!isMap(cur) || !(String(seg) in cur)) return "absent";
+    if (!isMap(cur) || !has(cur, String(seg))) return "absent";
     cur = cur[String(seg)];
   }
   if (path.length === 0) return "absent";

@@ -6,6 +6,7 @@
  */
 import { IssueList } from "./errors";
 import { checkDataPlane } from "./data-plane";
+import { has } from "./own";
 import { checkFargateSize } from "./fargate";
 import { LIMITS } from "./limits";
 import { names } from "./names";
@@ -42,7 +43,7 @@ export function checkReferences(raw: unknown, region: string, issues: IssueList)
 
   // Services and routers share one set of names: backends and gateway routes refer to either.
   for (const rk of Object.keys(routers))
-    if (rk in services) issues.add(["routers", rk], `name "${rk}" is already used by services.${rk}; services and routers share one set of names`);
+    if (has(services, rk)) issues.add(["routers", rk], `name "${rk}" is already used by services.${rk}; services and routers share one set of names`);
 
   checkVirtualServiceNames(services, routers, namespace, targets, issues);
   for (const [key, svc] of Object.entries(services)) checkService(key, rec(svc), services, routers, targets, sidecars, issues);
@@ -114,8 +115,8 @@ function checkService(key: string, svc: Raw, services: Raw, routers: Raw, target
   arr(svc.backends).forEach((b, i) => {
     if (typeof b !== "string") return;
     const path = [...base, "backends", i];
-    if (b in routers) return;
-    if (!(b in services)) issues.add(path, `unknown service or router "${b}"; known: ${list([...Object.keys(services), ...Object.keys(routers)])}`);
+    if (has(routers, b)) return;
+    if (!has(services, b)) issues.add(path, `unknown service or router "${b}"; known: ${list([...Object.keys(services), ...Object.keys(routers)])}`);
     else if (!hasVirtualService(b, rec(services[b]), targets))
       issues.add(path, `services.${b} has no virtual service${targets.has(b) ? ` (it is a target of routers.${targets.get(b)}); call "${targets.get(b)}" instead` : "; set its virtualService to true"}`);
   });
@@ -173,7 +174,7 @@ function checkTargets(targets: Raw, services: Raw, path: (string | number)[], is
     const weight = typeof t === "number" ? t : num(rec(t).weight);
     if (weight === undefined || weight < 0 || weight > 100) allNumeric = false; // reported per weight already
     else { total += weight; positive ||= weight > 0; }
-    if (!(node in services)) {
+    if (!has(services, node)) {
       issues.add([...path, node], `unknown service "${node}"; known: ${list(Object.keys(services))}`);
       continue;
     }
@@ -205,8 +206,8 @@ function checkGateway(gw: Raw, services: Raw, routers: Raw, targets: Map<string,
     if (rec(route.match).method !== undefined)
       issues.add([...path, "match", "method"], "gateway routes cannot match on method in the App Mesh rendering; match the method on a router route behind the gateway instead");
     const t = route.target;
-    if (typeof t !== "string" || t in routers) continue;
-    if (!(t in services)) issues.add([...path, "target"], `unknown service or router "${t}"; known: ${list([...Object.keys(services), ...Object.keys(routers)])}`);
+    if (typeof t !== "string" || has(routers, t)) continue;
+    if (!has(services, t)) issues.add([...path, "target"], `unknown service or router "${t}"; known: ${list([...Object.keys(services), ...Object.keys(routers)])}`);
     else if (!hasVirtualService(t, rec(services[t]), targets))
       issues.add([...path, "target"], `services.${t} has no virtual service${targets.has(t) ? ` (it is a target of routers.${targets.get(t)}); target "${targets.get(t)}" instead` : ""}`);
   }

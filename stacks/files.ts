@@ -5,7 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse } from "yaml";
+import { isMap, isScalar, isSeq, parse, parseDocument, YAMLParseError } from "yaml";
 import type { MeshInput } from "../model/load";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
@@ -13,8 +13,46 @@ export const CONFIG_NAMESPACE = "fargate-mesh";
 
 export type ConfigMap = Record<string, unknown>;
 
+/** A YAML file that cannot be read: the message names the file, line and column. */
+export class YamlFileError extends Error {
+  constructor(message: string) { super(message); this.name = "YamlFileError"; }
+}
+
 function readYaml(file: string): any {
-  return parse(fs.readFileSync(file, "utf8"), { uniqueKeys: true }) ?? {};
+  const text = fs.readFileSync(file, "utf8");
+  try {
+    return parse(text, { uniqueKeys: true }) ?? {};
+  } catch (e) {
+    if (!(e instanceof YAMLParseError)) throw e;
+    const at = e.linePos?.[0];
+    const where = at ? `${file}:${at.line}:${at.col}` : file;
+    const what = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
+    const key = e.code === "DUPLICATE_KEY" ? keyPathAt(text, e.pos[0]) : undefined;
+    throw new YamlFileError(`${where}: ${what}${key ? ` (${key} is written twice)` : ""}`);
+  }
+}
+
+/** The path of the map key at `offset`, as `config.fargate-mesh:topology.services.red`. */
+function keyPathAt(text: string, offset: number): string | undefined {
+  const visit = (node: unknown, at: string[]): string[] | undefined => {
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? String(pair.key.value) : "?";
+        const range = (pair.key as any)?.range as number[] | undefined;
+        if (range && offset >= range[0] && offset < range[1]) return [...at, key];
+        const found = visit(pair.value, [...at, key]);
+        if (found) return found;
+      }
+    } else if (isSeq(node)) {
+      for (const [i, item] of node.items.entries()) {
+        const found = visit(item, [...at, `[${i}]`]);
+        if (found) return found;
+      }
+    }
+    return undefined;
+  };
+  const found = visit(parseDocument(text, { uniqueKeys: false }).contents, []);
+  return found?.join(".").replace(/\.\[/g, "[");
 }
 
 /** Project-level config of Pulumi.yaml: `key: { value: … }` or `key: <value>`. */

@@ -26,4 +26,5 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-main().catch((e) => { process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`); process.exit(1); });
+// Errors a user can act on (an unreadable YAML file, say) print as messages; anything else keeps its stack.
+main().catch((e) => { process.stderr.write(`${e instanceof Error ? (e.name === "YamlFileError" ? e.message : e.stack) : String(e)}\n`); process.exit(1); });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { LIMITS, Limit } from "../limits";
+import { RESERVED_NAMES } from "../own";
 
 /** An integer within one of the documented API limits; the message names the range. */
 export function int(limit: Pick<Limit, "min" | "max">) {
@@ -42,9 +43,17 @@ export const key = resourceName.regex(KEY_PATTERN, {
   error: "must start with a letter or digit and contain only letters, digits, '-' and '_'",
 });
 
-/** A map keyed by names that follow KEY_PATTERN. */
+/**
+ * A name that keys a map of the description (services, routers, routes, gateway routes): a key
+ * that is not also a property every JavaScript object has (`constructor`, `toString`, …).
+ */
+export const name = key.refine((k) => !RESERVED_NAMES.has(k), {
+  error: "is a name every JavaScript object already has (constructor, toString, …); choose another name",
+});
+
+/** A map keyed by names that follow KEY_PATTERN and are not reserved. */
 export function keyed<T extends z.ZodType>(value: T) {
-  return z.record(key, value, {
+  return z.record(name, value, {
     error: (i) => (i.code !== "invalid_type" ? undefined : i.input === undefined ? "is required" : `must be a map of names to settings, got ${show(i.input)}`),
   });
 }
