@@ -8,7 +8,8 @@ import * as path from "path";
 import { isMap, isScalar, isSeq, parse, parseDocument, YAMLParseError } from "yaml";
 import type { MeshInput } from "../model/load";
 
-export const PROJECT_DIR = path.resolve(__dirname, "..");
+/** The project folder: where Pulumi.yaml is, whether this runs from stacks/ (ts-node) or bin/stacks/ (compiled). */
+export const PROJECT_DIR = [path.resolve(__dirname, ".."), path.resolve(__dirname, "../..")].find((d) => fs.existsSync(path.join(d, "Pulumi.yaml"))) ?? path.resolve(__dirname, "..");
 export const CONFIG_NAMESPACE = "fargate-mesh";
 
 export type ConfigMap = Record<string, unknown>;

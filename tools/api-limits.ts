@@ -8,9 +8,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { ENUMS, LIMITS } from "../model/limits";
+import { PROJECT_DIR } from "../stacks/files";
 
-export const FIXTURE = path.resolve(__dirname, "../test/fixtures/appmesh-shapes.json");
-export const DEFAULT_MODEL = path.resolve(__dirname, "../../shared/reference/aws-models/appmesh-2019-01-25.service-2.json");
+export const FIXTURE = path.join(PROJECT_DIR, "test/fixtures/appmesh-shapes.json");
+export const DEFAULT_MODEL = path.resolve(PROJECT_DIR, "../shared/reference/aws-models/appmesh-2019-01-25.service-2.json");
 
 type Shape = { type?: string; min?: number; max?: number; enum?: string[] };
 

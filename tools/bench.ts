@@ -1,40 +1,51 @@
 /**
- * npm run bench: how validation and the offline plan scale with the size of a mesh.
- * Prints wall time and heap growth per step; compare ratios within one run (machines are shared).
+ * npm run bench: validation in process, then the offline plan side by side with the floor
+ * (../shared/bench/floor.js: the same size of mesh registered with plain @pulumi/aws calls under
+ * mocks) as whole processes, alternating, median of several runs. Machines are shared and noisy:
+ * read the ratios, which compare runs made moments apart, not the absolute times.
  */
+import { spawnSync } from "child_process";
+import * as path from "path";
 import { validateMesh } from "../model/load";
-import { meshInput, stackConfig, stackFile } from "../stacks/files";
-import { planConfig } from "./plan-core";
+import { meshInput, PROJECT_DIR } from "../stacks/files";
+import { scaledConfig } from "./bench-mesh";
 
-/** The dev stack with `n` extra services behind the colour router. */
-function scaled(n: number) {
-  const config = JSON.parse(JSON.stringify(stackConfig(stackFile("dev"))));
-  const t = config["fargate-mesh:topology"];
-  for (let i = 0; i < n; i++) t.services[`svc${i}`] = { ...t.services.red, backends: i ? [`svc${i - 1}`] : [] };
-  return config;
-}
+const FLOOR = path.resolve(PROJECT_DIR, "../shared/bench/floor.js");
+const RSS = path.join(PROJECT_DIR, "tools", "bench-rss.js");
+const PLAN = path.join(__dirname, "bench-plan.js"); // compiled: bench runs from bin/
 
-async function measure(label: string, runs: number, fn: () => unknown | Promise<unknown>) {
-  global.gc?.();
-  const heap0 = process.memoryUsage().heapUsed;
+interface Run { ms: number; resources: number; rssMiB: number }
+
+function run(script: string, n: number): Run {
   const t0 = process.hrtime.bigint();
-  for (let i = 0; i < runs; i++) await fn();
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6 / runs;
-  const heapMb = (process.memoryUsage().heapUsed - heap0) / 1048576;
-  process.stdout.write(`${label.padEnd(34)} ${ms.toFixed(2).padStart(9)} ms/run   heap +${heapMb.toFixed(1)} MiB\n`);
-  return ms;
+  const r = spawnSync(process.execPath, ["-r", RSS, script, String(n)], { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, NODE_PATH: path.join(PROJECT_DIR, "node_modules") } });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  if (r.status !== 0) throw new Error(`${script} ${n} failed: ${r.stderr}`);
+  return { ms, resources: Number(/resources=(\d+)/.exec(r.stdout)![1]), rssMiB: Number(/maxrss-kib=(\d+)/.exec(r.stderr)![1]) / 1024 };
 }
 
-async function main() {
-  const sizes = [0, 25, 100];
-  const validate: number[] = [];
-  for (const n of sizes) {
-    const input = meshInput(scaled(n), "dev");
-    validate.push(await measure(`validate + model, ${4 + n} services`, 50, () => validateMesh(input)));
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function validation() {
+  for (const n of [4, 46, 200]) {
+    const input = meshInput(scaledConfig(n), "dev");
+    const t0 = process.hrtime.bigint();
+    for (let i = 0; i < 20; i++) validateMesh(input);
+    process.stdout.write(`validate + model, ${String(n).padStart(3)} services: ${(Number(process.hrtime.bigint() - t0) / 1e6 / 20).toFixed(2)} ms\n`);
   }
-  const plans: number[] = [];
-  for (const n of sizes) plans.push(await measure(`offline plan, ${4 + n} services`, 3, () => planConfig(scaled(n), "dev")));
-  process.stdout.write(`\nratio 104/4 services: validate ${(validate[2] / validate[0]).toFixed(1)}x, plan ${(plans[2] / plans[0]).toFixed(1)}x\n`);
 }
 
-main().catch((e) => { console.error(e); process.exit(1); });
+function sideBySide(runs: number) {
+  process.stdout.write("\nservices  plan ms  floor ms  plan/floor  plan res  floor res  per-resource ratio  plan peak MiB  floor peak MiB\n");
+  for (const n of [4, 46, 200]) {
+    const plan: Run[] = [];
+    const floor: Run[] = [];
+    for (let i = 0; i < runs; i++) { floor.push(run(FLOOR, n)); plan.push(run(PLAN, n)); }
+    const [p, f] = [median(plan.map((r) => r.ms)), median(floor.map((r) => r.ms))];
+    const perResource = (p / plan[0].resources) / (f / floor[0].resources);
+    process.stdout.write(`${String(n).padStart(8)}  ${p.toFixed(0).padStart(7)}  ${f.toFixed(0).padStart(8)}  ${(p / f).toFixed(2).padStart(10)}  ${String(plan[0].resources).padStart(8)}  ${String(floor[0].resources).padStart(9)}  ${perResource.toFixed(2).padStart(18)}  ${Math.max(...plan.map((r) => r.rssMiB)).toFixed(0).padStart(13)}  ${Math.max(...floor.map((r) => r.rssMiB)).toFixed(0).padStart(14)}\n`);
+  }
+}
+
+validation();
+sideBySide(Number(process.env.BENCH_RUNS ?? 3));

@@ -6,10 +6,10 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { listStacks } from "../stacks/files";
+import { listStacks, PROJECT_DIR } from "../stacks/files";
 import { plan } from "./plan-core";
 
-export const NAMES_FIXTURE = path.resolve(__dirname, "../test/fixtures/resource-names.json");
+export const NAMES_FIXTURE = path.join(PROJECT_DIR, "test/fixtures/resource-names.json");
 
 export async function resourceNames(stack: string): Promise<string[]> {
   const r = await plan({ stack });
