@@ -35,7 +35,7 @@ describe("invalid configuration registers nothing", () => {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fm-")), "bad.yaml");
     const canary = fs.readFileSync(path.join(PROJECT_DIR, "examples/canary.yaml"), "utf8");
     fs.writeFileSync(file, canary.replace("serviceB: 75", "serviceB: 175").replace("ports: [80]", "ports: [81]"));
-    const r = spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan.ts", "--config", file], { cwd: PROJECT_DIR, encoding: "utf8" });
+    const r = spawnSync(process.execPath, ["tools/run.js", "plan", "--config", file], { cwd: PROJECT_DIR, encoding: "utf8" });
     assert.equal(r.status, 1);
     assert.equal(r.stdout, "");
     assert.match(r.stderr, /Stack bad: the configuration is invalid \(3 problems\)/);

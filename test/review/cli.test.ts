@@ -5,8 +5,9 @@ import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR } from "../../stacks/files";
 
+/** A command as `npm run <tool>` starts it: compiled when bin/ is current, ts-node otherwise. */
 const run = (tool: string, args: string[]) =>
-  spawnSync(process.execPath, [require.resolve("ts-node/dist/bin"), "--transpile-only", `tools/${tool}.ts`, ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
+  spawnSync(process.execPath, ["tools/run.js", tool, ...args], { cwd: PROJECT_DIR, encoding: "utf8" });
 
 describe("the plan and check commands", function () {
   this.timeout(60000);
