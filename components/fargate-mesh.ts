@@ -7,7 +7,7 @@ import { renderDataPlane, renderingIssues } from "./dataplanes";
 import { MeshGateway } from "./gateway/gateway";
 import { Namespace, namespacePlan } from "./namespace";
 import { Network } from "./network";
-import { GATEWAY, securityEdges } from "./security-edges";
+import { GATEWAY } from "./security-edges";
 import { MeshedService } from "./service/meshed-service";
 
 export interface FargateMeshArgs {
@@ -43,12 +43,14 @@ export class FargateMesh extends MeshComponent {
       tags: this.tagged(),
     }, this.opts());
     const namespace = new Namespace(this.child("namespace"), { ...namespacePlan(model), vpcId: network.vpcId, tags: model.tags }, child);
-    const plane = renderDataPlane(model, (s) => this.child(s), child, model.tags);
+    const plane = renderDataPlane(model, {
+      child: (s) => this.child(s), opts: this.opts(), tags: this.tagged(), vpcId: network.vpcId, hostedZoneId: namespace.hostedZoneId,
+    });
 
     const services = new Map(model.nodes.map((node) => [node.key, new MeshedService(this.child(node.key), {
       node, sidecar: plane.sidecar(node), region: model.region,
       clusterArn: cluster.arn, vpcId: network.vpcId, subnetIds: network.privateSubnetIds,
-      registryArn: node.registration ? namespace.serviceArns.apply((a) => a[node.registration!.cloudMapService]) : undefined,
+      registryArn: node.registration && model.dataPlane !== "lattice" ? namespace.serviceArns.apply((a) => a[node.registration!.cloudMapService]) : undefined,
     }, child)]));
 
     let gateway: MeshGateway | undefined;
@@ -59,18 +61,11 @@ export class FargateMesh extends MeshComponent {
         publicSubnetIds: network.publicSubnetIds, privateSubnetIds: network.privateSubnetIds, tags: model.tags,
       }, child);
 
-    // Each edge opens one port: an ingress rule on the callee's group and an egress rule on the caller's.
-    const sgOf = (key: string) => (key === GATEWAY ? gateway!.securityGroupId : services.get(key)!.securityGroupId);
-    for (const e of securityEdges(model)) {
-      new aws.vpc.SecurityGroupIngressRule(this.child(`in-${e.to}-from-${e.from}-${e.port}`), {
-        securityGroupId: sgOf(e.to), referencedSecurityGroupId: sgOf(e.from),
-        ipProtocol: "tcp", fromPort: e.port, toPort: e.port, description: `${e.from} calls ${e.to} on ${e.port}`, tags: this.tagged(),
-      }, this.opts());
-      new aws.vpc.SecurityGroupEgressRule(this.child(`out-${e.from}-to-${e.to}-${e.port}`), {
-        securityGroupId: sgOf(e.from), referencedSecurityGroupId: sgOf(e.to),
-        ipProtocol: "tcp", fromPort: e.port, toPort: e.port, description: `${e.from} calls ${e.to} on ${e.port}`, tags: this.tagged(),
-      }, this.opts());
-    }
+    // Who may call whom, as the data plane carries it (sidecar to sidecar, or through VPC Lattice).
+    plane.connect({
+      sg: (key) => (key === GATEWAY ? gateway!.securityGroupId : services.get(key)!.securityGroupId),
+      role: (key) => (key === GATEWAY ? gateway!.taskRoleArn : services.get(key)!.taskRoleArn),
+    });
 
     this.meshName = plane.meshName;
     this.clusterName = cluster.name;

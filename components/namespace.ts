@@ -20,6 +20,8 @@ export interface NamespaceArgs {
 
 /** What the Namespace component needs from a model. */
 export function namespacePlan(model: MeshModel): Pick<NamespaceArgs, "name" | "services" | "placeholders"> {
+  // On VPC Lattice tasks register in target groups and each name is a CNAME to its Lattice service.
+  if (model.dataPlane === "lattice") return { name: model.namespace, services: [], placeholders: [] };
   const services = [...new Set(model.nodes.map((n) => n.registration?.cloudMapService).filter((s): s is string => !!s))];
   const placeholders = model.routers.filter((r) => r.dns.placeholderIp).map((r) => ({ service: r.dns.cloudMapService, ip: r.dns.placeholderIp! }));
   return { name: model.namespace, services, placeholders };
@@ -29,6 +31,8 @@ export function namespacePlan(model: MeshModel): Pick<NamespaceArgs, "name" | "s
 export class Namespace extends MeshComponent {
   readonly namespaceId: pulumi.Output<string>;
   readonly namespaceArn: pulumi.Output<string>;
+  /** The Route 53 private hosted zone behind the namespace. */
+  readonly hostedZoneId: pulumi.Output<string>;
   /** Cloud Map service ARN by service name, for ECS serviceRegistries. */
   readonly serviceArns: pulumi.Output<Record<string, string>>;
 
@@ -63,6 +67,7 @@ export class Namespace extends MeshComponent {
     }
     this.namespaceId = ns.id;
     this.namespaceArn = ns.arn;
+    this.hostedZoneId = ns.hostedZone;
     this.serviceArns = pulumi.all(arns);
     this.registerOutputs({ namespaceId: this.namespaceId, serviceArns: this.serviceArns });
   }

@@ -48,6 +48,7 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
 
   return {
     dataPlane: cfg.dataPlane ?? DEFAULTS.dataPlane,
+    lattice: { auth: cfg.lattice?.auth ?? "none" },
     environment, region,
     mesh: { name: meshName, egressFilter: cfg.mesh.egressFilter ?? DEFAULTS.egressFilter, ipPreference: cfg.mesh.ipPreference },
     namespace: ns,
@@ -62,15 +63,31 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
   };
 }
 
-/** Settings that only the other data plane reads: said in every plan, never dropped silently. */
+/**
+ * Settings the chosen data plane does not read, and model defaults it cannot realise: said in
+ * every plan, never dropped silently. (What it cannot do and the description asks for
+ * explicitly is a validation error instead: data-plane.ts.)
+ */
 function unusedSettings(cfg: TopologyConfig): M.MeshModel["unused"] {
   const e = cfg.envoy;
   const out: M.MeshModel["unused"] = [];
-  if ((cfg.dataPlane ?? DEFAULTS.dataPlane) === "envoy") {
-    if (e.appMeshVersion) out.push({ path: "envoy.appMeshVersion", reason: `${e.appMeshVersion} is read by the appmesh data plane only` });
-  } else {
+  const plane = cfg.dataPlane ?? DEFAULTS.dataPlane;
+  if (plane !== "appmesh" && e.appMeshVersion) out.push({ path: "envoy.appMeshVersion", reason: `${e.appMeshVersion} is read by the appmesh data plane only` });
+  if (plane === "appmesh") {
     if (e.version && e.appMeshVersion) out.push({ path: "envoy.version", reason: `${e.version} is read by the envoy data plane only` });
     if (e.interception) out.push({ path: "envoy.interception", reason: "App Mesh always intercepts transparently" });
+  }
+  if (plane === "lattice") {
+    if (cfg.mesh.egressFilter) out.push({ path: "mesh.egressFilter", reason: "no sidecar filters egress on the lattice data plane; security groups allow tasks only HTTPS and the VPC Lattice prefix list" });
+    if (e.interception) out.push({ path: "envoy.interception", reason: "no sidecar on the lattice data plane; only the gateway runs Envoy" });
+    for (const [key, svc] of Object.entries(cfg.services)) {
+      if (svc.discovery) out.push({ path: `services.${key}.discovery`, reason: "ECS registers the tasks in VPC Lattice target groups; no discovery name is used" });
+      if (svc.accessLog) out.push({ path: `services.${key}.accessLog.path`, reason: "VPC Lattice writes the service's access log to CloudWatch Logs, not to a path" });
+    }
+    out.push(
+      { path: "(default) retry policies", reason: "not applied: VPC Lattice has no retry policy; clients retry" },
+      { path: "(default) outlier detection", reason: "not applied: VPC Lattice has none; target group health checks remove unhealthy tasks" },
+    );
   }
   return out;
 }
@@ -196,6 +213,7 @@ function buildEnvoy(cfg: TopologyConfig, region: string): M.EnvoyModel {
   const d = DEFAULTS.envoy;
   // Validation made sure the version the selected data plane needs is there (data-plane.ts).
   const appMesh = (cfg.dataPlane ?? DEFAULTS.dataPlane) === "appmesh";
+  // The lattice data plane runs Envoy only at the gateway: the upstream image, as on envoy.
   return {
     image: e.image ?? (appMesh ? envoyImage(region, e.appMeshVersion ?? e.version!) : upstreamEnvoyImage(e.version!)),
     interception: e.interception ?? d.interception,

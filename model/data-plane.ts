@@ -17,11 +17,14 @@ const ON_ENVOY = "not available on the envoy data plane";
 export const ENVOY_LOG_PATHS = ["/dev/stdout", "/dev/stderr"];
 
 export function checkDataPlane(cfg: Raw, region: string, issues: IssueList): void {
-  const plane = cfg.dataPlane === "appmesh" ? "appmesh" : cfg.dataPlane === undefined || cfg.dataPlane === "envoy" ? "envoy" : undefined;
-  if (!plane) return; // the schema reports an unknown data plane
+  const plane = cfg.dataPlane === undefined ? "envoy" : cfg.dataPlane;
   const envoy = rec(cfg.envoy);
   if (plane === "appmesh") checkAppMeshVersion(envoy, region, issues);
-  else checkEnvoyPlane(cfg, envoy, issues);
+  else if (plane === "envoy") checkEnvoyPlane(cfg, envoy, issues);
+  else if (plane === "lattice") checkLatticePlane(cfg, envoy, issues);
+  // any other value: the schema reports an unknown data plane
+  if (plane !== "lattice" && cfg.lattice !== undefined)
+    issues.add(["lattice"], `applies to the lattice data plane only; this description uses ${typeof plane === "string" ? plane : "another"}: remove it or set dataPlane: lattice`);
 }
 
 function checkAppMeshVersion(envoy: Raw, region: string, issues: IssueList) {
@@ -33,7 +36,8 @@ function checkAppMeshVersion(envoy: Raw, region: string, issues: IssueList) {
   for (const p of checkEnvoyImage(region, image, version)) issues.add(["envoy", image ? "image" : "appMeshVersion"], p);
 }
 
-function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
+/** Upstream Envoy, which the envoy data plane runs everywhere and the lattice one at the gateway. */
+function checkUpstreamEnvoy(envoy: Raw, issues: IssueList) {
   const image = str(envoy.image);
   const version = str(envoy.version);
   if (!image && !version) issues.add(["envoy", "version"], "is required on the envoy data plane: an upstream Envoy release such as v1.38.9 (envoyproxy/envoy), or set envoy.image");
@@ -41,6 +45,10 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
     issues.add(["envoy", "version"], `${version} is an App Mesh Envoy build; the envoy data plane runs upstream Envoy: write a release such as v1.38.9, and keep the App Mesh build in envoy.appMeshVersion`);
   if (image && isAppMeshEnvoyImage(image))
     issues.add(["envoy", "image"], "is AWS's App Mesh Envoy image, which only runs with App Mesh; use envoyproxy/envoy or your mirror of it");
+}
+
+function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
+  checkUpstreamEnvoy(envoy, issues);
   const proxy = envoy.interception === "proxy";
   if (proxy && rec(cfg.mesh).egressFilter === "ALLOW_ALL")
     issues.add(["mesh", "egressFilter"], `ALLOW_ALL with envoy.interception proxy is ${ON_ENVOY}: a proxy-mode Envoy cannot pass unknown hosts on to their original destination; use interception transparent, or DROP_ALL`);
@@ -94,4 +102,85 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
   const gwLog = str(rec(rec(cfg.gateway).accessLog).path);
   if (gwLog !== undefined && !ENVOY_LOG_PATHS.includes(gwLog))
     issues.add(["gateway", "accessLog", "path"], `must be ${ENVOY_LOG_PATHS.join(" or ")} on the envoy data plane (the root file system is read-only; awslogs ships the container's output), got ${JSON.stringify(gwLog)}`);
+}
+
+const ON_LATTICE = "not available on the lattice data plane";
+/** VPC Lattice limits (API model and default quotas; see the README's data plane table). */
+export const LATTICE = {
+  listenersPerService: 2,
+  /** Default quota "Rules per listener" (adjustable; it was 5 before). */
+  rulesPerListener: 10,
+  headerMatchesPerRule: 5,
+  pathMatchMax: 200,
+  /** The API takes 1–2000; the Terraform-based provider and the console 1–100. */
+  rulePriorityMax: 100,
+  /** ECS attaches a service to about 5 Lattice target groups. */
+  targetGroupsPerEcsService: 5,
+  healthCheckTimeoutSecondsMax: 120,
+};
+
+/** What VPC Lattice cannot do, written explicitly in the description: an error with the alternative. */
+function checkLatticePlane(cfg: Raw, envoy: Raw, issues: IssueList) {
+  if (cfg.gateway !== undefined) checkUpstreamEnvoy(envoy, issues);
+  const services = rec(cfg.services);
+  const routers = rec(cfg.routers);
+  const tgCount = new Map<string, number>();
+  const countTg = (node: string, n = 1) => tgCount.set(node, (tgCount.get(node) ?? 0) + n);
+  for (const [key, s] of Object.entries(services)) {
+    const svc = rec(s);
+    const path = ["services", key];
+    const listeners = arr(svc.listeners);
+    if (listeners.length > LATTICE.listenersPerService)
+      issues.add([...path, "listeners"], `has ${listeners.length} listeners; a Lattice service takes at most ${LATTICE.listenersPerService} (default quota): split the service`);
+    listeners.forEach((l, i) => checkLatticeListener(rec(l), [...path, "listeners", i], issues));
+    if (rec(rec(svc.accessLog).format).text !== undefined || rec(rec(svc.accessLog).format).json !== undefined)
+      issues.add([...path, "accessLog", "format"], `is ${ON_LATTICE}: VPC Lattice writes its own log format to CloudWatch Logs; remove the format`);
+    if (svc.virtualService !== false && !Object.values(routers).some((r) => Object.values(rec(rec(r).routes)).some((rt) => has(rec(rec(rt).targets), key))))
+      countTg(key, listeners.length);
+  }
+  for (const [rk, r] of Object.entries(routers)) {
+    const router = rec(r);
+    const listeners = arr(router.listeners);
+    if (listeners.length > LATTICE.listenersPerService)
+      issues.add(["routers", rk, "listeners"], `has ${listeners.length} listeners; a Lattice service takes at most ${LATTICE.listenersPerService} (default quota)`);
+    listeners.forEach((l, i) => { if (rec(l).protocol === "tcp" || rec(l).protocol === "grpc") checkLatticeListener(rec(l), ["routers", rk, "listeners", i], issues); });
+    const routes = Object.entries(rec(router.routes));
+    if (routes.length > LATTICE.rulesPerListener)
+      issues.add(["routers", rk, "routes"], `has ${routes.length} routes; a Lattice listener takes at most ${LATTICE.rulesPerListener} rules (default quota): merge routes or ask AWS for more`);
+    const targets = new Set<string>();
+    for (const [name, rt] of routes) {
+      const route = rec(rt);
+      const p = ["routers", rk, "routes", name];
+      const m = rec(route.match);
+      if (route.retryPolicy !== undefined) issues.add([...p, "retryPolicy"], `is ${ON_LATTICE}: VPC Lattice has no retry policy; retry in the client, or use the envoy data plane`);
+      if (route.timeout !== undefined) issues.add([...p, "timeout"], `is ${ON_LATTICE}: VPC Lattice has no per-route timeout; set it in the client, or use the envoy data plane`);
+      if (m.port !== undefined && listeners.length < 2) issues.add([...p, "match", "port"], `is ${ON_LATTICE}: Lattice rules cannot match a port; each listener has its own rules, so remove the port`);
+      if (typeof m.prefix === "string" && m.prefix.length > LATTICE.pathMatchMax) issues.add([...p, "match", "prefix"], `is ${m.prefix.length} characters; a Lattice path match takes at most ${LATTICE.pathMatchMax}`);
+      if (typeof route.priority === "number" && route.priority >= LATTICE.rulePriorityMax)
+        issues.add([...p, "priority"], `must be below ${LATTICE.rulePriorityMax} on the lattice data plane (rule priority is route priority + 1, and the provider accepts 1–${LATTICE.rulePriorityMax}), got ${route.priority}`);
+      const headers = arr(m.headers);
+      if (headers.length > LATTICE.headerMatchesPerRule) issues.add([...p, "match", "headers"], `has ${headers.length} header matches; a Lattice rule takes at most ${LATTICE.headerMatchesPerRule}`);
+      headers.forEach((h, i) => {
+        const hm = rec(h);
+        for (const kind of ["suffix", "regex", "range"]) if (hm[kind] !== undefined)
+          issues.add([...p, "match", "headers", i, kind], `is ${ON_LATTICE}: Lattice header matches are exact, prefix or contains; use one of those, or the envoy data plane`);
+        if (hm.invert === true) issues.add([...p, "match", "headers", i, "invert"], `is ${ON_LATTICE}: Lattice cannot invert a header match; write the positive case as a higher-priority rule`);
+      });
+      for (const t of Object.keys(rec(route.targets))) targets.add(t);
+    }
+    for (const t of targets) countTg(t, listeners.length);
+  }
+  for (const [node, n] of tgCount)
+    if (n > LATTICE.targetGroupsPerEcsService)
+      issues.add(["services", node], `would be registered in ${n} Lattice target groups (one per Lattice service and port that sends to it); ECS attaches a service to at most ${LATTICE.targetGroupsPerEcsService}`);
+}
+
+function checkLatticeListener(l: Raw, path: PropertyKey[], issues: IssueList) {
+  if (l.protocol === "tcp") issues.add([...path, "protocol"], `tcp is ${ON_LATTICE}: Lattice passes TCP only behind TLS passthrough; use http or http2, or the envoy data plane`);
+  if (l.protocol === "grpc") issues.add([...path, "protocol"], `grpc is ${ON_LATTICE} here: Lattice carries gRPC only on an HTTPS listener with a certificate for the service's name, which fargate-mesh cannot issue yet; use the envoy data plane`);
+  if (l.outlierDetection !== undefined) issues.add([...path, "outlierDetection"], `is ${ON_LATTICE}: Lattice has no outlier detection; its target group health check removes unhealthy tasks`);
+  if (l.timeout !== undefined) issues.add([...path, "timeout"], `is ${ON_LATTICE}: Lattice has no listener timeouts; set them in the application`);
+  if (l.tls !== undefined) issues.add([...path, "tls"], `is ${ON_LATTICE}: Lattice terminates TLS itself on an HTTPS listener with an ACM certificate for the service's name; remove tls`);
+  const hc = rec(l.healthCheck);
+  if (hc.protocol === "tcp" || hc.protocol === "grpc") issues.add([...path, "healthCheck", "protocol"], `${hc.protocol} health checks are ${ON_LATTICE}: Lattice checks targets over HTTP on a path`);
 }

@@ -166,11 +166,13 @@ export type NetworkModel =
   | { kind: "new"; cidr: string; azCount: number; natGateways: "Single" | "OnePerAz" }
   | { kind: "existing"; vpcId: string; vpcCidr: string; publicSubnetIds: string[]; privateSubnetIds: string[] };
 
-export type DataPlaneKind = "envoy" | "appmesh";
+export type DataPlaneKind = "envoy" | "appmesh" | "lattice";
 
 export interface MeshModel {
   /** Which renderer carries the mesh (components/dataplanes/). */
   dataPlane: DataPlaneKind;
+  /** Settings of the lattice data plane (ignored by the others). */
+  lattice: { auth: "none" | "iam" };
   environment: string;
   region: string;
   mesh: { name: string; egressFilter: "DROP_ALL" | "ALLOW_ALL"; ipPreference?: string };

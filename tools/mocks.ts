@@ -52,6 +52,10 @@ function computed(type: string, name: string, inputs: any): Record<string, unkno
     case "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace": return { arn: arnOf("servicediscovery", `namespace/${id}`), hostedZone: unknown(name, "hostedZone") };
     case "aws:lb/loadBalancer:LoadBalancer": return { arn: arnOf("elasticloadbalancing", `loadbalancer/net/${name}`), dnsName: unknown(name, "dnsName") };
     case "aws:lb/targetGroup:TargetGroup": return { arn: arnOf("elasticloadbalancing", `targetgroup/${name}`) };
+    case "aws:vpclattice/serviceNetwork:ServiceNetwork": return { arn: arnOf("vpc-lattice", `servicenetwork/${id}`) };
+    case "aws:vpclattice/service:Service": return { arn: arnOf("vpc-lattice", `service/${id}`), dnsEntries: [{ domainName: unknown(name, "dnsEntries[0].domainName"), hostedZoneId: unknown(name, "dnsEntries[0].hostedZoneId") }] };
+    case "aws:vpclattice/targetGroup:TargetGroup": return { arn: arnOf("vpc-lattice", `targetgroup/${id}`) };
+    case "aws:vpclattice/listener:Listener": return { arn: arnOf("vpc-lattice", `service/listener/${id}`), listenerId: unknown(name, "listenerId") };
     case "awsx:ec2:Vpc": {
       const azs = inputs.numberOfAvailabilityZones ?? 2;
       const ids = (kind: string) => Array.from({ length: azs }, (_, i) => unknown(name, `${kind}SubnetIds[${i}]`));
@@ -69,6 +73,7 @@ const mocks: pulumi.runtime.Mocks = {
     if (args.token === "aws:index/getRegion:getRegion") return { name: region, region, id: region };
     if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: ACCOUNT, arn: ACCOUNT, userId: ACCOUNT };
     if (args.token === "aws:index/getPartition:getPartition") return { partition: "aws", dnsSuffix: "amazonaws.com" };
+    if (args.token === "aws:ec2/getManagedPrefixList:getManagedPrefixList") return { id: unknown(`prefix-list ${args.inputs.name}`, "id"), name: args.inputs.name };
     return {};
   },
 };

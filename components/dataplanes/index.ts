@@ -3,6 +3,7 @@
  * sidecar of every meshed service and the gateway's proxy; App Mesh also needs its mesh
  * resources. A new data plane is one more case here and one more folder beside these.
  */
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigIssue } from "../../model/errors";
 import type { MeshModel, VirtualNodeModel } from "../../model/types";
@@ -12,24 +13,41 @@ import type { Sidecar } from "../service/sidecar";
 import { AppMesh } from "./appmesh/app-mesh";
 import { appMeshGateway, appMeshSidecar, envoyContainer as appMeshEnvoy } from "./appmesh/sidecar";
 import { envoyGateway, envoySidecar } from "./envoy/sidecar";
+import { securityEdges } from "../security-edges";
+import { LatticeMesh } from "./lattice/lattice-mesh";
+import { latticeSidecar } from "./lattice/sidecar";
 
 export interface DataPlaneRendering {
   /** The mesh's name as the data plane knows it (App Mesh's mesh resource, or the model's). */
   meshName: pulumi.Output<string>;
   sidecar(node: VirtualNodeModel): Sidecar;
   gateway(): Sidecar;
+  /** Rules (and auth policies) between callers and callees, once every task's group and role exist. */
+  connect(keyed: { sg: (key: string) => pulumi.Output<string>; role: (key: string) => pulumi.Output<string> }): void;
+}
+
+/** How the data plane names and parents what it creates beside its own component. */
+export interface RenderContext {
+  child: (suffix: string) => string;
+  opts: pulumi.CustomResourceOptions;
+  tags: Tags;
+  vpcId: pulumi.Input<string>;
+  /** The Cloud Map namespace's Route 53 zone (lattice: where each service's name points to Lattice). */
+  hostedZoneId: pulumi.Input<string>;
 }
 
 const logOf = (model: MeshModel, group: string): LogTarget => ({ group, region: model.region });
 
-export function renderDataPlane(model: MeshModel, child: (suffix: string) => string, opts: pulumi.ComponentResourceOptions, tags: Tags): DataPlaneRendering {
+export function renderDataPlane(model: MeshModel, ctx: RenderContext): DataPlaneRendering {
+  const component = { parent: ctx.opts.parent } as pulumi.ComponentResourceOptions;
   switch (model.dataPlane) {
     case "appmesh": {
-      const mesh = new AppMesh(child("appmesh"), { model, tags }, opts);
+      const mesh = new AppMesh(ctx.child("appmesh"), { model, tags: ctx.tags }, component);
       return {
         meshName: mesh.meshName,
         sidecar: (node) => appMeshSidecar(node, model.envoy, mesh.nodeArns.apply((a) => a[node.key]), logOf(model, node.task.logGroupName)),
         gateway: () => appMeshGateway(model.gateway!, model.envoy, mesh.gatewayArn.apply((a) => a!), logOf(model, model.gateway!.task.logGroupName)),
+        connect: ({ sg }) => connectSidecars(model, ctx, sg),
       };
     }
     case "envoy":
@@ -37,7 +55,67 @@ export function renderDataPlane(model: MeshModel, child: (suffix: string) => str
         meshName: pulumi.output(model.mesh.name),
         sidecar: (node) => envoySidecar(model, node.key, logOf(model, node.task.logGroupName)),
         gateway: () => envoyGateway(model, logOf(model, model.gateway!.task.logGroupName)),
+        connect: ({ sg }) => connectSidecars(model, ctx, sg),
       };
+    case "lattice": {
+      const lattice = new LatticeMesh(ctx.child("lattice"), { model, vpcId: ctx.vpcId, hostedZoneId: ctx.hostedZoneId, tags: ctx.tags }, component);
+      return {
+        meshName: pulumi.output(model.mesh.name),
+        sidecar: (node) => latticeSidecar(node, lattice.plan, lattice.targetGroupArns, lattice.infrastructureRoleArn),
+        // The gateway stays an Envoy behind the NLB; it forwards each route to the target's Lattice service.
+        gateway: () => envoyGateway(model, logOf(model, model.gateway!.task.logGroupName)),
+        connect: ({ sg, role }) => {
+          connectLattice(model, lattice, ctx, sg);
+          lattice.authorize(role);
+        },
+      };
+    }
+  }
+}
+
+/** Sidecar to sidecar: each edge opens one port, an ingress rule on the callee and an egress rule on the caller. */
+function connectSidecars(model: MeshModel, ctx: RenderContext, sg: (key: string) => pulumi.Output<string>): void {
+  for (const e of securityEdges(model)) {
+    new aws.vpc.SecurityGroupIngressRule(ctx.child(`in-${e.to}-from-${e.from}-${e.port}`), {
+      securityGroupId: sg(e.to), referencedSecurityGroupId: sg(e.from),
+      ipProtocol: "tcp", fromPort: e.port, toPort: e.port, description: `${e.from} calls ${e.to} on ${e.port}`, tags: ctx.tags,
+    }, ctx.opts);
+    new aws.vpc.SecurityGroupEgressRule(ctx.child(`out-${e.from}-to-${e.to}-${e.port}`), {
+      securityGroupId: sg(e.from), referencedSecurityGroupId: sg(e.to),
+      ipProtocol: "tcp", fromPort: e.port, toPort: e.port, description: `${e.from} calls ${e.to} on ${e.port}`, tags: ctx.tags,
+    }, ctx.opts);
+  }
+}
+
+/**
+ * Through VPC Lattice, as narrow as it allows: callers may send to the service network only on
+ * the ports of their backends (the VPC association's security group admits each caller's group),
+ * and a task admits its target group ports only from VPC Lattice's managed prefix list. Coarser
+ * than sidecar to sidecar: the association admits a caller on a port for every Lattice service
+ * listening on that port, not only its backends (lattice.auth: iam narrows it per service).
+ */
+function connectLattice(model: MeshModel, lattice: LatticeMesh, ctx: RenderContext, sg: (key: string) => pulumi.Output<string>): void {
+  const prefixList = aws.ec2.getManagedPrefixListOutput({ name: `com.amazonaws.${model.region}.vpc-lattice` }, { parent: ctx.opts.parent }).id;
+  const calls = new Set<string>();
+  for (const s of lattice.plan.services) for (const c of s.callers) for (const l of s.listeners) calls.add(`${c}:${l.port}`);
+  for (const call of [...calls].sort()) {
+    const [caller, port] = [call.slice(0, call.lastIndexOf(":")), Number(call.slice(call.lastIndexOf(":") + 1))];
+    new aws.vpc.SecurityGroupIngressRule(ctx.child(`lattice-from-${caller}-${port}`), {
+      securityGroupId: lattice.associationSecurityGroupId, referencedSecurityGroupId: sg(caller),
+      ipProtocol: "tcp", fromPort: port, toPort: port, description: `${caller} calls the mesh's Lattice services on ${port}`, tags: ctx.tags,
+    }, ctx.opts);
+    new aws.vpc.SecurityGroupEgressRule(ctx.child(`out-${caller}-to-lattice-${port}`), {
+      securityGroupId: sg(caller), prefixListId: prefixList,
+      ipProtocol: "tcp", fromPort: port, toPort: port, description: `${caller} calls its backends through VPC Lattice on ${port}`, tags: ctx.tags,
+    }, ctx.opts);
+  }
+  const targets = new Set(lattice.plan.targetGroups.map((t) => `${t.node}:${t.port}`));
+  for (const target of [...targets].sort()) {
+    const [node, port] = [target.slice(0, target.lastIndexOf(":")), Number(target.slice(target.lastIndexOf(":") + 1))];
+    new aws.vpc.SecurityGroupIngressRule(ctx.child(`in-${node}-from-lattice-${port}`), {
+      securityGroupId: sg(node), prefixListId: prefixList,
+      ipProtocol: "tcp", fromPort: port, toPort: port, description: `VPC Lattice sends ${node}'s requests on ${port}`, tags: ctx.tags,
+    }, ctx.opts);
   }
 }
 
@@ -61,11 +139,12 @@ export function renderingIssues(model: MeshModel): ConfigIssue[] {
     // App Mesh's containers only name their node's ARN; one of the real length stands in for it.
     const arn = `arn:aws:appmesh:${model.region}:000000000000:mesh/${model.mesh.name}/virtualNode/${node.name}`;
     const sidecar = model.dataPlane === "envoy" ? envoySidecar(model, node.key, log) : undefined;
-    const proxy = sidecar ? (sidecar.containers as object[]) : [appMeshEnvoy(model.envoy, arn, log), ...(model.envoy.xray ? [xrayContainer(model.envoy, log)] : [])];
-    const bytes = size([...node.containers.map((c) => appContainer(c, log, sidecar?.appEnvironment)), ...proxy]);
+    const proxy = sidecar ? (sidecar.containers as object[])
+      : model.dataPlane === "appmesh" ? [appMeshEnvoy(model.envoy, arn, log), ...(model.envoy.xray ? [xrayContainer(model.envoy, log)] : [])] : [];
+    const bytes = size([...node.containers.map((c) => appContainer(c, log, sidecar?.appEnvironment, { proxy: proxy.length ? "envoy" : undefined })), ...proxy]);
     if (bytes > TASK_DEFINITION_LIMIT) issues.push({ path: `services.${node.key}`, message: tooBig(bytes, `service ${node.key}`) });
   }
-  if (model.gateway && model.dataPlane === "envoy") {
+  if (model.gateway && model.dataPlane !== "appmesh") {
     const bytes = size(envoyGateway(model, logOf(model, model.gateway.task.logGroupName)).containers as object[]);
     if (bytes > TASK_DEFINITION_LIMIT) issues.push({ path: "gateway", message: tooBig(bytes, "the gateway") });
   }

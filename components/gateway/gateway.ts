@@ -24,6 +24,7 @@ export class MeshGateway extends FargateTaskComponent {
   readonly url: pulumi.Output<string>;
   readonly securityGroupId: pulumi.Output<string>;
   readonly serviceName: pulumi.Output<string>;
+  readonly taskRoleArn: pulumi.Output<string>;
 
   constructor(name: string, args: MeshGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("MeshGateway", name, args.tags, opts);
@@ -101,6 +102,7 @@ export class MeshGateway extends FargateTaskComponent {
     this.url = pulumi.interpolate`http://${lb.dnsName}${n.port === 80 ? "" : `:${n.port}`}`;
     this.securityGroupId = base.securityGroup.id;
     this.serviceName = service.name;
+    this.taskRoleArn = base.taskRole.arn;
     this.registerOutputs({ dnsName: this.dnsName, url: this.url, serviceName: this.serviceName });
   }
 }

@@ -36,12 +36,15 @@ export function xrayContainer(envoy: EnvoyModel, log: LogTarget) {
   };
 }
 
-export function appContainer(c: ContainerModel, log: LogTarget, extraEnvironment: Record<string, string> = {}) {
+/** The name ECS (VPC Lattice configurations) refers to an application port by. */
+export const portName = (port: number) => `port-${port}`;
+
+export function appContainer(c: ContainerModel, log: LogTarget, extraEnvironment: Record<string, string> = {}, opts: { proxy?: string; namedPorts?: boolean } = { proxy: ENVOY_CONTAINER }) {
   return {
     name: c.name,
     image: c.image,
     essential: c.essential,
-    portMappings: c.ports.map((p) => ({ containerPort: p, protocol: "tcp" })),
+    portMappings: c.ports.map((p) => ({ containerPort: p, protocol: "tcp", ...(opts.namedPorts ? { name: portName(p) } : {}) })),
     environment: toPairs({ ...c.environment, ...extraEnvironment }),
     secrets: Object.entries(c.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
     ...(c.command ? { command: c.command } : {}),
@@ -49,8 +52,8 @@ export function appContainer(c: ContainerModel, log: LogTarget, extraEnvironment
     ...(c.cpu !== undefined ? { cpu: c.cpu } : {}),
     ...(c.memory !== undefined ? { memory: c.memory } : {}),
     readonlyRootFilesystem: c.readonlyRootFilesystem,
-    // The app starts only once Envoy is LIVE; on stop the order reverses, so Envoy outlives it.
-    dependsOn: [{ containerName: ENVOY_CONTAINER, condition: "HEALTHY" }],
+    // The app starts only once its proxy is ready; on stop the order reverses, so the proxy outlives it.
+    ...(opts.proxy ? { dependsOn: [{ containerName: opts.proxy, condition: "HEALTHY" }] } : {}),
     logConfiguration: logConfiguration(log, c.name),
   };
 }

@@ -36,7 +36,7 @@ export class MeshedService extends FargateTaskComponent {
     const secretArns = node.containers.flatMap((c) => Object.values(c.secrets));
     const base = this.foundation({ task: node.task, sidecar, vpcId: args.vpcId, secretArns, description: `service ${node.key}` });
     const log = { group: node.task.logGroupName, region: args.region };
-    const apps = node.containers.map((c) => appContainer(c, log, sidecar.appEnvironment));
+    const apps = node.containers.map((c) => appContainer(c, log, sidecar.appEnvironment, { proxy: sidecar.proxyContainer, namedPorts: !!sidecar.latticeTargets }));
 
     const taskDefinition = this.taskDefinition({
       task: node.task, base, sidecar,
@@ -46,6 +46,7 @@ export class MeshedService extends FargateTaskComponent {
     const service = this.ecsService({
       task: node.task, clusterArn: args.clusterArn, taskDefinitionArn: taskDefinition.arn,
       subnetIds: args.subnetIds, securityGroupIds: [base.securityGroup.id], registryArn: args.registryArn,
+      latticeTargets: sidecar.latticeTargets,
     });
 
     this.serviceName = service.name;

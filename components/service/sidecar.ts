@@ -18,4 +18,11 @@ export interface Sidecar {
   roleDescription: string;
   /** Task volumes the proxy mounts. @default none */
   volumes?: { name: string }[];
+  /** The container every application container starts after (HEALTHY). @default none: no proxy to wait for */
+  proxyContainer?: string;
+  /**
+   * VPC Lattice target groups ECS registers the tasks in, each on an application port (named
+   * `port-<port>` in the task definition). @default none
+   */
+  latticeTargets?: { port: number; targetGroupArn: pulumi.Input<string>; roleArn: pulumi.Input<string> }[];
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { TaskModel } from "../../model/types";
 import { MeshComponent } from "../base";
 import { ECS_TASKS_TRUST, EXECUTION_POLICY_ARN, secretsPolicy } from "./iam";
+import { portName } from "./containers";
 import type { Sidecar } from "./sidecar";
 
 /** Days of logs kept; CloudWatch's default is forever, which nobody budgets for. */
@@ -90,7 +91,7 @@ export abstract class FargateTaskComponent extends MeshComponent {
     task: TaskModel; clusterArn: pulumi.Input<string>; taskDefinitionArn: pulumi.Input<string>;
     subnetIds: pulumi.Input<string[]>; securityGroupIds: pulumi.Input<string>[];
     registryArn?: pulumi.Input<string>; loadBalancers?: aws.types.input.ecs.ServiceLoadBalancer[];
-    healthCheckGracePeriodSeconds?: number;
+    healthCheckGracePeriodSeconds?: number; latticeTargets?: Sidecar["latticeTargets"];
   }, opts?: pulumi.CustomResourceOptions): aws.ecs.Service {
     return new aws.ecs.Service(this.child("service"), {
       name: args.task.serviceName,
@@ -102,6 +103,9 @@ export abstract class FargateTaskComponent extends MeshComponent {
       networkConfiguration: { subnets: args.subnetIds, securityGroups: args.securityGroupIds, assignPublicIp: false },
       ...(args.registryArn ? { serviceRegistries: { registryArn: args.registryArn } } : {}),
       ...(args.loadBalancers ? { loadBalancers: args.loadBalancers } : {}),
+      ...(args.latticeTargets?.length ? {
+        vpcLatticeConfigurations: args.latticeTargets.map((t) => ({ portName: portName(t.port), targetGroupArn: t.targetGroupArn, roleArn: t.roleArn })),
+      } : {}),
       ...(args.healthCheckGracePeriodSeconds ? { healthCheckGracePeriodSeconds: args.healthCheckGracePeriodSeconds } : {}),
       deploymentCircuitBreaker: { enable: true, rollback: true },
       // AWS guidance for small meshed services: never drop below desired, allow a full second set.

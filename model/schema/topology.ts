@@ -8,16 +8,26 @@ import { router } from "./router";
 import { service } from "./service";
 
 /** The whole mesh description: the shared topology merged with one environment's overrides. */
-export const DATA_PLANES = ["envoy", "appmesh"] as const;
+export const DATA_PLANES = ["envoy", "appmesh", "lattice"] as const;
 export type DataPlane = (typeof DATA_PLANES)[number];
 
 export const topology = z.strictObject({
   /**
    * What carries the mesh: `envoy`, Envoy sidecars and gateway configured by fargate-mesh from
-   * this description (deployable today), or `appmesh`, the AWS App Mesh rendering (App Mesh was
-   * discontinued on 2026-09-30; kept to compare and to read old stacks). @default envoy
+   * this description (deployable today), `lattice`, Amazon VPC Lattice (managed, no sidecar), or
+   * `appmesh`, the AWS App Mesh rendering (App Mesh was discontinued on 2026-09-30; kept to
+   * compare and to read old stacks). @default envoy
    */
   dataPlane: enumOf(DATA_PLANES).optional(),
+  /** Settings of the lattice data plane. */
+  lattice: z.strictObject({
+    /**
+     * `none`: security groups decide who may call (the default); `iam`: each Lattice service's
+     * auth policy allows only its declared callers' task roles, and callers must sign requests
+     * with SigV4. @default none
+     */
+    auth: enumOf(["none", "iam"] as const).optional(),
+  }).optional(),
   mesh: z.strictObject({
     /** Base name; the environment is appended (`colors` -> `colors-dev`). */
     name: text(LIMITS.resourceName).regex(/^[a-z0-9][a-z0-9-]*$/, { error: "must contain only lower-case letters, digits and '-'" }),

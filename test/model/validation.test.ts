@@ -86,7 +86,7 @@ const cases: Case[] = [
   ["misspelled setting", (t) => (red(t).listener = red(t).listeners), "services.red.listener", "unknown setting (misspelled, or not valid here)"],
   ["missing Envoy version and image", (t) => (t.envoy = {}), "envoy.version", "is required on the envoy data plane: an upstream Envoy release such as v1.38.9 (envoyproxy/envoy), or set envoy.image"],
   // what the envoy data plane cannot carry, and what each data plane needs
-  ["an unknown data plane", (_t, e) => (e.dataPlane = "istio"), "dataPlane", "must be one of envoy, appmesh, got \"istio\"" + DEV],
+  ["an unknown data plane", (_t, e) => (e.dataPlane = "istio"), "dataPlane", "must be one of envoy, appmesh, lattice, got \"istio\"" + DEV],
   ["missing App Mesh Envoy build on the appmesh data plane", (t, e) => { e.dataPlane = "appmesh"; delete t.envoy.appMeshVersion; }, "envoy.appMeshVersion", "is required on the appmesh data plane (an App Mesh Envoy build such as v1.29.12.1; the regional image is derived from it), or set envoy.image"],
   ["an App Mesh build as the upstream Envoy version", (t) => (t.envoy.version = "v1.29.12.1"), "envoy.version", "v1.29.12.1 is an App Mesh Envoy build; the envoy data plane runs upstream Envoy: write a release such as v1.38.9, and keep the App Mesh build in envoy.appMeshVersion"],
   ["App Mesh's Envoy image on the envoy data plane", (t) => (t.envoy.image = "840364872350.dkr.ecr.us-east-1.amazonaws.com/aws-appmesh-envoy:v1.29.12.1-prod"), "envoy.image", "is AWS's App Mesh Envoy image, which only runs with App Mesh; use envoyproxy/envoy or your mirror of it"],

@@ -46,6 +46,7 @@ export function appMeshSidecar(node: VirtualNodeModel, envoy: EnvoyModel, nodeAr
     taskPolicy: pulumi.output(nodeArn).apply((arn) => JSON.stringify(taskPolicy({ streamArn: arn, ecsExec: node.task.ecsExec, xray: envoy.xray }))),
     roleDescription: `Envoy of service ${node.key}: streams only its own mesh configuration`,
     volumes: [{ name: "envoy-tmp" }],
+    proxyContainer: ENVOY_CONTAINER,
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { MeshModel } from "../../../model/types";
 import { appCluster, passthroughCluster, targetCluster, targetListener } from "./clusters";
-import { gatewayRoutes } from "./gateway";
+import { gatewayRoutes, latticeClusterName, latticePort } from "./gateway";
 import { httpConnectionManager, inboundListener, outboundListener } from "./listeners";
 import { clusterTargets, nodeOf, resolveBackend } from "./routes";
 import { Json, PORTS, T } from "./types";
@@ -63,8 +63,27 @@ export function gatewayBootstrap(model: MeshModel): Json {
     })] }],
   }));
   const backends = g.targetKeys.map((k) => resolveBackend(model, k));
+  const clusters = model.dataPlane === "lattice" ? latticeClusters(model) : clustersFor(model, clusterTargets(model, backends));
   return {
     ...common(model, g.task.family, g.name),
-    static_resources: { listeners, clusters: clustersFor(model, clusterTargets(model, backends)) },
+    static_resources: { listeners, clusters },
   };
+}
+
+/**
+ * On the lattice data plane the gateway's upstreams are Lattice services, reached by their names
+ * (a CNAME to the service's Lattice DNS name); Lattice health-checks and balances the tasks.
+ */
+function latticeClusters(model: MeshModel): Json[] {
+  const seen = new Map<string, Json>();
+  for (const gr of model.gateway!.routes) {
+    const port = latticePort(model, gr);
+    const name = latticeClusterName(gr.target.key, port);
+    if (!seen.has(name))
+      seen.set(name, {
+        name, type: "LOGICAL_DNS", connect_timeout: "5s", dns_lookup_family: "V4_ONLY", respect_dns_ttl: true,
+        load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: gr.target.virtualService, port_value: port } } } }] }] },
+      });
+  }
+  return [...seen.values()];
 }

@@ -36,12 +36,30 @@ function pathAndRewrite(g: GatewayRouteModel, routePrefix: string | undefined): 
   return { path: { safe_regex: { regex: `${re2(gp)}/*${re2(rp.slice(1))}.*` } }, rewrite };
 }
 
+/**
+ * On the lattice data plane the gateway does not fold a router's routes: VPC Lattice applies
+ * them. Each gateway route sends to the target's Lattice service (cluster `vs-<key>-<port>`).
+ */
+function viaLattice(model: MeshModel, gr: GatewayRouteModel, extraHeaders: Json[]): Json {
+  const pr = pathAndRewrite(gr, "/")!;
+  return { name: gr.name, match: { ...pr.path, ...headersOf(extraHeaders) }, route: { cluster: latticeClusterName(gr.target.key, latticePort(model, gr)), host_rewrite_literal: gr.target.virtualService, ...pr.rewrite } };
+}
+
+export const latticeClusterName = (key: string, port: number) => `vs-${key}-${port}`;
+
+/** The port of the target's Lattice listener a gateway route sends to. */
+export function latticePort(model: MeshModel, gr: GatewayRouteModel): number {
+  const router = model.routers.find((r) => r.key === gr.target.key);
+  return gr.target.port ?? (router ? router.listeners[0].port : nodeOf(model, gr.target.key).listeners[0].port);
+}
+
 export function gatewayRoutes(model: MeshModel, listenerPort: number): Json[] {
   const g = model.gateway!;
   const out: Json[] = [];
   for (const gr of byPriority(g.routes.filter((r) => r.match.port === undefined || r.match.port === listenerPort))) {
     const extraHeaders = [...(gr.match.hostname ? [hostnameMatcher(gr.match.hostname)] : []), ...(gr.match.headers ?? []).map(headerMatcher)];
     const host = { host_rewrite_literal: gr.target.virtualService };
+    if (model.dataPlane === "lattice") { out.push(viaLattice(model, gr, extraHeaders)); continue; }
     const router = model.routers.find((r) => r.key === gr.target.key);
     if (gr.protocol === "grpc") {
       // gRPC gateway routes match the service name and never rewrite the path.

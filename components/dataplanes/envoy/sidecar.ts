@@ -83,6 +83,7 @@ export function envoySidecar(model: MeshModel, key: string, log: LogTarget): Sid
     ...(transparent ? { proxyConfiguration: proxyConfiguration(node, envoy) } : { appEnvironment: proxyEnvironment() }),
     ...(policy ? { taskPolicy: JSON.stringify(policy) } : {}),
     roleDescription: `Task of service ${node.key}: ${policy ? "X-Ray and ECS Exec only" : "no AWS permissions"}`,
+    proxyContainer: ENVOY_CONTAINER,
   };
 }
 

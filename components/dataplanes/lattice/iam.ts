@@ -1,0 +1,20 @@
+/** IAM documents of the lattice data plane, as plain data. */
+
+/** ECS assumes this role to register tasks in VPC Lattice target groups. */
+export const ECS_INFRASTRUCTURE_TRUST = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Principal: { Service: "ecs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+};
+
+/** AWS's managed policy for exactly that (register and deregister targets). */
+export const LATTICE_INFRASTRUCTURE_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForVpcLattice";
+
+/** A Lattice auth policy: only these principals may invoke this service; no caller, nobody. */
+export function latticeAuthPolicy(serviceArn: string, principals: string[]) {
+  return {
+    Version: "2012-10-17",
+    Statement: principals.length
+      ? [{ Effect: "Allow", Principal: { AWS: principals }, Action: "vpc-lattice-svcs:Invoke", Resource: [`${serviceArn}/*`] }]
+      : [{ Effect: "Deny", Principal: "*", Action: "vpc-lattice-svcs:Invoke", Resource: [`${serviceArn}/*`] }],
+  };
+}
