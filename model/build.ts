@@ -82,7 +82,7 @@ function unusedSettings(cfg: TopologyConfig): M.MeshModel["unused"] {
     if (e.interception) out.push({ path: "envoy.interception", reason: "no sidecar on the lattice data plane; only the gateway runs Envoy" });
     for (const [key, svc] of Object.entries(cfg.services)) {
       if (svc.discovery) out.push({ path: `services.${key}.discovery`, reason: "ECS registers the tasks in VPC Lattice target groups; no discovery name is used" });
-      if (svc.accessLog) out.push({ path: `services.${key}.accessLog.path`, reason: "VPC Lattice writes the service's access log to CloudWatch Logs, not to a path" });
+      if (svc.accessLog) out.push({ path: `services.${key}.accessLog`, reason: `VPC Lattice writes the service's access log to CloudWatch Logs in its own format${svc.accessLog.format ? " (the format written here is not used)" : ""}, not to ${svc.accessLog.path}` });
     }
     out.push(
       { path: "(default) retry policies", reason: "not applied: VPC Lattice has no retry policy; clients retry" },

@@ -133,8 +133,6 @@ function checkLatticePlane(cfg: Raw, envoy: Raw, issues: IssueList) {
     if (listeners.length > LATTICE.listenersPerService)
       issues.add([...path, "listeners"], `has ${listeners.length} listeners; a Lattice service takes at most ${LATTICE.listenersPerService} (default quota): split the service`);
     listeners.forEach((l, i) => checkLatticeListener(rec(l), [...path, "listeners", i], issues));
-    if (rec(rec(svc.accessLog).format).text !== undefined || rec(rec(svc.accessLog).format).json !== undefined)
-      issues.add([...path, "accessLog", "format"], `is ${ON_LATTICE}: VPC Lattice writes its own log format to CloudWatch Logs; remove the format`);
     if (svc.virtualService !== false && !Object.values(routers).some((r) => Object.values(rec(rec(r).routes)).some((rt) => has(rec(rec(rt).targets), key))))
       countTg(key, listeners.length);
   }
@@ -154,7 +152,6 @@ function checkLatticePlane(cfg: Raw, envoy: Raw, issues: IssueList) {
       const m = rec(route.match);
       if (route.retryPolicy !== undefined) issues.add([...p, "retryPolicy"], `is ${ON_LATTICE}: VPC Lattice has no retry policy; retry in the client, or use the envoy data plane`);
       if (route.timeout !== undefined) issues.add([...p, "timeout"], `is ${ON_LATTICE}: VPC Lattice has no per-route timeout; set it in the client, or use the envoy data plane`);
-      if (m.port !== undefined && listeners.length < 2) issues.add([...p, "match", "port"], `is ${ON_LATTICE}: Lattice rules cannot match a port; each listener has its own rules, so remove the port`);
       if (typeof m.prefix === "string" && m.prefix.length > LATTICE.pathMatchMax) issues.add([...p, "match", "prefix"], `is ${m.prefix.length} characters; a Lattice path match takes at most ${LATTICE.pathMatchMax}`);
       if (typeof route.priority === "number" && route.priority >= LATTICE.rulePriorityMax)
         issues.add([...p, "priority"], `must be below ${LATTICE.rulePriorityMax} on the lattice data plane (rule priority is route priority + 1, and the provider accepts 1–${LATTICE.rulePriorityMax}), got ${route.priority}`);

@@ -16,8 +16,12 @@ function envoyResourceArn(task: PolicyResource): string | undefined {
   return undefined;
 }
 
-/** Clusters that reach other services (found through DNS), as opposed to the local app or pass-through. */
-const meshClusters = (b: any) => list<any>(b?.static_resources?.clusters).filter((c) => c.type === "STRICT_DNS" || c.type === "LOGICAL_DNS");
+/**
+ * Clusters that reach other services' tasks (found through DNS), as opposed to the local app, the
+ * pass-through, or a VPC Lattice service (which checks its targets' health itself).
+ */
+const meshClusters = (b: any) => list<any>(b?.static_resources?.clusters)
+  .filter((c) => (c.type === "STRICT_DNS" || c.type === "LOGICAL_DNS") && c.metadata?.filter_metadata?.["fargate-mesh"]?.upstream !== "vpc-lattice");
 /** Listeners that take traffic from callers: a sidecar's inbound listener, the gateway's listeners. */
 const servingListeners = (b: any) => list<any>(b?.static_resources?.listeners).filter((l) => l.traffic_direction === "INBOUND");
 

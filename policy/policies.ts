@@ -3,8 +3,9 @@ import { ecsPolicies } from "./ecs";
 import { envoyPolicies } from "./envoy";
 import type { MeshPolicy } from "./helpers";
 import { iamLogsPolicies } from "./iam-logs";
+import { latticePolicies } from "./lattice";
 import { meshPolicies } from "./mesh";
 import { networkPolicies } from "./network";
 
-export const policies: MeshPolicy[] = [...meshPolicies, ...envoyPolicies, ...ecsPolicies, ...networkPolicies, ...iamLogsPolicies];
+export const policies: MeshPolicy[] = [...meshPolicies, ...envoyPolicies, ...latticePolicies, ...ecsPolicies, ...networkPolicies, ...iamLogsPolicies];
 export type { MeshPolicy, PolicyInfo } from "./helpers";

@@ -151,7 +151,9 @@ function describe(a: (MeshSummary & { partial?: boolean }) | undefined, b: MeshS
   }
   for (const [k, whats] of lines) {
     const callers = b.dataPlane === "envoy" ? b.routers.find((r) => k.startsWith(`${r.name}/`))?.callers ?? [] : [];
-    out.push(`route ${k}: ${whats.join(", ")}${callers.length ? `; rolls out to callers: ${callers.join(", ")}` : ""}`);
+    // On VPC Lattice the weights live in one listener rule, updated in place.
+    const how = b.dataPlane === "lattice" ? " (applies in place, no restart)" : callers.length ? `; rolls out to callers: ${callers.join(", ")}` : "";
+    out.push(`route ${k}: ${whats.join(", ")}${how}`);
   }
   if (a?.partial) return out;
   const before = new Map((a?.services ?? []).map((s) => [s.key, s]));

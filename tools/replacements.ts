@@ -26,6 +26,18 @@ export const REPLACING_INPUTS: Record<string, string[]> = {
   "aws:iam/rolePolicy:RolePolicy": ["name", "role"],
   "aws:iam/rolePolicyAttachment:RolePolicyAttachment": ["role", "policyArn"],
   "awsx:ec2:Vpc": ["cidrBlock"],
+  "aws:vpclattice/serviceNetwork:ServiceNetwork": ["name"],
+  "aws:vpclattice/serviceNetworkVpcAssociation:ServiceNetworkVpcAssociation": ["serviceNetworkIdentifier", "vpcIdentifier"],
+  "aws:vpclattice/serviceNetworkServiceAssociation:ServiceNetworkServiceAssociation": ["serviceIdentifier", "serviceNetworkIdentifier"],
+  // A custom domain name cannot change after creation: a rename replaces the service.
+  "aws:vpclattice/service:Service": ["name", "customDomainName", "certificateArn"],
+  "aws:vpclattice/listener:Listener": ["name", "port", "protocol", "serviceIdentifier", "serviceArn"],
+  // Match, action and priority update in place (UpdateRule): a weight change restarts nothing.
+  "aws:vpclattice/listenerRule:ListenerRule": ["name", "listenerIdentifier", "serviceIdentifier"],
+  "aws:vpclattice/targetGroup:TargetGroup": ["name", "type", "config.port", "config.protocol", "config.protocolVersion", "config.vpcIdentifier", "config.ipAddressType"],
+  "aws:vpclattice/accessLogSubscription:AccessLogSubscription": ["resourceIdentifier"],
+  "aws:vpclattice/authPolicy:AuthPolicy": ["resourceIdentifier"],
+  "aws:route53/record:Record": ["name", "type", "zoneId"],
 };
 
 /** The changed paths that force a replacement, or undefined when the type is not in the table. */

@@ -12,7 +12,7 @@ export const onDataPlane = (plane: string) => (config: any) => {
  * or name a data plane. Plans without an edit function are shared between tests (treat them as
  * read-only) to keep the suite fast.
  */
-export function planOf(stackOrFile: string, edit?: ((config: any) => void) | "appmesh" | "envoy"): Promise<Plan> {
+export function planOf(stackOrFile: string, edit?: ((config: any) => void) | "appmesh" | "envoy" | "lattice"): Promise<Plan> {
   if (typeof edit === "function") return planFresh(stackOrFile, edit);
   const key = `${stackOrFile}#${edit ?? ""}`;
   if (!unedited.has(key)) unedited.set(key, planFresh(stackOrFile, edit && onDataPlane(edit)));

@@ -3,7 +3,7 @@ import { policies } from "../../policy/policies";
 import { checkExceptions, checkPlan, checkResources, Finding } from "../../tools/check-core";
 import type { Plan, PlannedResource } from "../../tools/plan-core";
 import { ACCOUNT } from "../../tools/mocks";
-import { planOf } from "../components/plan-helpers";
+import { onDataPlane, planOf } from "../components/plan-helpers";
 
 type Resources = PlannedResource[];
 const res = (rs: Resources, name: string, type?: string) => rs.find((r) => r.name === name && (!type || r.type === type))!;
@@ -30,7 +30,11 @@ const cluster = (b: any, name: string) => b.static_resources.clusters.find((c: a
 const outbound = (b: any) => b.static_resources.listeners.find((l: any) => l.name === "outbound");
 
 /** [policy, resource that breaks it, how, the message it must report, data plane (default envoy)] */
-const cases: [string, string, (rs: Resources) => void, string, ("appmesh" | "envoy")?][] = [
+const cases: [string, string, (rs: Resources) => void, string, ("appmesh" | "envoy" | "lattice")?][] = [
+  ["lattice-auth-iam", "mesh-lattice-service-red", (rs) => (res(rs, "mesh-lattice-service-red").inputs.authType = "NONE"), "authType is NONE; set lattice.auth: iam so that only declared callers' task roles may invoke it (callers then sign with SigV4)", "lattice"],
+  ["lattice-access-logs", "mesh-lattice-service-red", (rs) => rs.splice(rs.indexOf(res(rs, "mesh-lattice-service-red-access-logs")), 1), "add an access log subscription (aws.vpclattice.AccessLogSubscription) for this service", "lattice"],
+  ["lattice-no-public-exposure", "shared-to-all", (rs) => rs.push({ type: "aws:vpclattice/resourcePolicy:ResourcePolicy", name: "shared-to-all", parent: null,
+    inputs: { policy: JSON.stringify({ Statement: [{ Effect: "Allow", Principal: "*", Action: "vpc-lattice:*" }] }) } }), "allows Principal *; name the accounts or roles", "lattice"],
   ["mesh-egress-drop-all", "mesh-blue-task", (rs) => bootstrap(res(rs, "mesh-blue-task"), (b) => { outbound(b).default_filter_chain = { filters: [] }; }), "the Envoy bootstrap passes unknown destinations through (ORIGINAL_DST); set mesh.egressFilter: DROP_ALL in the description"],
   ["mesh-listener-health-and-outlier", "mesh-blue-task", (rs) => bootstrap(res(rs, "mesh-blue-task"), (b) => { delete cluster(b, "node-red-80").outlier_detection; }), "cluster node-red-80: add outlier detection (the target listener's outlierDetection)"],
   ["mesh-route-retry-policy", "mesh-gateway-task", (rs) => bootstrap(res(rs, "mesh-gateway-task"), (b) => {
@@ -93,8 +97,10 @@ describe("policy pack", () => {
   before(async () => {
     for (const s of ["dev", "staging", "prod"]) plans[s] = await planOf(s);
     plans.appmesh = await planOf("dev", "appmesh");
+    // Lattice with IAM auth, so that every Lattice rule holds before a case breaks one.
+    plans.lattice = await planOf("dev", (c) => { onDataPlane("lattice")(c); c["fargate-mesh:environment"].lattice = { auth: "iam" }; });
   });
-  const fresh = (plane = "envoy"): Resources => JSON.parse(JSON.stringify((plane === "appmesh" ? plans.appmesh : plans.dev).resources));
+  const fresh = (plane = "envoy"): Resources => JSON.parse(JSON.stringify((plane === "appmesh" ? plans.appmesh : plane === "lattice" ? plans.lattice : plans.dev).resources));
 
   it("every policy is tested here, names its upstream rule and has an enforcement level", () => {
     const tested = new Set([...cases.map((c) => c[0]), ...ADVISORY_ON_REFERENCE.map((c) => c[0])]);

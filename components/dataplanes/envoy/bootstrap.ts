@@ -82,6 +82,8 @@ function latticeClusters(model: MeshModel): Json[] {
     if (!seen.has(name))
       seen.set(name, {
         name, type: "LOGICAL_DNS", connect_timeout: "5s", dns_lookup_family: "V4_ONLY", respect_dns_ttl: true,
+        // Said in the configuration itself, for readers and the policy pack: Lattice checks these upstreams' health.
+        metadata: { filter_metadata: { "fargate-mesh": { upstream: "vpc-lattice" } } },
         load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: gr.target.virtualService, port_value: port } } } }] }] },
       });
   }
