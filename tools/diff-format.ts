@@ -24,7 +24,10 @@ export function diffText(d: PlanDiff): string {
 const md = (s: string) => s.replace(/\|/g, "\\|");
 
 /** One section per stack: summary, reviewer lines, resource changes, weights before/after, topology. */
-export function diffMarkdown(d: PlanDiff, head: PlanDocument): string {
+/** An expected routing (from the stack's expectations file) whose answer the change moves. */
+export interface MovedExpectation { request: string; before: string; after: string }
+
+export function diffMarkdown(d: PlanDiff, head: PlanDocument, moved: MovedExpectation[] = []): string {
   const out = [`### Stack \`${d.stack}\``, "", `**${summaryLine(d).replace(/^Stack \S+: /, "")}**`, ""];
   if (d.summary.length) out.push(...d.summary.map((s) => `- ${md(s)}`), "");
   if (hasChanges(d)) {
@@ -38,6 +41,11 @@ export function diffMarkdown(d: PlanDiff, head: PlanDocument): string {
   if (d.routes.length) {
     out.push("| Router | Route | Target | Before | After |", "|---|---|---|---|---|");
     for (const r of d.routes) out.push(`| ${r.router} | ${r.route} | ${r.target} | ${r.before ?? "–"}${r.before === undefined ? "" : "%"} | ${r.after ?? "–"}${r.after === undefined ? "" : "%"}${r.before !== r.after ? " ⬅" : ""} |`);
+    out.push("");
+  }
+  if (moved.length) {
+    out.push("Expected routings this change moves (update the expectations file if that is the intent):", "", "| Request | Before | After |", "|---|---|---|");
+    for (const m of moved) out.push(`| \`${md(m.request)}\` | ${md(m.before)} | ${md(m.after)} |`);
     out.push("");
   }
   out.push("<details><summary>Topology</summary>", "", "```mermaid", mermaid(head.mesh), "```", "", "</details>", "");

@@ -5,8 +5,9 @@
  */
 import * as fs from "fs";
 import { documentsAtRevision, documentsFromFile, isRevision } from "./base-plan";
-import { diffPlans, hasChanges } from "./diff";
-import { diffMarkdown, diffText, markdownReport } from "./diff-format";
+import { diffPlans, hasChanges, PlanDiff } from "./diff";
+import { diffMarkdown, diffText, markdownReport, MovedExpectation } from "./diff-format";
+import { answers, expectationsFile, readExpectations } from "./routing/expectations";
 import { mermaid } from "./mermaid";
 import { plan, PlanSource, planSources } from "./plan-core";
 import { PlanDocument, toDocument } from "./plan-document";
@@ -63,10 +64,19 @@ async function main() {
   const bases = await loadBases(args.diff, sources, docs);
   const diffs = docs.map((d, i) => diffPlans(bases[i], d));
   const body = args.format === "json" ? JSON.stringify(args.all ? { stacks: diffs } : diffs[0], null, 2)
-    : args.format === "markdown" ? markdownReport(diffs.map((d, i) => diffMarkdown(d, docs[i])))
+    : args.format === "markdown" ? markdownReport(diffs.map((d, i) => diffMarkdown(d, docs[i], movedExpectations(sources[i], bases[i], docs[i], d))))
     : diffs.map(diffText).join("\n\n");
   process.stdout.write(body + "\n");
   if (!diffs.some(hasChanges) && args.format === "text") process.stdout.write("No changes.\n");
+}
+
+/** For a change that moves route weights: the stack's expected routings whose answers differ. */
+function movedExpectations(src: PlanSource, base: PlanDocument | undefined, head: PlanDocument, d: PlanDiff): MovedExpectation[] {
+  const file = expectationsFile(src);
+  if (!base || !d.routes.some((r) => r.before !== r.after) || !fs.existsSync(file)) return [];
+  const expectations = readExpectations(file);
+  const [before, after] = [answers(base, expectations), answers(head, expectations)];
+  return after.map((a, i) => ({ request: a.request, before: before[i].answer, after: a.answer })).filter((m) => m.before !== m.after);
 }
 
 async function loadBases(base: string, sources: PlanSource[], docs: PlanDocument[]): Promise<(PlanDocument | undefined)[]> {

@@ -74,7 +74,8 @@ export class LatticeMesh extends MeshComponent {
       // Fargate tasks register by IP (awsvpc).
       type: "IP",
       config: { port: t.port, protocol: "HTTP", protocolVersion: t.protocolVersion, vpcIdentifier: args.vpcId, ipAddressType: "IPV4", healthCheck: t.healthCheck },
-      tags: this.tagged(),
+      // Which service's tasks it holds, for people in the console and for `npm run routes`.
+      tags: this.tagged({ "fargate-mesh:target": t.node }),
     }, this.opts())]));
 
     for (const s of plan.services) {

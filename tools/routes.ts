@@ -1,0 +1,65 @@
+/**
+ * npm run routes -- (--stack <name> | --config <file>) --from <service|gateway> "<METHOD> <url or path>" [-H "name: value"]...
+ * npm run routes -- (--stack <name> | --config <file> | --all-stacks) --check
+ * Says where a request goes, from the planned configuration of the stack's data plane; --check
+ * verifies the stack's expectations file. Exit 1 for a failed expectation or invalid config.
+ */
+import * as fs from "fs";
+import { plan, planSources } from "./plan-core";
+import { toDocument } from "./plan-document";
+import { issuesText } from "./plan-format";
+import { routeRequest } from "./routing";
+import { checkExpectations, expectationsFile, readExpectations } from "./routing/expectations";
+import { parseRequest } from "./routing/request";
+
+const USAGE = 'usage: npm run routes -- (--stack <name> | --config <file>) --from <service|gateway> "<METHOD> <url or path>" [-H "name: value"]...\n' +
+  "       npm run routes -- (--stack <name> | --config <file> | --all-stacks) --check";
+
+function usage(problem: string): never {
+  process.stderr.write(`${problem}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+function parseArgs(argv: string[]) {
+  const out: { stack?: string; config?: string; all: boolean; from?: string; request?: string; headers: string[]; check: boolean } = { all: false, headers: [], check: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => argv[++i] ?? usage(`${a} needs a value`);
+    if (a === "--stack") out.stack = value();
+    else if (a === "--config") out.config = value();
+    else if (a === "--all-stacks") out.all = true;
+    else if (a === "--from") out.from = value();
+    else if (a === "-H" || a === "--header") out.headers.push(value());
+    else if (a === "--check") out.check = true;
+    else if (!a.startsWith("-") && out.request === undefined) out.request = a;
+    else usage(`unknown argument ${a}`);
+  }
+  if ([out.stack, out.config, out.all || undefined].filter(Boolean).length !== 1) usage("give exactly one of --stack <name>, --config <file> or --all-stacks");
+  if (out.check === (out.request !== undefined)) usage("give either --check or a request");
+  if (!out.check && (out.all || !out.from)) usage("a request needs one stack and --from <service|gateway>");
+  return out;
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  let failed = false;
+  for (const src of planSources(args)) {
+    const r = await plan(src);
+    if (!r.ok) { process.stderr.write(issuesText(r.stack, r.issues) + "\n"); failed = true; continue; }
+    const doc = toDocument(r.plan);
+    if (!args.check) {
+      const answer = routeRequest(doc, args.from!, parseRequest(args.request!, args.headers));
+      process.stdout.write(`${args.request} from ${args.from} (stack ${r.plan.stack}, ${r.plan.model.dataPlane} data plane)\n${answer.steps.map((s) => `  ${s}`).join("\n")}\n`);
+      continue;
+    }
+    const file = expectationsFile(src);
+    if (!fs.existsSync(file)) { process.stdout.write(`Stack ${r.plan.stack}: no expectations (${file})\n`); continue; }
+    const results = checkExpectations(doc, readExpectations(file));
+    const bad = results.filter((x) => !x.ok).length;
+    process.stdout.write(`Stack ${r.plan.stack}: ${results.length - bad} of ${results.length} expectations hold (${file})\n${results.map((x) => `  ${x.message}`).join("\n")}\n`);
+    failed ||= bad > 0;
+  }
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((e) => { process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`); process.exit(1); });

@@ -1,0 +1,38 @@
+/**
+ * `npm run routes`: where a request goes, answered from the planned resources themselves (the
+ * configuration that will run) by the rules of the stack's data plane.
+ */
+import type { PlanDocument } from "../plan-document";
+import { routeThroughAppMesh } from "./appmesh";
+import { routeThroughEnvoy } from "./envoy";
+import { routeThroughLattice } from "./lattice";
+import { refused, RouteAnswer, RouteRequest } from "./request";
+
+type J = any;
+
+/** The inline bootstrap of `caller`'s Envoy (a service key or `gateway`), from its task definition. */
+function bootstrapOf(doc: PlanDocument, caller: string): J | undefined {
+  const task = doc.resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && r.parent?.name.endsWith(`-${caller}`) && r.name === `${r.parent!.name}-task`);
+  const envoy = task && JSON.parse(String(task.inputs.containerDefinitions)).find((c: J) => c.name === "envoy");
+  const arg = envoy?.command?.find((a: string) => a.startsWith("{"));
+  return arg && JSON.parse(arg);
+}
+
+export function routeRequest(doc: PlanDocument, caller: string, req: RouteRequest): RouteAnswer {
+  const plane = doc.mesh.dataPlane ?? "appmesh";
+  const known = [...doc.mesh.services.map((s) => s.key), ...(doc.mesh.gateway ? ["gateway"] : [])];
+  if (!known.includes(caller)) throw new Error(`no service or gateway named ${caller}; known: ${known.join(", ")}`);
+  if (plane === "appmesh") return routeThroughAppMesh(doc.resources, caller, req);
+  if (plane === "lattice" && caller !== "gateway") return routeThroughLattice(doc.resources, caller, req);
+  const bootstrap = bootstrapOf(doc, caller);
+  if (!bootstrap) return refused([`${caller}'s task`], "it has no Envoy bootstrap");
+  const answer = routeThroughEnvoy(bootstrap, caller, req, caller === "gateway");
+  // On the lattice data plane the gateway's Envoy hands the request to a Lattice service, on the
+  // port of the cluster it chose (`vs-<key>-<port>`).
+  if (plane === "lattice" && answer.outcome === "routed" && answer.rewritten?.host) {
+    const port = Number(/-(\d+)$/.exec(answer.cluster ?? "")?.[1] ?? req.port);
+    const host = answer.rewritten.host;
+    return routeThroughLattice(doc.resources, "gateway", { ...req, host, authority: host, path: answer.rewritten.path, port }, answer.steps.filter((s) => !s.startsWith("→") && !s.startsWith("retries") && !s.startsWith("timeout")));
+  }
+  return answer;
+}
