@@ -25,11 +25,19 @@ export const DEFAULT_OUTLIER_DETECTION: OutlierDetectionModel = {
 };
 
 /**
- * AWS's App Mesh best-practice retry policy: 2 retries, each within App Mesh's 15s default
- * request timeout, on errors that are safe to retry. TCP routes cannot carry a retry policy.
+ * A request may take 15 s in all: App Mesh's and Envoy's default route timeout, written out on
+ * every route so that it is visible and the retries below fit inside it.
+ */
+export const DEFAULT_REQUEST_TIMEOUT: Duration = { value: 15, unit: "s" };
+
+/**
+ * AWS's App Mesh best-practice retry policy: 2 retries on errors that are safe to retry. Each try
+ * gets 5 s, so the first try and both retries fit the 15 s request timeout; a per-try timeout
+ * equal to the request timeout (as it once was) leaves no time for a retry after a slow try.
+ * TCP routes cannot carry a retry policy.
  */
 export function defaultRetryPolicy(protocol: Protocol): RetryPolicyModel | undefined {
-  const perRetryTimeout: Duration = { value: 15, unit: "s" };
+  const perRetryTimeout: Duration = { value: 5, unit: "s" };
   if (protocol === "tcp") return undefined;
   const base = { maxRetries: 2, perRetryTimeout, httpRetryEvents: ["stream-error", "gateway-error"], tcpRetryEvents: ["connection-error"] };
   return protocol === "grpc" ? { ...base, grpcRetryEvents: ["cancelled", "unavailable"] } : base;

@@ -6,6 +6,7 @@
  */
 import { IssueList } from "./errors";
 import { checkDataPlane } from "./data-plane";
+import { DEFAULT_REQUEST_TIMEOUT } from "./defaults";
 import { has } from "./own";
 import { checkFargateSize } from "./fargate";
 import { LIMITS } from "./limits";
@@ -137,8 +138,22 @@ function checkRouter(key: string, r: Raw, services: Raw, issues: IssueList) {
       issues.add([...path, "protocol"], `${protocol} route on a router that listens on ${list(protocols)}; the route's protocol must match a router listener`);
     checkMatchPort(rec(route.match).port, ports, [...path, "match", "port"], `routers.${key}`, issues);
     checkProtocolFields(protocol, route, path, issues);
+    checkRetryFitsTimeout(route, path, issues);
     checkTargets(rec(route.targets), services, [...path, "targets"], issues);
   }
+}
+
+const millis = (d: unknown): number | undefined => {
+  const m = typeof d === "string" ? /^(\d+)(ms|s)$/.exec(d) : null;
+  return m ? Number(m[1]) * (m[2] === "s" ? 1000 : 1) : undefined;
+};
+
+/** A try as long as the whole request leaves no time to retry: the policy would never act. */
+function checkRetryFitsTimeout(route: Raw, path: (string | number)[], issues: IssueList) {
+  const perTry = millis(rec(route.retryPolicy).perRetryTimeout);
+  const total = millis(rec(route.timeout).perRequest) ?? DEFAULT_REQUEST_TIMEOUT.value * 1000;
+  if (perTry !== undefined && num(rec(route.retryPolicy).maxRetries) !== 0 && perTry >= total)
+    issues.add([...path, "retryPolicy", "perRetryTimeout"], `is ${rec(route.retryPolicy).perRetryTimeout}, as long as the whole request may take (${total / 1000}s${rec(route.timeout).perRequest ? "" : ", the default"}); a slow try leaves no time to retry: make it shorter than the request timeout`);
 }
 
 function checkMatchPort(port: unknown, ports: number[], path: (string | number)[], owner: string, issues: IssueList) {

@@ -168,7 +168,7 @@ describe("plan of the dev stack on the App Mesh data plane", () => {
       httpRoute: {
         action: { weightedTargets: [{ virtualNode: "green", weight: 50 }, { virtualNode: "yellow", weight: 50 }] },
         match: { prefix: "/", method: "GET", port: 80 },
-        retryPolicy: { maxRetries: 2, perRetryTimeout: { value: 15, unit: "s" }, httpRetryEvents: ["stream-error", "gateway-error"], tcpRetryEvents: ["connection-error"] },
+        retryPolicy: { maxRetries: 2, perRetryTimeout: { value: 5, unit: "s" }, httpRetryEvents: ["stream-error", "gateway-error"], tcpRetryEvents: ["connection-error"] },
       },
     });
   });

@@ -28,7 +28,7 @@ describe("App Mesh specs per protocol (pure)", () => {
         action: { weightedTargets: [{ virtualNode: "green", weight: 1, port: 80 }] },
         match: { serviceName: "colors.Color", methodName: "Get", port: 80 },
         retryPolicy: {
-          maxRetries: 2, perRetryTimeout: { value: 15, unit: "s" }, httpRetryEvents: ["stream-error", "gateway-error"],
+          maxRetries: 2, perRetryTimeout: { value: 5, unit: "s" }, httpRetryEvents: ["stream-error", "gateway-error"],
           tcpRetryEvents: ["connection-error"], grpcRetryEvents: ["cancelled", "unavailable"],
         },
       },

@@ -25,7 +25,9 @@ describe("the Envoy data plane's configuration (dev)", () => {
     const b = sidecarBootstrap(m, "blue");
     const hosts = outboundHosts(b);
     assert.deepEqual(hosts.map((h: any) => h.domains), [["red.colors.local", "red.colors.local:80"], ["router.colors.local", "router.colors.local:80"]]);
-    assert.deepEqual(hosts[0].routes, [{ match: { prefix: "/" }, route: { cluster: "node-red-80" } }]);
+    // A backend with no router in front gets the default retries and request timeout too.
+    const retry = { retry_on: "refused-stream,gateway-error,reset,connect-failure", num_retries: 2, per_try_timeout: "5s" };
+    assert.deepEqual(hosts[0].routes, [{ match: { prefix: "/" }, route: { cluster: "node-red-80", timeout: "15s", retry_policy: retry } }]);
     const [route] = hosts[1].routes;
     assert.deepEqual(route.match, { prefix: "/", headers: [{ name: ":method", string_match: { exact: "GET" } }] });
     assert.deepEqual(shares(route), { "node-green-80": 50, "node-yellow-80": 50 });
@@ -77,7 +79,11 @@ describe("the Envoy data plane's configuration (dev)", () => {
     assert.ok(toRouter.route.retry_policy, "the router's retries apply at the gateway");
     assert.deepEqual(toBlue.match, { prefix: "/" });
     // A gateway prefix of / has nothing to rewrite.
-    assert.deepEqual(toBlue.route, { cluster: "node-blue-80", host_rewrite_literal: "blue.colors.local" });
+    assert.deepEqual(toBlue.route, { cluster: "node-blue-80", timeout: "15s", host_rewrite_literal: "blue.colors.local",
+      retry_policy: { retry_on: "refused-stream,gateway-error,reset,connect-failure", num_retries: 2, per_try_timeout: "5s" } });
+    // Every try fits the request timeout: 3 tries of 5 s in 15 s.
+    assert.equal(toRouter.route.timeout, "15s");
+    assert.equal(toRouter.route.retry_policy.per_try_timeout, "5s");
   });
 
   it("keeps the prefix when asked, and combines a gateway prefix with a router route's own prefix", () => {

@@ -54,7 +54,7 @@ describe("reference stacks load into models", () => {
 
       it("puts a retry policy on the route by default", () => {
         assert.deepEqual(m.routers[0].routes[0].retryPolicy, {
-          maxRetries: 2, perRetryTimeout: { value: 15, unit: "s" },
+          maxRetries: 2, perRetryTimeout: { value: 5, unit: "s" },
           httpRetryEvents: ["stream-error", "gateway-error"], tcpRetryEvents: ["connection-error"],
         });
       });

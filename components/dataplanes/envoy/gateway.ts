@@ -8,7 +8,7 @@
 import type { GatewayRouteModel, MeshModel, RouteModel } from "../../../model/types";
 import { clusterName, targetListener } from "./clusters";
 import { byPriority, headerMatcher, re2 } from "./mapping";
-import { nodeOf, routeAction, routeMatch, routerHttpRoutes } from "./routes";
+import { directAction, nodeOf, routeAction, routeMatch, routerHttpRoutes } from "./routes";
 import type { Json } from "./types";
 
 /** App Mesh hostname matches compare the host without its port. */
@@ -71,7 +71,8 @@ export function gatewayRoutes(model: MeshModel, listenerPort: number): Json[] {
     }
     if (!router) {
       const pr = pathAndRewrite(gr, "/")!;
-      out.push({ name: gr.name, match: { ...pr.path, ...headersOf(extraHeaders) }, route: { cluster: nodeCluster(model, gr), ...host, ...pr.rewrite } });
+      const listener = targetListener(nodeOf(model, gr.target.key), gr.target.port);
+      out.push({ name: gr.name, match: { ...pr.path, ...headersOf(extraHeaders) }, route: directAction(nodeCluster(model, gr), listener.protocol, { ...host, ...pr.rewrite }) });
       continue;
     }
     for (const r of routerHttpRoutes(router, gr.target.port ?? router.listeners[0].port)) {

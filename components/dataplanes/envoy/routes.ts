@@ -5,6 +5,8 @@
  */
 import type { MeshModel, RouteModel, RouterModel, VirtualNodeModel } from "../../../model/types";
 import { clusterName, targetListener } from "./clusters";
+import { DEFAULT_REQUEST_TIMEOUT, defaultRetryPolicy } from "../../../model/defaults";
+import type { Protocol } from "../../../model/limits";
 import { byPriority, headerMatcher, methodMatcher, retryPolicy, seconds } from "./mapping";
 import type { Json } from "./types";
 
@@ -57,11 +59,20 @@ export function routeAction(model: MeshModel, r: RouteModel, extra: Json = {}): 
   const retry = retryPolicy(r.retryPolicy);
   return {
     weighted_clusters: weightedClusters(model, r),
-    ...(r.timeout?.perRequest ? { timeout: seconds(r.timeout.perRequest) } : {}),
+    timeout: seconds(r.timeout?.perRequest ?? DEFAULT_REQUEST_TIMEOUT),
     ...(r.timeout?.idle ? { idle_timeout: seconds(r.timeout.idle) } : {}),
     ...(retry ? { retry_policy: retry } : {}),
     ...extra,
   };
+}
+
+/**
+ * A backend with no router in front still gets the default retry policy and request timeout, as
+ * a route does (App Mesh retried such calls with its own hidden default; see mapping.ts).
+ */
+export function directAction(cluster: string, protocol: string, extra: Json = {}): Json {
+  const retry = retryPolicy(defaultRetryPolicy(protocol as Protocol));
+  return { cluster, timeout: seconds(DEFAULT_REQUEST_TIMEOUT), ...(retry ? { retry_policy: retry } : {}), ...extra };
 }
 
 /** HTTP routes of a router that apply on its listener `port`, in match order. */
@@ -82,7 +93,7 @@ export function backendVirtualHosts(model: MeshModel, backends: Backend[]): Json
     for (const { port, protocol } of ports) {
       if (protocol === "tcp") continue;
       const routes = b.kind === "node"
-        ? [{ match: { prefix: "/" }, route: { cluster: clusterName(b.key, port) } }]
+        ? [{ match: { prefix: "/" }, route: directAction(clusterName(b.key, port), protocol) }]
         : routerHttpRoutes(b.router, port).map((r) => ({ name: r.name, match: routeMatch(r), route: routeAction(model, r) }));
       hosts.push({ name: `${b.key}-${port}`, domains: domains(b.name, port, ports.map((p) => p.port)), routes });
     }
