@@ -144,9 +144,36 @@ export function renderingIssues(model: MeshModel): ConfigIssue[] {
     const bytes = size([...node.containers.map((c) => appContainer(c, log, sidecar?.appEnvironment, { proxy: proxy.length ? "envoy" : undefined })), ...proxy]);
     if (bytes > TASK_DEFINITION_LIMIT) issues.push({ path: `services.${node.key}`, message: tooBig(bytes, `service ${node.key}`) });
   }
+  issues.push(...securityGroupQuotaIssues(model));
   if (model.gateway && model.dataPlane !== "appmesh") {
     const bytes = size(envoyGateway(model, logOf(model, model.gateway.task.logGroupName)).containers as object[]);
     if (bytes > TASK_DEFINITION_LIMIT) issues.push({ path: "gateway", message: tooBig(bytes, "the gateway") });
   }
+  return issues;
+}
+
+/** EC2's default quota: 60 inbound and 60 outbound rules per security group. */
+export const SECURITY_GROUP_RULES = 60;
+
+/**
+ * Sidecar to sidecar, each (caller, port) is one rule on the callee and one on the caller (plus
+ * the caller's HTTPS egress): a node called by many callers can pass EC2's default quota, which
+ * would fail the deployment half way. Said here, with the path of the service to change.
+ */
+function securityGroupQuotaIssues(model: MeshModel): ConfigIssue[] {
+  if (model.dataPlane === "lattice") return []; // through Lattice: one rule per port, not per caller
+  const inbound = new Map<string, number>();
+  const outbound = new Map<string, number>();
+  for (const e of securityEdges(model)) {
+    inbound.set(e.to, (inbound.get(e.to) ?? 0) + 1);
+    outbound.set(e.from, (outbound.get(e.from) ?? 0) + 1);
+  }
+  const issues: ConfigIssue[] = [];
+  for (const [key, n] of inbound)
+    if (n > SECURITY_GROUP_RULES)
+      issues.push({ path: `services.${key}`, message: `would need ${n} inbound security group rules (one per caller and port); a security group holds ${SECURITY_GROUP_RULES} by default: put a router in front, reduce its callers, or raise the EC2 quota first` });
+  for (const [key, n] of outbound)
+    if (n + 1 > SECURITY_GROUP_RULES)
+      issues.push({ path: key === "gateway" ? "gateway.routes" : `services.${key}.backends`, message: `would need ${n + 1} outbound security group rules (one per backend task port, and HTTPS); a security group holds ${SECURITY_GROUP_RULES} by default: call fewer services directly, or raise the EC2 quota first` });
   return issues;
 }

@@ -123,12 +123,31 @@ describe("Envoy data plane options in a plan", () => {
       t.services.blue.backends = [...t.services.blue.backends, ...Array.from({ length: 120 }, (_, i) => `s${i}`)];
     }));
     const issues = renderingIssues(m);
-    assert.deepEqual(issues.map((i) => i.path), ["services.blue"]);
+    // 122 backends also pass the security group quota: both are said at once.
+    assert.deepEqual(issues.map((i) => i.path), ["services.blue", "services.blue.backends"]);
     assert.match(issues[0].message, /^service blue's task definition would be \d+\.\d KiB with its Envoy bootstrap inline; ECS accepts at most 64 KiB/);
     resetRecording();
     assert.throws(() => new FargateMesh("mesh", { model: m }), (e: Error) => e instanceof ConfigError && e.issues[0].path === "services.blue");
     assert.deepEqual(recordedResources(), []);
     assert.deepEqual(renderingIssues(model(withChange("dev", () => undefined))), []);
+  });
+});
+
+describe("quotas a plan can break", () => {
+  it("a node called by more callers than a security group holds rules is rejected with its path", () => {
+    const m = model(withChange("dev", (t) => {
+      for (let i = 0; i < 61; i++) t.services[`c${i}`] = { containers: { app: { image: "registry.example.com/c:1" } }, backends: ["red"] };
+    }));
+    const found = renderingIssues(m).filter((i) => i.path === "services.red");
+    assert.deepEqual(found.map((i) => i.message), ["would need 62 inbound security group rules (one per caller and port); a security group holds 60 by default: put a router in front, reduce its callers, or raise the EC2 quota first"]);
+  });
+
+  it("a caller of more backend ports than a security group holds rules is rejected with its path", () => {
+    const m = model(withChange("dev", (t) => {
+      for (let i = 0; i < 60; i++) t.services[`b${i}`] = { ...JSON.parse(JSON.stringify(t.services.red)), discovery: { cloudMap: { service: `b${i}` } } };
+      t.services.blue.backends = [...t.services.blue.backends, ...Array.from({ length: 60 }, (_, i) => `b${i}`)];
+    }));
+    assert.ok(renderingIssues(m).some((i) => i.path === "services.blue.backends" && i.message.startsWith("would need 64 outbound security group rules")));
   });
 });
 
