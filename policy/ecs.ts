@@ -30,7 +30,8 @@ export const ecsPolicies: MeshPolicy[] = [
   resourcePolicy({ name: "ecs-separate-execution-role", upstream: "CKV_AWS_249", enforcementLevel: "mandatory", checks: "the execution role differs from the task role" },
     [TASK], (p, v) => { if (typeof p.taskRoleArn === "string" && p.taskRoleArn === p.executionRoleArn) v("use different roles for executionRoleArn and taskRoleArn"); }),
   resourcePolicy({ name: "ecs-non-root-user", upstream: "ecs-task-definition-nonroot-user", enforcementLevel: "advisory", checks: "every container names a non-root user" },
-    [TASK], perContainer((c, v) => { if (c.user === undefined || c.user === "0" || c.user === "root") v("set user to a non-root UID (the image's default user may be root)"); })),
+    // "0", "0:0", "root", "root:root", "0:1000": the user part decides.
+    [TASK], perContainer((c, v) => { if (c.user === undefined || /^(0|root)(:|$)/.test(String(c.user))) v("set user to a non-root UID (the image's default user may be root)"); })),
   resourcePolicy({ name: "ecs-log-configuration", upstream: "ecs-task-definition-log-configuration", enforcementLevel: "mandatory", checks: "every container sends its logs somewhere" },
     [TASK], perContainer((c, v) => { if (!c.logConfiguration?.logDriver) v("add a logConfiguration (awslogs)"); })),
   resourcePolicy({ name: "ecs-no-environment-secrets", upstream: "Trivy AWS-0036; ecs-no-environment-secrets", enforcementLevel: "mandatory", checks: "no secret-looking names in container environment" },

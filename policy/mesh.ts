@@ -92,6 +92,9 @@ export const meshPolicies: MeshPolicy[] = [
       for (const task of all.filter((r) => r.type === TASK)) {
         const arn = envoyResourceArn(task);
         if (!arn) continue;
+        for (const at of siblings(all, task).filter((r) => r.type === "aws:iam/rolePolicyAttachment:RolePolicyAttachment"))
+          if (/:policy\/AWSAppMeshEnvoyAccess$/.test(String(at.props.policyArn)))
+            report(`attaches AWSAppMeshEnvoyAccess, which grants StreamAggregatedResources on *; grant it on ${arn} only`, at.urn);
         for (const rp of siblings(all, task).filter((r) => r.type === "aws:iam/rolePolicy:RolePolicy")) {
           const doc = policyDocument(rp.props.policy);
           for (const s of list<any>(doc?.Statement)) {

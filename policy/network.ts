@@ -5,6 +5,10 @@ import { EGRESS, INGRESS, LB, list, MeshPolicy, resourcePolicy, stackPolicy } fr
 const WORLD = ["0.0.0.0/0", "::/0"];
 const isWorld = (p: any) => WORLD.includes(p.cidrIpv4) || WORLD.includes(p.cidrIpv6);
 const nlb = (p: any) => p.loadBalancerType === "network";
+/** ELB policies that allow TLS 1.2 and later only: the TLS13 ones, TLS-1-2 ones and the forward-secret FS-1-2 ones. */
+const TLS12_PLUS = /TLS13|TLS-1-2|FS-1-2/;
+/** A rule's ports, readable: protocol -1 means every port. */
+const ports = (p: any) => (String(p.ipProtocol) === "-1" ? "every port (protocol -1)" : `${p.fromPort}-${p.toPort}`);
 
 export const networkPolicies: MeshPolicy[] = [
   resourcePolicy({ name: "lb-deletion-protection", upstream: "CKV_AWS_150; elb-deletion-protection-enabled", enforcementLevel: "advisory", checks: "load balancers have deletion protection" },
@@ -18,7 +22,8 @@ export const networkPolicies: MeshPolicy[] = [
   resourcePolicy({ name: "lb-listener-tls", upstream: "CKV_AWS_2; CKV_AWS_103; Trivy AWS-0047", enforcementLevel: "advisory", checks: "listeners terminate TLS with a current policy" },
     ["aws:lb/listener:Listener"], (p, v) => {
       if (!["TLS", "HTTPS"].includes(p.protocol)) v(`listener ${p.port} uses ${p.protocol}; use TLS with a certificate and a current sslPolicy`);
-      else if (p.sslPolicy && !/TLS13|TLS-1-2/.test(p.sslPolicy)) v(`sslPolicy ${p.sslPolicy} allows old TLS versions`);
+      else if (!p.sslPolicy) v(`listener ${p.port} has no sslPolicy (the default allows TLS 1.0); set a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06`);
+      else if (!TLS12_PLUS.test(p.sslPolicy)) v(`sslPolicy ${p.sslPolicy} allows TLS before 1.2; use a TLS 1.2+ policy such as ELBSecurityPolicy-TLS13-1-2-2021-06`);
     }),
   resourcePolicy({ name: "subnet-no-public-ip-on-launch", upstream: "CKV_AWS_130; Trivy AWS-0164", enforcementLevel: "advisory", checks: "subnets do not hand out public IPs (the NLB's public subnets are the expected exception)" },
     ["aws:ec2/subnet:Subnet"], (p, v) => { if (p.mapPublicIpOnLaunch === true) v("set mapPublicIpOnLaunch: false; only load balancers belong in public subnets"); }),
@@ -35,9 +40,15 @@ export const networkPolicies: MeshPolicy[] = [
       const lbGroups = new Set(publicLbs.flatMap((l) => list<string>(l.props.securityGroups)));
       const lbPorts = new Set(all.filter((r) => r.type === "aws:lb/listener:Listener").map((l) => l.props.port));
       for (const rule of all.filter((r) => r.type === INGRESS && isWorld(r.props))) {
-        if (lbGroups.has(rule.props.securityGroupId) && rule.props.fromPort === rule.props.toPort && lbPorts.has(rule.props.fromPort)) continue;
-        report(`admits ${rule.props.cidrIpv4 ?? rule.props.cidrIpv6} on ${rule.props.fromPort}-${rule.props.toPort}; admit a security group or the VPC range instead`, rule.urn);
+        const allPorts = String(rule.props.ipProtocol) === "-1";
+        if (!allPorts && lbGroups.has(rule.props.securityGroupId) && rule.props.fromPort === rule.props.toPort && lbPorts.has(rule.props.fromPort)) continue;
+        report(`admits ${rule.props.cidrIpv4 ?? rule.props.cidrIpv6} on ${ports(rule.props)}; admit a security group or the VPC range instead`, rule.urn);
       }
+      // Inline rules of a security group count too.
+      for (const sg of all.filter((r) => r.type === "aws:ec2/securityGroup:SecurityGroup"))
+        for (const rule of list<any>(sg.props.ingress))
+          for (const cidr of [...list<string>(rule.cidrBlocks), ...list<string>(rule.ipv6CidrBlocks)].filter((c) => WORLD.includes(c)))
+            report(`inline ingress admits ${cidr} on ${ports({ ipProtocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort })}; admit a security group or the VPC range instead`, sg.urn);
     }),
   stackPolicy({ name: "mesh-nlb-only-gateway-port", upstream: "fargate-mesh (constraints: NLB in front of the gateway)", enforcementLevel: "mandatory", checks: "the NLB's security group reaches only the gateway tasks' group, on the gateway port" },
     (all, report) => {

@@ -14,13 +14,20 @@ export const CONFIG_NAMESPACE = "fargate-mesh";
 
 export type ConfigMap = Record<string, unknown>;
 
-/** A YAML file that cannot be read: the message names the file, line and column. */
-export class YamlFileError extends Error {
-  constructor(message: string) { super(message); this.name = "YamlFileError"; }
+/** A file the tools cannot use: the message names the file and the reason (and for YAML, line and column). */
+export class ConfigFileError extends Error {
+  constructor(message: string) { super(message); this.name = "ConfigFileError"; }
+}
+
+/** The file's text, or a ConfigFileError that says why there is none. */
+export function readText(file: string, what = "file"): string {
+  if (!fs.existsSync(file)) throw new ConfigFileError(`${file}: no such ${what}`);
+  if (fs.statSync(file).isDirectory()) throw new ConfigFileError(`${file}: is a directory, not a ${what}`);
+  try { return fs.readFileSync(file, "utf8"); } catch (e) { throw new ConfigFileError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
 }
 
 function readYaml(file: string): any {
-  const text = fs.readFileSync(file, "utf8");
+  const text = readText(file);
   try {
     return parse(text, { uniqueKeys: true }) ?? {};
   } catch (e) {
@@ -29,7 +36,7 @@ function readYaml(file: string): any {
     const where = at ? `${file}:${at.line}:${at.col}` : file;
     const what = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
     const key = e.code === "DUPLICATE_KEY" ? keyPathAt(text, e.pos[0]) : undefined;
-    throw new YamlFileError(`${where}: ${what}${key ? ` (${key} is written twice)` : ""}`);
+    throw new ConfigFileError(`${where}: ${what}${key ? ` (${key} is written twice)` : ""}`);
   }
 }
 
@@ -68,6 +75,13 @@ export function projectConfig(dir = PROJECT_DIR): ConfigMap {
 
 export function stackFile(stack: string, dir = PROJECT_DIR): string {
   return path.join(dir, "stacks", `Pulumi.${stack}.yaml`);
+}
+
+/** The stack file of a stack that exists, or a ConfigFileError listing the stacks that do. */
+export function existingStackFile(stack: string, dir = PROJECT_DIR): string {
+  const file = stackFile(stack, dir);
+  if (!fs.existsSync(file)) throw new ConfigFileError(`no stack "${stack}" (no ${path.relative(dir, file)}); known: ${listStacks(dir).join(", ")}`);
+  return file;
 }
 
 export function listStacks(dir = PROJECT_DIR): string[] {

@@ -6,15 +6,24 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { PROJECT_DIR } from "../stacks/files";
+import { ConfigFileError, PROJECT_DIR, readText } from "../stacks/files";
 import type { PlanSource } from "./plan-core";
 import type { PlanDocument } from "./plan-document";
 
 
 /** A saved plan: one document, or `{ stacks: [...] }` as `--all-stacks --json` writes it. */
+/** The plan documents of a file saved with `--json`; anything else is an error naming the file. */
 export function documentsFromFile(file: string): PlanDocument[] {
-  const json = JSON.parse(fs.readFileSync(file, "utf8"));
-  return Array.isArray(json.stacks) ? json.stacks : [json];
+  let json: any;
+  try { json = JSON.parse(readText(file, "plan file")); } catch (e) {
+    if (e instanceof ConfigFileError) throw e;
+    throw new ConfigFileError(`${file}: not JSON (${(e as Error).message}); save a plan with npm run --silent plan -- --json`);
+  }
+  const docs: unknown[] = Array.isArray(json?.stacks) ? json.stacks : [json];
+  for (const d of docs as any[])
+    if (!d || typeof d.stack !== "string" || !Array.isArray(d.resources))
+      throw new ConfigFileError(`${file}: not a plan document (no stack and resources); save one with npm run --silent plan -- --json`);
+  return docs as PlanDocument[];
 }
 
 function git(args: string[], cwd = PROJECT_DIR): string {
@@ -28,8 +37,22 @@ export function isRevision(rev: string): boolean {
 }
 
 /** Plans each target as it was at `rev`. A target whose file did not exist there has no base (undefined). */
+/** Child plans still running, stopped with the scratch folders when the tool is interrupted. */
+const running = new Set<ReturnType<typeof spawn>>();
+const scratch = new Set<string>();
+let interruptible = false;
+
+/** Ctrl-C or SIGTERM: stop the child plans and remove the scratch copies, then exit as interrupted. */
+function onInterrupt(signal: NodeJS.Signals): void {
+  for (const child of running) child.kill("SIGTERM");
+  for (const dir of scratch) fs.rmSync(dir, { recursive: true, force: true });
+  process.exit(signal === "SIGINT" ? 130 : 143);
+}
+
 export async function documentsAtRevision(rev: string, targets: PlanSource[]): Promise<(PlanDocument | undefined)[]> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fargate-mesh-base-"));
+  scratch.add(dir);
+  if (!interruptible) { interruptible = true; process.once("SIGINT", onInterrupt); process.once("SIGTERM", onInterrupt); }
   try {
     const tar = path.join(dir, "base.tar");
     git(["archive", "--format=tar", "-o", tar, rev]);
@@ -42,6 +65,7 @@ export async function documentsAtRevision(rev: string, targets: PlanSource[]): P
     return await Promise.all(targets.map((t) => planIn(src, rev, t)));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+    scratch.delete(dir);
   }
 }
 
@@ -51,11 +75,13 @@ function planIn(src: string, rev: string, t: PlanSource): Promise<PlanDocument |
   const args = [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan.ts", ...("stack" in t ? ["--stack", t.stack] : ["--config", rel]), "--json"];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: src });
+    running.add(child);
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
     child.stderr.on("data", (d) => (err += d));
     child.on("close", (code) => {
+      running.delete(child);
       if (code !== 0) reject(new Error(`planning ${rel} at ${rev} failed:\n${err.trim()}`));
       else resolve(JSON.parse(out) as PlanDocument);
     });

@@ -1,21 +1,49 @@
 /**
- * npm run check -- (--stack <name> | --config <file> | --all-stacks)
- * Runs the policy pack against offline plans; mandatory violations (or invalid config) exit 1.
+ * npm run check -- (--stack <name> | --config <file> | --all-stacks | --plan <saved plan.json>)
+ * Runs the policy pack against offline plans (or a plan saved with `npm run plan -- --json`);
+ * mandatory violations, invalid config or an unusable file exit 1; wrong arguments exit 2.
  */
-import { blocking, checkPlan, reportText } from "./check-core";
+import { ConfigFileError } from "../stacks/files";
+import { documentsFromFile } from "./base-plan";
+import { blocking, checkPlan, checkResources, reportText } from "./check-core";
 import { plan, planSources } from "./plan-core";
 import { issuesText } from "./plan-format";
 
-async function main() {
-  const argv = process.argv.slice(2);
-  const at = (flag: string) => (argv.includes(flag) ? argv[argv.indexOf(flag) + 1] : undefined);
-  const sources = planSources({ all: argv.includes("--all-stacks"), stack: at("--stack"), config: at("--config") });
-  if (!sources.length || argv.some((a) => a.startsWith("--") && !["--all-stacks", "--stack", "--config"].includes(a))) {
-    process.stderr.write("usage: npm run check -- (--stack <name> | --config <file> | --all-stacks)\n");
-    process.exit(2);
+const USAGE = "usage: npm run check -- (--stack <name> | --config <file> | --all-stacks | --plan <saved plan.json>)";
+
+function parseArgs(argv: string[]) {
+  const out: { stack?: string; config?: string; all: boolean; plan?: string } = { all: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const value = () => argv[++i] ?? usage(`${a} needs a value`);
+    if (a === "--stack") out.stack = value();
+    else if (a === "--config") out.config = value();
+    else if (a === "--all-stacks") out.all = true;
+    else if (a === "--plan") out.plan = value();
+    else usage(`unknown argument ${a}`);
   }
+  if ([out.stack, out.config, out.all || undefined, out.plan].filter(Boolean).length !== 1) usage("give exactly one of --stack <name>, --config <file>, --all-stacks or --plan <file>");
+  return out;
+}
+
+function usage(problem: string): never {
+  process.stderr.write(`${problem}\n${USAGE}\n`);
+  process.exit(2);
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
   let failed = false;
-  for (const src of sources) {
+  if (args.plan) {
+    // What a reviewer was sent: the saved plan's resources, with the exceptions it carries.
+    for (const doc of documentsFromFile(args.plan)) {
+      const findings = await checkResources(doc.stack, doc.resources, doc.exceptions ?? {});
+      process.stdout.write(reportText(doc.stack, findings) + "\n");
+      failed ||= blocking(findings).length > 0;
+    }
+    process.exit(failed ? 1 : 0);
+  }
+  for (const src of planSources(args)) {
     const r = await plan(src);
     if (!r.ok) { process.stderr.write(issuesText(r.stack, r.issues) + "\n"); failed = true; continue; }
     const { findings, issues } = await checkPlan(r.plan);
@@ -26,5 +54,5 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-// Errors a user can act on (an unreadable YAML file, say) print as messages; anything else keeps its stack.
-main().catch((e) => { process.stderr.write(`${e instanceof Error ? (e.name === "YamlFileError" ? e.message : e.stack) : String(e)}\n`); process.exit(1); });
+// A file that cannot be used prints its reason; anything unexpected keeps its stack.
+main().catch((e) => { process.stderr.write(`${e instanceof ConfigFileError ? e.message : e instanceof Error ? e.stack : String(e)}\n`); process.exit(1); });

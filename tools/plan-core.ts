@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MeshModel } from "../model/types";
 import { validateMesh } from "../model/load";
 import type { ConfigIssue } from "../model/errors";
-import { ConfigMap, listStacks, meshInput, stackConfig, stackFile, stackNameOf } from "../stacks/files";
+import { ConfigMap, existingStackFile, listStacks, meshInput, stackConfig, stackNameOf } from "../stacks/files";
 import { installMocks, recordedResources, resetRecording, settle } from "./mocks";
 
 export interface PlannedResource {
@@ -36,7 +36,7 @@ export function planSources(opts: { all?: boolean; stack?: string; config?: stri
 }
 
 export function resolveSource(src: PlanSource): { config: ConfigMap; stack: string; file: string } {
-  const file = "stack" in src ? stackFile(src.stack) : src.configFile;
+  const file = "stack" in src ? existingStackFile(src.stack) : src.configFile;
   return { config: stackConfig(file), stack: "stack" in src ? src.stack : stackNameOf(file), file };
 }
 

@@ -22,6 +22,8 @@ export interface PlanDocument {
   routes: { router: string; route: string; target: string; weight: number; percent: number }[];
   mesh: MeshSummary;
   outputs: Record<string, unknown>;
+  /** Advisory guardrails the description excepts, with reasons (what `npm run check -- --plan` reads). */
+  exceptions?: Record<string, string>;
 }
 
 export function meshSummary(m: MeshModel): MeshSummary {
@@ -51,5 +53,5 @@ export function toDocument(plan: Plan): PlanDocument {
   const mesh = meshSummary(plan.model);
   const routes = mesh.routers.flatMap((r) => r.routes.flatMap((route) =>
     route.targets.map((t) => ({ router: r.name, route: route.name, target: t.node, weight: t.weight, percent: t.percent }))));
-  return { stack: plan.stack, resources: plan.resources, routes, mesh, outputs: plan.outputs };
+  return { stack: plan.stack, resources: plan.resources, routes, mesh, outputs: plan.outputs, exceptions: plan.model.exceptions };
 }

@@ -4,6 +4,7 @@
  * Plans stacks offline; with --diff, compares them with a base. Invalid config: the errors, exit 1.
  */
 import * as fs from "fs";
+import { ConfigFileError } from "../stacks/files";
 import { documentsAtRevision, documentsFromFile, isRevision } from "./base-plan";
 import { diffPlans, hasChanges, PlanDiff } from "./diff";
 import { diffMarkdown, diffText, markdownReport, MovedExpectation } from "./diff-format";
@@ -82,9 +83,13 @@ function movedExpectations(src: PlanSource, base: PlanDocument | undefined, head
 async function loadBases(base: string, sources: PlanSource[], docs: PlanDocument[]): Promise<(PlanDocument | undefined)[]> {
   if (base.endsWith(".json") && fs.existsSync(base)) {
     const saved = documentsFromFile(base);
+    // A saved plan of other stacks is a mistake, not "everything is new".
+    const missing = docs.filter((d) => !saved.some((s) => s.stack === d.stack)).map((d) => d.stack);
+    if (missing.length) throw new ConfigFileError(`${base}: has no plan of stack ${missing.join(", ")} (it holds ${saved.map((s) => s.stack).join(", ")})`);
     return docs.map((d) => saved.find((s) => s.stack === d.stack));
   }
-  if (!isRevision(base)) usage(`--diff ${base}: neither a saved plan (.json file) nor a git revision`);
+  // A base that cannot be read is a failed base (exit 1), as the README says; not a usage error.
+  if (!isRevision(base)) throw new ConfigFileError(`--diff ${base}: neither a saved plan (an existing .json file) nor a git revision`);
   return documentsAtRevision(base, sources);
 }
 

@@ -1,5 +1,5 @@
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -54,5 +54,59 @@ describe("the plan and check commands", function () {
     const bad = run("envoy-config", ["--stack", "dev"]);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /give exactly one of --service <name> or --gateway/);
+  });
+
+  it("check prints messages, not stack traces, for files and stacks it cannot use, and refuses conflicting flags", () => {
+    const unknown = run("check", ["--stack", "nope"]);
+    assert.equal(unknown.status, 1);
+    assert.equal(unknown.stderr, 'no stack "nope" (no stacks/Pulumi.nope.yaml); known: dev, prod, staging\n');
+    const folder = run("check", ["--config", dir]);
+    assert.deepEqual([folder.status, folder.stderr], [1, `${dir}: is a directory, not a file\n`]);
+    const missing = run("check", ["--config", path.join(dir, "none.yaml")]);
+    assert.deepEqual([missing.status, missing.stderr], [1, `${path.join(dir, "none.yaml")}: no such file\n`]);
+    const bad = path.join(dir, "Pulumi.bad.yaml");
+    fs.writeFileSync(bad, "config:\n  aws:region: [us-east-1\n  x: 1\n");
+    const yaml = run("check", ["--config", bad]);
+    assert.equal(yaml.status, 1);
+    assert.match(yaml.stderr, new RegExp(`^${bad.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}:3:3: Flow sequence`));
+    assert.doesNotMatch(yaml.stderr, /\n\s+at /);
+    const both = run("check", ["--stack", "dev", "--all-stacks"]);
+    assert.equal(both.status, 2);
+    assert.match(both.stderr, /give exactly one of/);
+  });
+
+  it("check reads a saved plan, and diff refuses a file that is no plan of the stack, naming the file", () => {
+    const saved = path.join(dir, "dev.json");
+    fs.writeFileSync(saved, run("plan", ["--stack", "dev", "--json"]).stdout);
+    const check = run("check", ["--plan", saved]);
+    assert.equal(check.status, 0, check.stderr);
+    assert.match(check.stdout, /^Stack dev: 0 mandatory violations, 0 advisory, \d+ excepted/);
+    const other = run("plan", ["--stack", "prod", "--diff", saved]);
+    assert.deepEqual([other.status, other.stderr], [1, `${saved}: has no plan of stack prod (it holds dev)\n`]);
+    const junk = path.join(dir, "junk.json");
+    fs.writeFileSync(junk, '{"hello": 1}');
+    const notPlan = run("plan", ["--stack", "dev", "--diff", junk]);
+    assert.deepEqual([notPlan.status, notPlan.stderr], [1, `${junk}: not a plan document (no stack and resources); save one with npm run --silent plan -- --json\n`]);
+    const rev = run("plan", ["--stack", "dev", "--diff", "no-such-revision"]);
+    assert.deepEqual([rev.status, rev.stderr], [1, "--diff no-such-revision: neither a saved plan (an existing .json file) nor a git revision\n"]);
+  });
+
+  it("an interrupted diff against a revision stops its child plans and removes its scratch copy", async () => {
+    const scratch = () => fs.readdirSync(os.tmpdir()).filter((f) => f.startsWith("fargate-mesh-base-"));
+    const before = new Set(scratch());
+    const child = spawn(process.execPath, ["tools/run.js", "plan", "--stack", "dev", "--diff", "HEAD"], { cwd: PROJECT_DIR });
+    // Wait until the scratch copy exists, then interrupt.
+    for (let i = 0; i < 100 && !scratch().some((f) => !before.has(f)); i++) await new Promise((r) => setTimeout(r, 50));
+    const mine = scratch().filter((f) => !before.has(f));
+    assert.equal(mine.length, 1, "the diff made its scratch copy");
+    child.kill("SIGTERM");
+    const code = await new Promise((r) => child.on("exit", (c, sig) => r(c ?? sig)));
+    assert.equal(code, 143);
+    assert.ok(!fs.existsSync(path.join(os.tmpdir(), mine[0])), "scratch copy removed");
+    // The child plans ran inside the scratch copy: no process may still have it as its folder.
+    const inside = fs.readdirSync("/proc").filter((p) => /^\d+$/.test(p)).filter((p) => {
+      try { return fs.readlinkSync(`/proc/${p}/cwd`).includes(mine[0]); } catch { return false; }
+    });
+    assert.deepEqual(inside, [], "no child plan left running");
   });
 });
