@@ -4,31 +4,17 @@
  * mandatory violations, invalid config or an unusable file exit 1; wrong arguments exit 2.
  */
 import { ConfigFileError } from "../stacks/files";
+import { parseFlags, sourceFlags, usageExit } from "./args";
 import { documentsFromFile } from "./base-plan";
 import { blocking, checkPlan, checkResources, reportText } from "./check-core";
 import { plan, planSources } from "./plan-core";
 import { issuesText } from "./plan-format";
 
-const USAGE = "usage: npm run check -- (--stack <name> | --config <file> | --all-stacks | --plan <saved plan.json>)";
+const usage = usageExit("usage: npm run check -- (--stack <name> | --config <file> | --all-stacks | --plan <saved plan.json>)");
 
 function parseArgs(argv: string[]) {
-  const out: { stack?: string; config?: string; all: boolean; plan?: string } = { all: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => argv[++i] ?? usage(`${a} needs a value`);
-    if (a === "--stack") out.stack = value();
-    else if (a === "--config") out.config = value();
-    else if (a === "--all-stacks") out.all = true;
-    else if (a === "--plan") out.plan = value();
-    else usage(`unknown argument ${a}`);
-  }
-  if ([out.stack, out.config, out.all || undefined, out.plan].filter(Boolean).length !== 1) usage("give exactly one of --stack <name>, --config <file>, --all-stacks or --plan <file>");
-  return out;
-}
-
-function usage(problem: string): never {
-  process.stderr.write(`${problem}\n${USAGE}\n`);
-  process.exit(2);
+  const p = parseFlags(argv, { "--stack": "value", "--config": "value", "--all-stacks": "flag", "--plan": "value" }, usage);
+  return { ...sourceFlags(p, usage, ["--plan"]), plan: p.value["--plan"] };
 }
 
 async function main() {

@@ -3,29 +3,16 @@
  * Prints that Envoy's bootstrap as JSON, exactly as its task definition carries it.
  * Exit 1 for invalid config or an unknown service, 2 for wrong arguments.
  */
+import { parseFlags, sourceFlags, usageExit } from "./args";
 import { bootstrapOf, EnvoyTarget } from "./envoy-config-core";
 import { plan, planSources } from "./plan-core";
 import { issuesText } from "./plan-format";
 
-const USAGE = "usage: npm run envoy-config -- (--stack <name> | --config <file>) (--service <name> | --gateway)";
-
-function usage(problem: string): never {
-  process.stderr.write(`${problem}\n${USAGE}\n`);
-  process.exit(2);
-}
+const usage = usageExit("usage: npm run envoy-config -- (--stack <name> | --config <file>) (--service <name> | --gateway)");
 
 function parseArgs(argv: string[]) {
-  const out: { stack?: string; config?: string; service?: string; gateway: boolean } = { gateway: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => argv[++i] ?? usage(`${a} needs a value`);
-    if (a === "--stack") out.stack = value();
-    else if (a === "--config") out.config = value();
-    else if (a === "--service") out.service = value();
-    else if (a === "--gateway") out.gateway = true;
-    else usage(`unknown argument ${a}`);
-  }
-  if ((out.stack === undefined) === (out.config === undefined)) usage("give exactly one of --stack <name> or --config <file>");
+  const p = parseFlags(argv, { "--stack": "value", "--config": "value", "--service": "value", "--gateway": "flag" }, usage);
+  const out = { ...sourceFlags(p, usage), service: p.value["--service"], gateway: p.flag["--gateway"] };
   if ((out.service === undefined) === !out.gateway) usage("give exactly one of --service <name> or --gateway");
   return out;
 }

@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import { ConfigFileError } from "../stacks/files";
+import { parseFlags, sourceFlags, usageExit } from "./args";
 import { documentsAtRevision, documentsFromFile, isRevision } from "./base-plan";
 import { diffPlans, hasChanges, PlanDiff } from "./diff";
 import { diffMarkdown, diffText, markdownReport, MovedExpectation } from "./diff-format";
@@ -17,26 +18,13 @@ import { issuesText, planText } from "./plan-format";
 const FORMATS = ["text", "json", "markdown", "mermaid"] as const;
 type Format = (typeof FORMATS)[number];
 
-function parseArgs(argv: string[]) {
-  const out: { stack?: string; config?: string; all: boolean; format: Format; diff?: string } = { all: false, format: "text" };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => argv[++i] ?? usage(`${a} needs a value`);
-    if (a === "--stack") out.stack = value();
-    else if (a === "--config") out.config = value();
-    else if (a === "--all-stacks") out.all = true;
-    else if (a === "--json") out.format = "json";
-    else if (a === "--format") out.format = FORMATS.includes(value() as Format) ? (argv[i] as Format) : usage(`--format must be one of ${FORMATS.join(", ")}`);
-    else if (a === "--diff") out.diff = value();
-    else usage(`unknown argument ${a}`);
-  }
-  if ([out.stack, out.config, out.all || undefined].filter(Boolean).length !== 1) usage("give exactly one of --stack <name>, --config <file> or --all-stacks");
-  return out;
-}
+const usage = usageExit("usage: npm run plan -- (--stack <name> | --config <file> | --all-stacks) [--format text|json|markdown|mermaid] [--diff <git revision | plan.json>]");
 
-function usage(problem: string): never {
-  process.stderr.write(`${problem}\nusage: npm run plan -- (--stack <name> | --config <file> | --all-stacks) [--format text|json|markdown|mermaid] [--diff <git revision | plan.json>]\n`);
-  process.exit(2);
+function parseArgs(argv: string[]) {
+  const p = parseFlags(argv, { "--stack": "value", "--config": "value", "--all-stacks": "flag", "--json": "flag", "--format": "value", "--diff": "value" }, usage);
+  const format = (p.flag["--json"] ? "json" : p.value["--format"] ?? "text") as Format;
+  if (!FORMATS.includes(format)) usage(`--format must be one of ${FORMATS.join(", ")}`);
+  return { ...sourceFlags(p, usage), format, diff: p.value["--diff"] };
 }
 
 async function main() {

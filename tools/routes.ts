@@ -5,6 +5,7 @@
  * verifies the stack's expectations file. Exit 1 for a failed expectation or invalid config.
  */
 import * as fs from "fs";
+import { parseFlags, sourceFlags, usageExit } from "./args";
 import { plan, planSources } from "./plan-core";
 import { toDocument } from "./plan-document";
 import { issuesText } from "./plan-format";
@@ -12,29 +13,12 @@ import { routeRequest } from "./routing";
 import { checkExpectations, expectationsFile, readExpectations } from "./routing/expectations";
 import { parseRequest } from "./routing/request";
 
-const USAGE = 'usage: npm run routes -- (--stack <name> | --config <file>) --from <service|gateway> "<METHOD> <url or path>" [-H "name: value"]...\n' +
-  "       npm run routes -- (--stack <name> | --config <file> | --all-stacks) --check";
-
-function usage(problem: string): never {
-  process.stderr.write(`${problem}\n${USAGE}\n`);
-  process.exit(2);
-}
+const usage = usageExit('usage: npm run routes -- (--stack <name> | --config <file>) --from <service|gateway> "<METHOD> <url or path>" [-H "name: value"]...\n' +
+  "       npm run routes -- (--stack <name> | --config <file> | --all-stacks) --check");
 
 function parseArgs(argv: string[]) {
-  const out: { stack?: string; config?: string; all: boolean; from?: string; request?: string; headers: string[]; check: boolean } = { all: false, headers: [], check: false };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const value = () => argv[++i] ?? usage(`${a} needs a value`);
-    if (a === "--stack") out.stack = value();
-    else if (a === "--config") out.config = value();
-    else if (a === "--all-stacks") out.all = true;
-    else if (a === "--from") out.from = value();
-    else if (a === "-H" || a === "--header") out.headers.push(value());
-    else if (a === "--check") out.check = true;
-    else if (!a.startsWith("-") && out.request === undefined) out.request = a;
-    else usage(`unknown argument ${a}`);
-  }
-  if ([out.stack, out.config, out.all || undefined].filter(Boolean).length !== 1) usage("give exactly one of --stack <name>, --config <file> or --all-stacks");
+  const p = parseFlags(argv, { "--stack": "value", "--config": "value", "--all-stacks": "flag", "--from": "value", "-H": "list", "--header": "list", "--check": "flag" }, usage, true);
+  const out = { ...sourceFlags(p, usage), from: p.value["--from"], request: p.positional, headers: [...p.list["-H"], ...p.list["--header"]], check: p.flag["--check"] };
   if (out.check === (out.request !== undefined)) usage("give either --check or a request");
   if (!out.check && (out.all || !out.from)) usage("a request needs one stack and --from <service|gateway>");
   return out;
