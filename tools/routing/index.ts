@@ -2,6 +2,7 @@
  * `npm run routes`: where a request goes, answered from the planned resources themselves (the
  * configuration that will run) by the rules of the stack's data plane.
  */
+import { bootstrapIn } from "../envoy-config-core";
 import type { PlanDocument } from "../plan-document";
 import { routeThroughAppMesh } from "./appmesh";
 import { routeThroughEnvoy } from "./envoy";
@@ -12,10 +13,8 @@ type J = any;
 
 /** The inline bootstrap of `caller`'s Envoy (a service key or `gateway`), from its task definition. */
 function bootstrapOf(doc: PlanDocument, caller: string): J | undefined {
-  const task = doc.resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && r.parent?.name.endsWith(`-${caller}`) && r.name === `${r.parent!.name}-task`);
-  const envoy = task && JSON.parse(String(task.inputs.containerDefinitions)).find((c: J) => c.name === "envoy");
-  const arg = envoy?.command?.find((a: string) => a.startsWith("{"));
-  return arg && JSON.parse(arg);
+  const owner = doc.resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && r.parent?.name.endsWith(`-${caller}`) && r.name === `${r.parent!.name}-task`)?.parent?.name;
+  return owner ? bootstrapIn(doc.resources, owner) : undefined;
 }
 
 export function routeRequest(doc: PlanDocument, caller: string, req: RouteRequest): RouteAnswer {
