@@ -63,10 +63,11 @@ export class Network extends MeshComponent {
     const group = new aws.cloudwatch.LogGroup(this.child("flow-logs"), { name: names.logGroup, retentionInDays: FLOW_LOG_RETENTION_DAYS, tags: this.tagged() }, this.opts());
     const role = new aws.iam.Role(this.child("flow-logs-role"), {
       namePrefix: names.roleNamePrefix,
-      assumeRolePolicy: JSON.stringify({
+      // Only this account's flow logs may assume it (confused-deputy guard).
+      assumeRolePolicy: aws.getCallerIdentityOutput({}, { parent: this }).accountId.apply((account) => JSON.stringify({
         Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
-      }),
+        Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } }],
+      })),
       description: "Writes this VPC's flow logs",
       tags: this.tagged(),
     }, this.opts());

@@ -129,6 +129,7 @@ function buildNode(key: string, svc: ServiceConfig, mesh: string, ns: string, me
       },
       cpu: c.cpu, memory: c.memory,
     })),
+    secretsKmsKeyArn: svc.secretsKmsKeyArn,
     task: {
       cpu: svc.cpu ?? DEFAULTS.task.cpu, memory: svc.memory ?? DEFAULTS.task.memory,
       desiredCount: svc.desiredCount ?? DEFAULTS.task.desiredCount, ecsExec: svc.ecsExec ?? false,

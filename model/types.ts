@@ -70,6 +70,8 @@ export interface VirtualNodeModel {
   backendKeys: string[];
   accessLog?: AccessLogModel;
   containers: ContainerModel[];
+  /** The customer KMS key the containers' secrets are encrypted with, if not AWS's own. */
+  secretsKmsKeyArn?: string;
   task: TaskModel;
   tags: Record<string, string>;
 }

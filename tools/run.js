@@ -23,5 +23,6 @@ const fresh = fs.existsSync(built) && fs.existsSync(stamp) &&
   Math.max(...SOURCES.map((s) => path.join(root, s)).filter(fs.existsSync).map(newest)) <= fs.statSync(stamp).mtimeMs;
 const entry = fresh ? built : path.join(root, "tools", `${tool}.ts`);
 if (!fresh) require("ts-node").register({ transpileOnly: true, project: path.join(root, "tsconfig.json") });
+// Run the tool as the main module, as `node <tool>` would (tools that check require.main see themselves).
 process.argv = [process.argv[0], entry, ...args];
-require(entry);
+require("module").runMain();

@@ -29,7 +29,7 @@ export class MeshGateway extends FargateTaskComponent {
   constructor(name: string, args: MeshGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("MeshGateway", name, args.tags, opts);
     const { gateway: g, proxy } = args;
-    const base = this.foundation({ task: g.task, sidecar: proxy, vpcId: args.vpcId, description: `gateway ${g.name}` });
+    const base = this.foundation({ task: g.task, sidecar: proxy, vpcId: args.vpcId, images: proxy.images, description: `gateway ${g.name}` });
 
     // No proxyConfiguration: the gateway's Envoy is the destination, not a sidecar.
     const taskDefinition = this.taskDefinition({

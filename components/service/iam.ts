@@ -3,13 +3,49 @@
  * only its own node's (or gateway's) configuration; the AWS managed AWSAppMeshEnvoyAccess grants
  * it on `*`. The Envoy data plane needs no App Mesh permission at all.
  */
-export const ECS_TASKS_TRUST = {
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" }],
-};
+/**
+ * ECS tasks may assume the role, and only on behalf of this account: `aws:SourceAccount` keeps
+ * another account's ECS from using it (the confused-deputy guard AWS documents for ECS).
+ */
+export function ecsTasksTrust(account: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } }],
+  };
+}
 
-/** The managed execution-role policy: pull images from ECR and write the awslogs streams. */
-export const EXECUTION_POLICY_ARN = "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy";
+const ECR_IMAGE = /^(\d{12})\.dkr\.ecr\.([a-z0-9-]+)\.amazonaws\.com\/([^:@]+)/;
+
+/** The ECR repository ARN an image is pulled from, or undefined for any other registry (which needs no IAM). */
+export function ecrRepositoryArn(image: string): string | undefined {
+  const m = ECR_IMAGE.exec(image);
+  return m ? `arn:aws:ecr:${m[2]}:${m[1]}:repository/${m[3]}` : undefined;
+}
+
+/**
+ * What the execution role needs, named: writing the task's own log streams, and pulling from the
+ * ECR repositories its images are in. It replaces AmazonECSTaskExecutionRolePolicy, which grants
+ * both on `*`; images from other registries (Docker Hub) need no permission at all.
+ */
+export function executionPolicy(images: string[], logGroupArn: string) {
+  const repos = [...new Set(images.map(ecrRepositoryArn).filter((a): a is string => !!a))].sort();
+  const statements: object[] = [{ Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logGroupArn}:*`] }];
+  if (repos.length)
+    statements.push(
+      // GetAuthorizationToken has no resource-level permission: AWS documents Resource "*".
+      { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
+      { Sid: "PullOwnImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: repos },
+    );
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/**
+ * A Secrets Manager reference may name a JSON key, version stage or version id after the
+ * secret's own ARN (`…:secret:db-AbCdEf:password::`); IAM wants the secret's ARN alone.
+ */
+export function secretArn(ref: string): string {
+  return ref.includes(":secretsmanager:") ? ref.split(":").slice(0, 7).join(":") : ref;
+}
 
 /**
  * The task role's policy: streaming its own App Mesh configuration (App Mesh data plane only),
@@ -29,12 +65,13 @@ export function taskPolicy(opts: { streamArn?: string; ecsExec: boolean; xray: b
   return statements.length ? { Version: "2012-10-17", Statement: statements } : undefined;
 }
 
-/** Secrets the execution role must read to inject them at task start, scoped to their ARNs. */
-export function secretsPolicy(arns: string[]) {
-  const sm = arns.filter((a) => a.startsWith("arn:aws:secretsmanager:"));
+/** Secrets the execution role must read to inject them at task start, scoped to their ARNs (and their customer KMS key). */
+export function secretsPolicy(arns: string[], kmsKeyArn?: string) {
+  const sm = [...new Set(arns.filter((a) => a.includes(":secretsmanager:")).map(secretArn))];
   const ssm = arns.filter((a) => a.includes(":ssm:"));
   const statements: object[] = [];
   if (sm.length) statements.push({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: sm });
   if (ssm.length) statements.push({ Effect: "Allow", Action: ["ssm:GetParameters"], Resource: ssm });
+  if (kmsKeyArn && statements.length) statements.push({ Effect: "Allow", Action: ["kms:Decrypt"], Resource: [kmsKeyArn] });
   return statements.length ? { Version: "2012-10-17", Statement: statements } : undefined;
 }

@@ -34,7 +34,10 @@ export class MeshedService extends FargateTaskComponent {
     super("MeshedService", name, { ...args.node.tags, ...(args.tags ?? {}) }, opts);
     const { node, sidecar } = args;
     const secretArns = node.containers.flatMap((c) => Object.values(c.secrets));
-    const base = this.foundation({ task: node.task, sidecar, vpcId: args.vpcId, secretArns, description: `service ${node.key}` });
+    const base = this.foundation({
+      task: node.task, sidecar, vpcId: args.vpcId, secretArns, secretsKmsKeyArn: node.secretsKmsKeyArn, description: `service ${node.key}`,
+      images: [...node.containers.map((c) => c.image), ...sidecar.images],
+    });
     const log = { group: node.task.logGroupName, region: args.region };
     const apps = node.containers.map((c) => appContainer(c, log, sidecar.appEnvironment, { proxy: sidecar.proxyContainer, namedPorts: !!sidecar.latticeTargets }));
 

@@ -8,6 +8,8 @@ import type * as pulumi from "@pulumi/pulumi";
 export interface Sidecar {
   /** The proxy's containers (Envoy, and the X-Ray daemon when tracing) as ECS container definitions. */
   containers: pulumi.Input<object[]>;
+  /** Their images, for the execution role's pull permissions. */
+  images: string[];
   /** The task's proxyConfiguration (transparent interception). @default none: traffic is not redirected */
   proxyConfiguration?: aws.types.input.ecs.TaskDefinitionProxyConfiguration;
   /** Variables added to every application container (proxy interception). @default none */

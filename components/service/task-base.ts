@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { TaskModel } from "../../model/types";
 import { MeshComponent } from "../base";
-import { ECS_TASKS_TRUST, EXECUTION_POLICY_ARN, secretsPolicy } from "./iam";
+import { ecsTasksTrust, executionPolicy, secretsPolicy } from "./iam";
 import { portName } from "./containers";
 import type { Sidecar } from "./sidecar";
 
@@ -25,7 +25,9 @@ export interface TaskFoundation {
 export abstract class FargateTaskComponent extends MeshComponent {
   protected foundation(args: {
     task: TaskModel; sidecar: Sidecar; vpcId: pulumi.Input<string>;
-    secretArns?: string[]; description: string;
+    /** Every image the task runs: the execution role may pull from exactly their ECR repositories. */
+    images: string[];
+    secretArns?: string[]; secretsKmsKeyArn?: string; description: string;
   }): TaskFoundation {
     const t = args.task;
     const logGroup = new aws.cloudwatch.LogGroup(this.child("logs"), {
@@ -33,19 +35,24 @@ export abstract class FargateTaskComponent extends MeshComponent {
     }, this.opts());
     // Physical names come from the model (names.ts), never from the Pulumi name, so a consumer's
     // longer component name cannot push them past AWS's limits.
+    const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
+    const trust = account.apply((a) => JSON.stringify(ecsTasksTrust(a)));
     const executionRole = new aws.iam.Role(this.child("execution-role"), {
       namePrefix: t.executionRoleNamePrefix,
-      assumeRolePolicy: JSON.stringify(ECS_TASKS_TRUST),
+      assumeRolePolicy: trust,
       description: `Pulls images and writes logs for ${args.description}`,
       tags: this.tagged(),
     }, this.opts());
-    new aws.iam.RolePolicyAttachment(this.child("execution-policy"), { role: executionRole.name, policyArn: EXECUTION_POLICY_ARN }, this.opts());
-    const secrets = secretsPolicy(args.secretArns ?? []);
+    new aws.iam.RolePolicy(this.child("execution-policy"), {
+      name: "pull-images-write-logs", role: executionRole.name,
+      policy: logGroup.arn.apply((arn) => JSON.stringify(executionPolicy(args.images, arn))),
+    }, this.opts());
+    const secrets = secretsPolicy(args.secretArns ?? [], args.secretsKmsKeyArn);
     if (secrets) new aws.iam.RolePolicy(this.child("execution-secrets"), { name: "read-secrets", role: executionRole.name, policy: JSON.stringify(secrets) }, this.opts());
 
     const taskRole = new aws.iam.Role(this.child("task-role"), {
       namePrefix: t.taskRoleNamePrefix,
-      assumeRolePolicy: JSON.stringify(ECS_TASKS_TRUST),
+      assumeRolePolicy: trust,
       description: args.sidecar.roleDescription,
       tags: this.tagged(),
     }, this.opts());

@@ -25,7 +25,9 @@ export const container = z.strictObject({
   /** Plain environment variables. Names that look like secrets are rejected: use `secrets`. */
   environment: z.record(z.string(), z.string({ error: (i) => `must be a string, got ${show(i.input)}` })).optional(),
   /** Secrets as name -> Secrets Manager or SSM parameter ARN, injected by ECS at start. */
-  secrets: z.record(z.string(), z.string().startsWith("arn:", { error: "must be a Secrets Manager or SSM parameter ARN" })).optional(),
+  secrets: z.record(z.string(), z.string().regex(/^arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:\d{12}:secret:|ssm:[a-z0-9-]+:\d{12}:parameter\/)/, {
+    error: (i) => `must be a Secrets Manager secret or SSM parameter ARN (arn:aws:secretsmanager:…:secret:… or arn:aws:ssm:…:parameter/…), got ${show(i.input)}`,
+  })).optional(),
   command: z.array(z.string()).optional(),
   /** @default true */
   essential: bool.optional(),
@@ -70,6 +72,11 @@ export const service = z.strictObject({
    * @default true, unless the service is a target of a router (then the router's service fronts it)
    */
   virtualService: bool.optional(),
+  /**
+   * The customer-managed KMS key the secrets are encrypted with: the execution role may decrypt
+   * with this key only. @default AWS's own key (no KMS permission needed)
+   */
+  secretsKmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, { error: "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)" }).optional(),
   /** @default 1 */
   desiredCount: int({ min: 0, max: 1000 }).optional(),
   /** Fargate task CPU units. @default 256 */

@@ -20,8 +20,8 @@ describe("plan of the dev stack on the App Mesh data plane", () => {
       "aws:appmesh/mesh:Mesh": 1, "aws:appmesh/virtualNode:VirtualNode": 4, "aws:appmesh/virtualService:VirtualService": 3,
       "aws:appmesh/virtualRouter:VirtualRouter": 1, "aws:appmesh/route:Route": 1,
       "aws:appmesh/virtualGateway:VirtualGateway": 1, "aws:appmesh/gatewayRoute:GatewayRoute": 2,
-      "aws:cloudwatch/logGroup:LogGroup": 6, "aws:iam/role:Role": 11, "aws:iam/rolePolicy:RolePolicy": 6, "aws:ec2/flowLog:FlowLog": 1,
-      "aws:iam/rolePolicyAttachment:RolePolicyAttachment": 5, "aws:ec2/securityGroup:SecurityGroup": 6,
+      "aws:cloudwatch/logGroup:LogGroup": 6, "aws:iam/role:Role": 11, "aws:iam/rolePolicy:RolePolicy": 11, "aws:ec2/flowLog:FlowLog": 1,
+      "aws:ec2/securityGroup:SecurityGroup": 6,
       "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 8, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 12,
       "aws:ecs/taskDefinition:TaskDefinition": 5, "aws:ecs/service:Service": 5,
       "aws:lb/loadBalancer:LoadBalancer": 1, "aws:lb/targetGroup:TargetGroup": 1, "aws:lb/listener:Listener": 1,
@@ -99,7 +99,15 @@ describe("plan of the dev stack on the App Mesh data plane", () => {
         assert.deepEqual(policy(named(plan, `mesh-${node}-task-policy`)).Statement, [
           { Sid: "StreamOwnMeshConfig", Effect: "Allow", Action: ["appmesh:StreamAggregatedResources"], Resource: [nodeArn(node)] },
         ]);
-        assert.equal(named(plan, `mesh-${node}-execution-policy`).inputs.policyArn, "arn:aws:iam::aws:policy/service-role/AmazonECSTaskExecutionRolePolicy");
+        // Named permissions instead of AmazonECSTaskExecutionRolePolicy (ECR and logs on *).
+        const logs = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/ecs/colors-dev/${node}`;
+        assert.deepEqual(policy(named(plan, `mesh-${node}-execution-policy`)).Statement, [
+          { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: [`${logs}:*`] },
+          { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
+          { Sid: "PullOwnImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: ["arn:aws:ecr:us-east-1:840364872350:repository/aws-appmesh-envoy"] },
+        ]);
+        const trust = JSON.parse(named(plan, `mesh-${node}-task-role`).inputs.assumeRolePolicy as string);
+        assert.deepEqual(trust.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": ACCOUNT } });
       });
 
       it("runs in private subnets without a public IP, registered in Cloud Map, with rollback", () => {
@@ -207,7 +215,7 @@ describe("plan of the dev stack on the App Mesh data plane", () => {
     }
     const untagged = plan.resources.filter((r) => !r.type.startsWith("fargate-mesh:") && !("tags" in r.inputs)).map((r) => r.type);
     assert.deepEqual([...new Set(untagged)].sort(), [
-      "aws:iam/rolePolicy:RolePolicy", "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+      "aws:iam/rolePolicy:RolePolicy",
       "aws:servicediscovery/instance:Instance",
     ]);
   });

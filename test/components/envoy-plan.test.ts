@@ -21,7 +21,12 @@ describe("plan of the dev stack on the Envoy data plane", () => {
     assert.deepEqual(plan.resources.filter((r) => r.type.startsWith("aws:appmesh")), []);
     const types = new Set(plan.resources.map((r) => r.type.split(":")[0] === "aws" ? r.type.split(":")[1].split("/")[0] : r.type.split(":")[0]));
     assert.deepEqual([...types].sort(), ["awsx", "cloudwatch", "ec2", "ecs", "fargate-mesh", "iam", "lb", "servicediscovery", "vpc"]);
-    assert.deepEqual(ofType(plan, "aws:iam/rolePolicy:RolePolicy").map((r) => r.name), ["mesh-network-flow-logs-policy"]);
+    // Only the flow-log writer and the execution roles (their own logs; images come from Docker Hub, no ECR).
+    assert.deepEqual(ofType(plan, "aws:iam/rolePolicy:RolePolicy").map((r) => r.name).sort(), [
+      "mesh-blue-execution-policy", "mesh-gateway-execution-policy", "mesh-green-execution-policy", "mesh-network-flow-logs-policy", "mesh-red-execution-policy", "mesh-yellow-execution-policy",
+    ]);
+    assert.deepEqual(policy(named(plan, "mesh-red-execution-policy")).Statement.map((s: any) => s.Sid), ["WriteOwnLogs"]);
+    assert.deepEqual(ofType(plan, "aws:iam/rolePolicyAttachment:RolePolicyAttachment"), [], "no managed policy with * resources");
     assert.equal(plan.outputs.meshName, "colors-dev");
   });
 

@@ -2,7 +2,7 @@ import { strict as assert } from "assert";
 import { gatewayRouteSpec, routeSpec, virtualNodeSpec } from "../../components/dataplanes/appmesh/specs";
 import { envoyContainer } from "../../components/dataplanes/appmesh/sidecar";
 import { appContainer, proxyConfiguration, xrayContainer } from "../../components/service/containers";
-import { secretsPolicy, taskPolicy } from "../../components/service/iam";
+import { executionPolicy, secretsPolicy, taskPolicy } from "../../components/service/iam";
 import { model, withChange } from "../helpers";
 
 const ARN = "arn:aws:appmesh:us-east-1:111122223333:mesh/colors-dev/virtualNode/red";
@@ -83,6 +83,22 @@ describe("task definition pieces (pure)", () => {
     assert.deepEqual(app.secrets, [{ name: "DB_PASSWORD", valueFrom: secret }]);
     assert.ok(!app.environment.some((e: any) => e.name === "DB_PASSWORD"));
     assert.deepEqual(secretsPolicy([secret]), { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret] }] });
+  });
+
+  it("reads a Secrets Manager secret by its own ARN whatever JSON key follows it, and decrypts with the named key only", () => {
+    const base = "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf";
+    const kms = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    assert.deepEqual(secretsPolicy([`${base}:password::`, `${base}:user:AWSCURRENT:`], kms)!.Statement, [
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [base] },
+      { Effect: "Allow", Action: ["kms:Decrypt"], Resource: [kms] },
+    ]);
+    assert.equal(secretsPolicy([], kms), undefined);
+  });
+
+  it("pulls only from the task's own ECR repositories, and asks nothing for other registries", () => {
+    const p = executionPolicy(["123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web:1.2", "envoyproxy/envoy:v1.38.9", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/shop/web@sha256:abc"], "arn:aws:logs:eu-west-1:123456789012:log-group:/ecs/shop-dev/web");
+    assert.deepEqual((p.Statement[2] as any).Resource, ["arn:aws:ecr:eu-west-1:123456789012:repository/shop/web"]);
+    assert.deepEqual(executionPolicy(["envoyproxy/envoy:v1.38.9"], "arn:x").Statement.map((s: any) => s.Sid), ["WriteOwnLogs"]);
   });
 
   it("adds the SSM messages permissions only for ECS Exec, and no policy at all when nothing is needed", () => {

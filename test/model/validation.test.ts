@@ -79,7 +79,9 @@ const cases: Case[] = [
   ["App Mesh Envoy older than v1.17.2.0", (t, e) => (e.dataPlane = "appmesh", t.envoy.appMeshVersion = "v1.16.1.1"), "envoy.appMeshVersion", "version v1.16.1.1 is older than v1.17.2.0, which App Mesh no longer supports"],
   ["Envoy draining longer than it may stop", (t) => Object.assign(t.envoy, { drainSeconds: 40, stopTimeout: 30 }), "envoy.drainSeconds", "Envoy drains for 40s but is stopped after 30s; drainSeconds must be below stopTimeout"],
   ["a password in the environment", (t) => (red(t).containers.app.environment.DB_PASSWORD = "hunter2"), "services.red.containers.app.environment.DB_PASSWORD", "looks like a secret; move it to secrets (a Secrets Manager or SSM parameter ARN) so it never appears in the task definition"],
-  ["a secret that is not an ARN", (t) => (red(t).containers.app.secrets = { DB_PASSWORD: "hunter2" }), "services.red.containers.app.secrets.DB_PASSWORD", "must be a Secrets Manager or SSM parameter ARN"],
+  ["a secret that is not an ARN", (t) => (red(t).containers.app.secrets = { DB_PASSWORD: "hunter2" }), "services.red.containers.app.secrets.DB_PASSWORD", "must be a Secrets Manager secret or SSM parameter ARN (arn:aws:secretsmanager:…:secret:… or arn:aws:ssm:…:parameter/…), got \"hunter2\""],
+  ["a secret that is an ARN of something else", (t) => (red(t).containers.app.secrets = { DB_PASSWORD: "arn:aws:s3:::bucket/key" }), "services.red.containers.app.secrets.DB_PASSWORD", "must be a Secrets Manager secret or SSM parameter ARN (arn:aws:secretsmanager:…:secret:… or arn:aws:ssm:…:parameter/…), got \"arn:aws:s3:::bucket/key\""],
+  ["a KMS key that is not a key ARN", (t) => (red(t).secretsKmsKeyArn = "alias/db"), "services.red.secretsKmsKeyArn", "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)"],
   ["NAT strategy None", (t) => (t.network.new.natGateways = "None"), "network.new.natGateways", "must be Single or OnePerAz (tasks in private subnets need NAT to pull images and reach the mesh)"],
   // tags and typos
   ["more than 50 tags", (t) => (t.tags = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`k${i}`, "v"]))), "tags", "must have at most 50 tags, got 51"],

@@ -42,6 +42,7 @@ export function envoyContainer(envoy: EnvoyModel, resourceArn: string, log: LogT
 export function appMeshSidecar(node: VirtualNodeModel, envoy: EnvoyModel, nodeArn: pulumi.Input<string>, log: LogTarget): Sidecar {
   return {
     containers: pulumi.output(nodeArn).apply((arn) => [envoyContainer(envoy, arn, log), ...(envoy.xray ? [xrayContainer(envoy, log)] : [])]),
+    images: [envoy.image, ...(envoy.xray ? [envoy.xrayImage] : [])],
     proxyConfiguration: proxyConfiguration(node, envoy),
     taskPolicy: pulumi.output(nodeArn).apply((arn) => JSON.stringify(taskPolicy({ streamArn: arn, ecsExec: node.task.ecsExec, xray: envoy.xray }))),
     roleDescription: `Envoy of service ${node.key}: streams only its own mesh configuration`,
@@ -54,6 +55,7 @@ export function appMeshSidecar(node: VirtualNodeModel, envoy: EnvoyModel, nodeAr
 export function appMeshGateway(g: GatewayModel, envoy: EnvoyModel, gatewayArn: pulumi.Input<string>, log: LogTarget): Sidecar {
   return {
     containers: pulumi.output(gatewayArn).apply((arn) => [envoyContainer(envoy, arn, log, g.listeners.map((l) => l.port))]),
+    images: [envoy.image],
     taskPolicy: pulumi.output(gatewayArn).apply((arn) => JSON.stringify(taskPolicy({ streamArn: arn, ecsExec: false, xray: envoy.xray }))),
     roleDescription: `Envoy of gateway ${g.name}: streams only its own mesh configuration`,
     volumes: [{ name: "envoy-tmp" }],

@@ -80,6 +80,7 @@ export function envoySidecar(model: MeshModel, key: string, log: LogTarget): Sid
   return {
     // Envoy runs as the IgnoredUID, so its own connections are not captured again.
     containers: [envoyContainer(envoy, sidecarBootstrap(model, key), log, { user: envoy.uid }), ...(envoy.xray ? [xrayContainer(envoy, log)] : [])],
+    images: [envoy.image, ...(envoy.xray ? [envoy.xrayImage] : [])],
     ...(transparent ? { proxyConfiguration: proxyConfiguration(node, envoy) } : { appEnvironment: proxyEnvironment() }),
     ...(policy ? { taskPolicy: JSON.stringify(policy) } : {}),
     roleDescription: `Task of service ${node.key}: ${policy ? "X-Ray and ECS Exec only" : "no AWS permissions"}`,
@@ -94,6 +95,7 @@ export function envoyGateway(model: MeshModel, log: LogTarget): Sidecar {
   return {
     // Keeps the image's user: it binds the listener ports, which may be below 1024.
     containers: [envoyContainer(model.envoy, gatewayBootstrap(model), log, { ports: g.listeners.map((l) => l.port) })],
+    images: [model.envoy.image],
     ...(policy ? { taskPolicy: JSON.stringify(policy) } : {}),
     roleDescription: `Gateway ${g.name}: ${policy ? "X-Ray only" : "no AWS permissions"}`,
   };

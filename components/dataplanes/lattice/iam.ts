@@ -1,10 +1,12 @@
 /** IAM documents of the lattice data plane, as plain data. */
 
-/** ECS assumes this role to register tasks in VPC Lattice target groups. */
-export const ECS_INFRASTRUCTURE_TRUST = {
-  Version: "2012-10-17",
-  Statement: [{ Effect: "Allow", Principal: { Service: "ecs.amazonaws.com" }, Action: "sts:AssumeRole" }],
-};
+/** ECS assumes this role to register tasks in VPC Lattice target groups, for this account only. */
+export function ecsInfrastructureTrust(account: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Principal: { Service: "ecs.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } }],
+  };
+}
 
 /** AWS's managed policy for exactly that (register and deregister targets). */
 export const LATTICE_INFRASTRUCTURE_POLICY_ARN = "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForVpcLattice";

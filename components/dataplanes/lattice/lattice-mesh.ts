@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { taskNames } from "../../../model/names";
 import type { MeshModel } from "../../../model/types";
 import { MeshComponent, Tags } from "../../base";
-import { ECS_INFRASTRUCTURE_TRUST, LATTICE_INFRASTRUCTURE_POLICY_ARN, latticeAuthPolicy } from "./iam";
+import { ecsInfrastructureTrust, LATTICE_INFRASTRUCTURE_POLICY_ARN, latticeAuthPolicy } from "./iam";
 import { LatticePlan, latticePlan } from "./plan";
 
 /** Days of Lattice access logs kept, as for the tasks' own logs. */
@@ -63,7 +63,7 @@ export class LatticeMesh extends MeshComponent {
 
     const role = new aws.iam.Role(this.child("ecs-infrastructure-role"), {
       namePrefix: taskNames(`${m.mesh.name}-lattice`).executionRoleNamePrefix.replace(/exec-$/, "ecs-"),
-      assumeRolePolicy: JSON.stringify(ECS_INFRASTRUCTURE_TRUST),
+      assumeRolePolicy: aws.getCallerIdentityOutput({}, { parent: this }).accountId.apply((a) => JSON.stringify(ecsInfrastructureTrust(a))),
       description: "ECS registers the mesh's tasks in its VPC Lattice target groups",
       tags: this.tagged(),
     }, this.opts());

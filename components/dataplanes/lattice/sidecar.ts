@@ -12,6 +12,7 @@ export function latticeSidecar(node: VirtualNodeModel, plan: LatticePlan, target
   const policy = taskPolicy({ ecsExec: node.task.ecsExec, xray: false });
   return {
     containers: [],
+    images: [],
     latticeTargets: plan.targetGroups.filter((t) => t.node === node.key).map((t) => ({ port: t.port, targetGroupArn: targetGroupArns[t.key], roleArn })),
     ...(policy ? { taskPolicy: JSON.stringify(policy) } : {}),
     roleDescription: `Task of service ${node.key}: ${policy ? "ECS Exec only" : "no AWS permissions"}`,
