@@ -59,8 +59,10 @@ export const ecsPolicies: MeshPolicy[] = [
       const proxy = proxyOf(p);
       const defs = containerDefinitions(p);
       if (!proxy || !defs) return;
+      const proxyImage = defs.find((c) => c.name === proxy.containerName)?.image;
       for (const c of defs) {
-        if (c.name === proxy.containerName || /aws-xray-daemon/.test(c.image ?? "")) continue; // the proxy and its tracing peer
+        // The proxy, its helpers running the proxy's own image (the drain container), and its tracing peer.
+        if (c.name === proxy.containerName || c.image === proxyImage || /aws-xray-daemon/.test(c.image ?? "")) continue;
         if (!list(c.dependsOn).some((d: any) => d.containerName === proxy.containerName && d.condition === "HEALTHY"))
           v(`container ${c.name}: add dependsOn [{ containerName: ${proxy.containerName}, condition: HEALTHY }] so it never starts without its proxy`);
       }

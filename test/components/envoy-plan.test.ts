@@ -65,7 +65,7 @@ describe("plan of the dev stack on the Envoy data plane", () => {
   it("drains inbound listeners through the admin interface on SIGTERM, then stops Envoy", () => {
     assert.match(ENVOY_WRAPPER, /trap drain TERM INT/);
     assert.match(ENVOY_WRAPPER, /POST \/drain_listeners\?graceful&inboundonly/);
-    assert.match(ENVOY_WRAPPER, /sleep "\$LISTENER_DRAIN_WAIT_TIME_S"; kill -TERM "\$pid"/);
+    assert.match(ENVOY_WRAPPER, /sleep "\$LISTENER_DRAIN_WAIT_TIME_S"; fi; kill -TERM "\$pid"/);
   });
 
   it("runs the gateway's Envoy alone, on its listener port, with the gateway bootstrap", () => {
@@ -93,7 +93,7 @@ describe("Envoy data plane options in a plan", () => {
   it("X-Ray adds the daemon, tracing in each bootstrap, and a task policy with only the X-Ray actions", async () => {
     const plan = await planOf("dev", (c) => { c["fargate-mesh:topology"].envoy.xray = true; });
     const defs = containers(named(plan, "mesh-red-task"));
-    assert.deepEqual(defs.map((c) => c.name), ["app", "envoy", "xray-daemon"]);
+    assert.deepEqual(defs.map((c) => c.name), ["app", "envoy", "envoy-drain", "xray-daemon"]);
     const b = JSON.parse(defs[1].command[2]);
     assert.equal(b.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.tracing.provider.name, "envoy.tracers.xray");
     assert.deepEqual(policy(named(plan, "mesh-red-task-policy")).Statement.map((s: any) => s.Action), [["xray:PutTraceSegments", "xray:PutTelemetryRecords"]]);

@@ -96,7 +96,7 @@ describe("the plan and check commands", function () {
     const before = new Set(scratch());
     const child = spawn(process.execPath, ["tools/run.js", "plan", "--stack", "dev", "--diff", "HEAD"], { cwd: PROJECT_DIR });
     // Wait until the scratch copy exists, then interrupt.
-    for (let i = 0; i < 100 && !scratch().some((f) => !before.has(f)); i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 600 && !scratch().some((f) => !before.has(f)); i++) await new Promise((r) => setTimeout(r, 50));
     const mine = scratch().filter((f) => !before.has(f));
     assert.equal(mine.length, 1, "the diff made its scratch copy");
     child.kill("SIGTERM");

@@ -28,10 +28,16 @@ export const ENVOY_BINARY = "/usr/local/bin/envoy";
  * system stays read-only with no writable volume (the App Mesh image's agent, unlike this,
  * writes its configuration under /tmp).
  */
+/** Asks Envoy's admin interface to drain the inbound listeners gracefully. */
+const DRAIN_REQUEST = `exec 3<>/dev/tcp/127.0.0.1/${PORTS.admin} && printf 'POST /drain_listeners?graceful&inboundonly HTTP/1.0\\r\\n\\r\\n' >&3`;
+/** Whether Envoy still serves (admin /ready answers 200 when LIVE, 503 once draining). */
+const IS_READY = `(exec 4<>/dev/tcp/127.0.0.1/${PORTS.admin} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&4 && head -n 1 <&4 | grep -q ' 200 ')`;
+
 export const ENVOY_WRAPPER = [
   `${ENVOY_BINARY} --config-yaml "$1" --disable-hot-restart --log-level "$ENVOY_LOG_LEVEL" --drain-time-s "$LISTENER_DRAIN_WAIT_TIME_S" &`,
   "pid=$!",
-  `drain() { exec 3<>/dev/tcp/127.0.0.1/${PORTS.admin} && printf 'POST /drain_listeners?graceful&inboundonly HTTP/1.0\\r\\n\\r\\n' >&3; sleep "$LISTENER_DRAIN_WAIT_TIME_S"; kill -TERM "$pid"; }`,
+  // Drained already (by the drain container, before the application stopped): stop at once.
+  `drain() { if ${IS_READY}; then ${DRAIN_REQUEST}; sleep "$LISTENER_DRAIN_WAIT_TIME_S"; fi; kill -TERM "$pid"; }`,
   "trap drain TERM INT",
   'wait "$pid"; code=$?',
   'if kill -0 "$pid" 2>/dev/null; then wait "$pid"; code=$?; fi',
@@ -43,6 +49,38 @@ export const ENVOY_WRAPPER = [
  * server is LIVE (listeners and clusters initialised) and 503 before that and while draining.
  */
 export const ENVOY_READY_CHECK = `exec 3<>/dev/tcp/127.0.0.1/${PORTS.admin} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`;
+
+/** The container that drains Envoy before the application is stopped (see drainContainer). */
+export const DRAIN_CONTAINER = "envoy-drain";
+
+/** Idles until ECS stops it; on SIGTERM drains Envoy's inbound listeners and waits out the drain. */
+export const DRAIN_SCRIPT = [
+  `trap '${DRAIN_REQUEST.replace(/'/g, `'"'"'`)}; sleep "$LISTENER_DRAIN_WAIT_TIME_S"; kill $! 2>/dev/null; exit 0' TERM INT`,
+  "while :; do sleep 3600 & wait $!; done",
+].join("\n");
+
+/**
+ * ECS stops containers in reverse dependency order: the application (which starts after Envoy)
+ * would stop first, and Envoy would then drain with nothing behind it. This container starts
+ * after the applications, so ECS stops it first: it drains Envoy's inbound listeners (callers
+ * are told to go elsewhere while the application still answers), waits `drainSeconds`, and only
+ * then do the applications stop, and Envoy after them. Not essential: it carries no traffic.
+ */
+export function drainContainer(envoy: EnvoyModel, apps: string[], log: LogTarget) {
+  return {
+    name: DRAIN_CONTAINER,
+    image: envoy.image,
+    essential: false,
+    user: String(envoy.uid),
+    entryPoint: ["/bin/bash", "-c"],
+    command: [DRAIN_SCRIPT],
+    environment: toPairs({ LISTENER_DRAIN_WAIT_TIME_S: String(envoy.drainSeconds) }),
+    dependsOn: apps.map((containerName) => ({ containerName, condition: "START" })),
+    stopTimeout: envoy.stopTimeout,
+    readonlyRootFilesystem: true,
+    logConfiguration: logConfiguration(log, "envoy-drain"),
+  };
+}
 
 export function envoyContainer(envoy: EnvoyModel, bootstrap: Json, log: LogTarget, opts: { user?: number; ports?: number[] } = {}) {
   return {
@@ -79,7 +117,12 @@ export function envoySidecar(model: MeshModel, key: string, log: LogTarget): Sid
   const policy = taskPolicy({ ecsExec: node.task.ecsExec, xray: envoy.xray });
   return {
     // Envoy runs as the IgnoredUID, so its own connections are not captured again.
-    containers: [envoyContainer(envoy, sidecarBootstrap(model, key), log, { user: envoy.uid }), ...(envoy.xray ? [xrayContainer(envoy, log)] : [])],
+    containers: [
+      envoyContainer(envoy, sidecarBootstrap(model, key), log, { user: envoy.uid }),
+      // Only where the task takes traffic: a client-only service has nothing to drain.
+      ...(transparent && node.listeners.length ? [drainContainer(envoy, node.containers.map((c) => c.name), log)] : []),
+      ...(envoy.xray ? [xrayContainer(envoy, log)] : []),
+    ],
     images: [envoy.image, ...(envoy.xray ? [envoy.xrayImage] : [])],
     ...(transparent ? { proxyConfiguration: proxyConfiguration(node, envoy) } : { appEnvironment: proxyEnvironment() }),
     ...(policy ? { taskPolicy: JSON.stringify(policy) } : {}),

@@ -1,0 +1,96 @@
+/**
+ * The Envoy container's shell pieces, run for real with bash against a stand-in for Envoy's
+ * admin interface: the readiness check, the drain before the application stops, and the
+ * wrapper that drains (unless already drained) and then stops Envoy.
+ */
+import { strict as assert } from "assert";
+import { spawn } from "child_process";
+import * as fs from "fs";
+import * as http from "http";
+import * as os from "os";
+import * as path from "path";
+import { AddressInfo } from "net";
+import { DRAIN_CONTAINER, DRAIN_SCRIPT, ENVOY_BINARY, ENVOY_READY_CHECK, ENVOY_WRAPPER } from "../../components/dataplanes/envoy/sidecar";
+import { input, model } from "../helpers";
+import { envoySidecar } from "../../components/dataplanes/envoy/sidecar";
+
+/** A fake admin interface: /ready answers 200 until a drain was asked for, then 503. */
+function fakeAdmin(): Promise<{ port: number; requests: string[]; drained: () => boolean; close: () => void }> {
+  const requests: string[] = [];
+  let drained = false;
+  const server = http.createServer((req, res) => {
+    requests.push(`${req.method} ${req.url}`);
+    if (req.method === "POST" && req.url!.startsWith("/drain_listeners")) drained = true;
+    res.statusCode = req.url === "/ready" && drained ? 503 : 200;
+    res.end(req.url === "/ready" ? (drained ? "DRAINING" : "LIVE") : "OK");
+  });
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({
+    port: (server.address() as AddressInfo).port, requests, drained: () => drained, close: () => server.close(),
+  })));
+}
+
+const onPort = (script: string, port: number) => script.replace(/127\.0\.0\.1\/9901/g, `127.0.0.1/${port}`);
+const exited = (p: ReturnType<typeof spawn>) => new Promise<number | null>((r) => p.on("exit", (c) => r(c)));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe("the Envoy container's lifecycle, run with bash", function () {
+  this.timeout(20000);
+
+  it("is healthy only while Envoy's admin /ready answers 200", async () => {
+    const admin = await fakeAdmin();
+    try {
+      // Asynchronously: the stand-in answers from this same process.
+      const check = () => exited(spawn("/bin/bash", ["-c", onPort(ENVOY_READY_CHECK, admin.port)]));
+      assert.equal(await check(), 0);
+      await new Promise<void>((r) => http.request({ port: admin.port, method: "POST", path: "/drain_listeners" }, () => r()).end());
+      assert.notEqual(await check(), 0);
+    } finally { admin.close(); }
+  });
+
+  it("the drain container drains Envoy on SIGTERM and waits out the drain before it exits", async () => {
+    const admin = await fakeAdmin();
+    try {
+      const p = spawn("/bin/bash", ["-c", onPort(DRAIN_SCRIPT, admin.port)], { env: { ...process.env, LISTENER_DRAIN_WAIT_TIME_S: "1" } });
+      await sleep(300);
+      const t0 = Date.now();
+      p.kill("SIGTERM");
+      assert.equal(await exited(p), 0);
+      assert.ok(Date.now() - t0 >= 900, "waited for the drain");
+      assert.deepEqual(admin.requests, ["POST /drain_listeners?graceful&inboundonly"]);
+    } finally { admin.close(); }
+  });
+
+  for (const already of [false, true])
+    it(`the wrapper ${already ? "stops Envoy at once when it was drained already" : "drains, waits, then stops Envoy"}`, async () => {
+      const admin = await fakeAdmin();
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fm-envoy-"));
+      const fake = path.join(dir, "envoy");
+      fs.writeFileSync(fake, "#!/bin/bash\ntrap 'exit 0' TERM\nwhile :; do sleep 1; done\n", { mode: 0o755 });
+      try {
+        if (already) await new Promise<void>((r) => http.request({ port: admin.port, method: "POST", path: "/drain_listeners" }, () => r()).end());
+        const script = onPort(ENVOY_WRAPPER, admin.port).replace(ENVOY_BINARY, fake);
+        const p = spawn("/bin/bash", ["-c", script, "envoy", "{}"], { env: { ...process.env, LISTENER_DRAIN_WAIT_TIME_S: "1", ENVOY_LOG_LEVEL: "info" } });
+        await sleep(300);
+        const t0 = Date.now();
+        p.kill("SIGTERM");
+        assert.equal(await exited(p), 0);
+        const took = Date.now() - t0;
+        if (already) { assert.ok(took < 900, `stopped in ${took} ms`); assert.ok(!admin.requests.includes("POST /drain_listeners?graceful&inboundonly")); }
+        else { assert.ok(took >= 900, `stopped in ${took} ms`); assert.deepEqual(admin.requests, ["GET /ready", "POST /drain_listeners?graceful&inboundonly"]); }
+      } finally { admin.close(); }
+    });
+
+  it("puts the drain container after the applications, so ECS stops it (and drains) before them", () => {
+    const m = model(input("dev"));
+    const [envoy, drain] = envoySidecar(m, "blue", { group: "g", region: "us-east-1" }).containers as any[];
+    assert.equal(drain.name, DRAIN_CONTAINER);
+    assert.deepEqual(drain.dependsOn, [{ containerName: "app", condition: "START" }]);
+    assert.equal(drain.essential, false);
+    assert.equal(drain.user, "1337");
+    assert.ok(m.envoy.drainSeconds < drain.stopTimeout && m.envoy.drainSeconds < envoy.stopTimeout);
+    // A client-only service takes no traffic: nothing to drain.
+    const client = model(input("dev"));
+    client.nodes.find((n) => n.key === "blue")!.listeners = [];
+    assert.ok(!(envoySidecar(client, "blue", { group: "g", region: "us-east-1" }).containers as any[]).some((c) => c.name === DRAIN_CONTAINER));
+  });
+});
