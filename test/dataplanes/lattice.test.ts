@@ -98,6 +98,14 @@ describe("what the lattice data plane cannot carry, with the alternative", () =>
     ["a priority above the provider's range", (t) => (route(t).priority = 100), "routers.colors.routes.color-route.priority", "must be below 100 on the lattice data plane (rule priority is route priority + 1, and the provider accepts 1–100), got 100"],
     ["lattice settings on another data plane", (t) => { t.lattice = { auth: "iam" }; }, "lattice", "applies to the lattice data plane only; this description uses envoy: remove it or set dataPlane: lattice"],
   ];
+  it("rejects a service that more Lattice services send to than ECS can register it with", () => {
+    const found = issues(withChange("dev", (t, e) => {
+      lattice(t, e);
+      for (let i = 0; i < 5; i++) t.routers[`r${i}`] = { dnsName: `r${i}`, listeners: [{ port: 80, protocol: "http" }], routes: { main: { match: { prefix: "/" }, targets: { green: 1 } } } };
+    }));
+    assert.deepEqual(at(found, "services.green"), ["would be registered in 6 Lattice target groups (one per Lattice service and port that sends to it); ECS attaches a service to at most 5 (partly set in Pulumi.dev.yaml)"]);
+  });
+
   for (const [what, change, path, message] of cases)
     it(`rejects ${what}`, () => {
       const onOther = path === "lattice";
