@@ -6,7 +6,7 @@ import { compact } from "./compact";
 import { DEFAULT_OUTLIER_DETECTION, DEFAULTS, defaultHealthCheck, defaultRetryPolicy } from "./defaults";
 import { envoyImage, upstreamEnvoyImage } from "./envoy-image";
 import { gatewayLbNames, names, qualified, taskNames } from "./names";
-import { hasVirtualService, routerTargets } from "./references";
+import { hasVirtualService, routerTargets } from "./providers";
 import type { ListenerConfig } from "./schema/listener";
 import type { GatewayConfig } from "./schema/gateway";
 import type { RouterConfig } from "./schema/router";

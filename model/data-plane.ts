@@ -6,6 +6,7 @@
 import { IssueList } from "./errors";
 import { checkEnvoyImage, isAppMeshEnvoyImage } from "./envoy-image";
 import { has } from "./own";
+import { hasVirtualService, routerTargets } from "./providers";
 
 type Raw = Record<string, any>;
 const rec = (x: unknown): Raw => (x !== null && typeof x === "object" && !Array.isArray(x) ? (x as Raw) : {});
@@ -55,12 +56,8 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
 
   const services = rec(cfg.services);
   const routers = rec(cfg.routers);
-  const tcpPortsOf = (key: string): number[] => {
-    const isService = has(services, key);
-    const target = isService ? [rec(services[key])] : Object.values(rec(rec(routers[key]).routes)).flatMap((r) => Object.keys(rec(rec(r).targets)).map((k) => rec(services[k])));
-    const listeners = isService ? arr(rec(services[key]).listeners) : has(routers, key) ? arr(rec(routers[key]).listeners) : [];
-    return isService || target.length ? listeners.filter((l) => rec(l).protocol === "tcp").map((l) => rec(l).port) : [];
-  };
+  const listenersOf = (key: string) => (has(services, key) ? arr(rec(services[key]).listeners) : has(routers, key) ? arr(rec(routers[key]).listeners) : []).map(rec);
+  const tcpPortsOf = (key: string): number[] => listenersOf(key).filter((l) => l.protocol === "tcp").map((l) => l.port);
   for (const [key, s] of Object.entries(services)) {
     const svc = rec(s);
     const path = ["services", key];
@@ -75,17 +72,13 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
       if (proxy && rec(l).protocol === "tcp")
         issues.add([...path, "listeners", i, "protocol"], "tcp needs envoy.interception transparent: HTTP_PROXY only carries HTTP");
     });
-    const log = str(rec(svc.accessLog).path);
-    if (log !== undefined && !ENVOY_LOG_PATHS.includes(log))
-      issues.add([...path, "accessLog", "path"], `must be ${ENVOY_LOG_PATHS.join(" or ")} on the envoy data plane (the root file system is read-only; awslogs ships the container's output), got ${JSON.stringify(log)}`);
+    checkLogPath(svc.accessLog, path, issues);
     // TCP has no Host header: the outbound listener tells TCP backends apart by destination port.
     const seen = new Map<number, string>();
     const httpPorts = new Map<number, string>();
     for (const b of arr(svc.backends)) {
       if (typeof b !== "string") continue;
-      const tcp = new Set(tcpPortsOf(b));
-      const listeners = has(services, b) ? arr(rec(services[b]).listeners) : has(routers, b) ? arr(rec(routers[b]).listeners) : [];
-      for (const l of listeners) if (!tcp.has(rec(l).port) && typeof rec(l).port === "number" && !httpPorts.has(rec(l).port)) httpPorts.set(rec(l).port, b);
+      for (const l of listenersOf(b)) if (l.protocol !== "tcp" && typeof l.port === "number" && !httpPorts.has(l.port)) httpPorts.set(l.port, b);
     }
     for (const b of arr(svc.backends)) {
       if (typeof b !== "string") continue;
@@ -99,9 +92,14 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
       }
     }
   }
-  const gwLog = str(rec(rec(cfg.gateway).accessLog).path);
-  if (gwLog !== undefined && !ENVOY_LOG_PATHS.includes(gwLog))
-    issues.add(["gateway", "accessLog", "path"], `must be ${ENVOY_LOG_PATHS.join(" or ")} on the envoy data plane (the root file system is read-only; awslogs ships the container's output), got ${JSON.stringify(gwLog)}`);
+  checkLogPath(rec(cfg.gateway).accessLog, ["gateway"], issues);
+}
+
+/** Envoy writes access logs to its container's own streams: the root file system is read-only. */
+function checkLogPath(accessLog: unknown, owner: PropertyKey[], issues: IssueList) {
+  const log = str(rec(accessLog).path);
+  if (log !== undefined && !ENVOY_LOG_PATHS.includes(log))
+    issues.add([...owner, "accessLog", "path"], `must be ${ENVOY_LOG_PATHS.join(" or ")} on the envoy data plane (the root file system is read-only; awslogs ships the container's output), got ${JSON.stringify(log)}`);
 }
 
 const ON_LATTICE = "not available on the lattice data plane";
@@ -124,6 +122,7 @@ function checkLatticePlane(cfg: Raw, envoy: Raw, issues: IssueList) {
   if (cfg.gateway !== undefined) checkUpstreamEnvoy(envoy, issues);
   const services = rec(cfg.services);
   const routers = rec(cfg.routers);
+  const targetsOf = routerTargets(routers);
   const tgCount = new Map<string, number>();
   const countTg = (node: string, n = 1) => tgCount.set(node, (tgCount.get(node) ?? 0) + n);
   for (const [key, s] of Object.entries(services)) {
@@ -133,8 +132,7 @@ function checkLatticePlane(cfg: Raw, envoy: Raw, issues: IssueList) {
     if (listeners.length > LATTICE.listenersPerService)
       issues.add([...path, "listeners"], `has ${listeners.length} listeners; a Lattice service takes at most ${LATTICE.listenersPerService} (default quota): split the service`);
     listeners.forEach((l, i) => checkLatticeListener(rec(l), [...path, "listeners", i], issues));
-    if (svc.virtualService !== false && !Object.values(routers).some((r) => Object.values(rec(rec(r).routes)).some((rt) => has(rec(rec(rt).targets), key))))
-      countTg(key, listeners.length);
+    if (hasVirtualService(key, svc, targetsOf)) countTg(key, listeners.length);
   }
   for (const [rk, r] of Object.entries(routers)) {
     const router = rec(r);

@@ -8,6 +8,7 @@ import { IssueList } from "./errors";
 import { checkDataPlane } from "./data-plane";
 import { DEFAULT_REQUEST_TIMEOUT } from "./defaults";
 import { has } from "./own";
+import { hasVirtualService, routerTargets } from "./providers";
 import { checkFargateSize } from "./fargate";
 import { LIMITS } from "./limits";
 import { names } from "./names";
@@ -19,19 +20,6 @@ const rec = (x: unknown): Raw => (x !== null && typeof x === "object" && !Array.
 const arr = (x: unknown): any[] => (Array.isArray(x) ? x : []);
 const num = (x: unknown): number | undefined => (typeof x === "number" ? x : undefined);
 const list = (xs: Iterable<unknown>) => [...xs].map(String).join(", ") || "(none)";
-
-/** Which services are targets of which routers; such services get no virtual service by default. */
-export function routerTargets(routers: Raw): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [rk, r] of Object.entries(routers))
-    for (const route of Object.values(rec(rec(r).routes)))
-      for (const node of Object.keys(rec(rec(route).targets))) if (!out.has(node)) out.set(node, rk);
-  return out;
-}
-
-export function hasVirtualService(key: string, svc: Raw, targets: Map<string, string>): boolean {
-  return typeof svc.virtualService === "boolean" ? svc.virtualService : !targets.has(key);
-}
 
 export function checkReferences(raw: unknown, region: string, issues: IssueList): void {
   const cfg = rec(raw);
