@@ -96,10 +96,10 @@ function connectSidecars(model: MeshModel, ctx: RenderContext, sg: (key: string)
  */
 function connectLattice(model: MeshModel, lattice: LatticeMesh, ctx: RenderContext, sg: (key: string) => pulumi.Output<string>): void {
   const prefixList = aws.ec2.getManagedPrefixListOutput({ name: `com.amazonaws.${model.region}.vpc-lattice` }, { parent: ctx.opts.parent }).id;
-  const calls = new Set<string>();
-  for (const s of lattice.plan.services) for (const c of s.callers) for (const l of s.listeners) calls.add(`${c}:${l.port}`);
-  for (const call of [...calls].sort()) {
-    const [caller, port] = [call.slice(0, call.lastIndexOf(":")), Number(call.slice(call.lastIndexOf(":") + 1))];
+  // Each (caller, port) once: the caller may reach the service network there, through its own egress.
+  const calls = new Map<string, { caller: string; port: number }>();
+  for (const s of lattice.plan.services) for (const caller of s.callers) for (const { port } of s.listeners) calls.set(`${caller}-${port}`, { caller, port });
+  for (const [, { caller, port }] of [...calls].sort(([a], [b]) => a.localeCompare(b))) {
     new aws.vpc.SecurityGroupIngressRule(ctx.child(`lattice-from-${caller}-${port}`), {
       securityGroupId: lattice.associationSecurityGroupId, referencedSecurityGroupId: sg(caller),
       ipProtocol: "tcp", fromPort: port, toPort: port, description: `${caller} calls the mesh's Lattice services on ${port}`, tags: ctx.tags,
@@ -109,9 +109,9 @@ function connectLattice(model: MeshModel, lattice: LatticeMesh, ctx: RenderConte
       ipProtocol: "tcp", fromPort: port, toPort: port, description: `${caller} calls its backends through VPC Lattice on ${port}`, tags: ctx.tags,
     }, ctx.opts);
   }
-  const targets = new Set(lattice.plan.targetGroups.map((t) => `${t.node}:${t.port}`));
-  for (const target of [...targets].sort()) {
-    const [node, port] = [target.slice(0, target.lastIndexOf(":")), Number(target.slice(target.lastIndexOf(":") + 1))];
+  // Each (target node, port) once: VPC Lattice sends there.
+  const targets = new Map(lattice.plan.targetGroups.map((t) => [`${t.node}-${t.port}`, t]));
+  for (const [, { node, port }] of [...targets].sort(([a], [b]) => a.localeCompare(b))) {
     new aws.vpc.SecurityGroupIngressRule(ctx.child(`in-${node}-from-lattice-${port}`), {
       securityGroupId: sg(node), prefixListId: prefixList,
       ipProtocol: "tcp", fromPort: port, toPort: port, description: `VPC Lattice sends ${node}'s requests on ${port}`, tags: ctx.tags,

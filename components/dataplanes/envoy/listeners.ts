@@ -4,7 +4,7 @@
  * and the HTTP connection manager they share.
  */
 import type { AccessLogModel, ListenerModel, MeshModel, VirtualNodeModel } from "../../../model/types";
-import { localCluster, PASSTHROUGH } from "./clusters";
+import { clusterName, localCluster, PASSTHROUGH } from "./clusters";
 import { seconds } from "./mapping";
 import { Backend, backendPorts, backendVirtualHosts, routerTcpRoute, weightedClusters } from "./routes";
 import { Json, PORTS, T } from "./types";
@@ -109,7 +109,7 @@ export function outboundListener(model: MeshModel, caller: { backends: Backend[]
   for (const b of caller.backends)
     for (const { port, protocol } of backendPorts(b)) {
       if (protocol !== "tcp") { httpPorts.add(port); continue; }
-      const target = b.kind === "node" ? { cluster: `node-${b.key}-${port}` } : tcpTarget(model, b, port);
+      const target = b.kind === "node" ? { cluster: clusterName(b.key, port) } : tcpTarget(model, b, port);
       if (target) chains.push({ name: `tcp-${b.key}-${port}`, filter_chain_match: { destination_port: port }, filters: [tcpProxy(`outbound-${b.key}-${port}`, target, undefined, caller.accessLog)] });
     }
   if (!transparent) chains.push({ name: "http", filters: [hcm] });
