@@ -5,7 +5,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MeshModel } from "../model/types";
 import { validateMesh } from "../model/load";
-import type { ConfigIssue } from "../model/errors";
+import { ConfigError, ConfigIssue } from "../model/errors";
 import { ConfigMap, existingStackFile, listStacks, meshInput, stackConfig, stackNameOf } from "../stacks/files";
 import { installMocks, recordedResources, resetRecording, settle } from "./mocks";
 
@@ -44,17 +44,21 @@ export function resolveSource(src: PlanSource): { config: ConfigMap; stack: stri
 export async function planConfig(config: ConfigMap, stack: string, fileLabel?: string): Promise<PlanResult> {
   const checked = validateMesh(meshInput(config, stack, { environment: fileLabel }));
   if (!checked.ok) return { ok: false, stack, issues: checked.issues };
-  // What only the rendering can tell (a task definition ECS would refuse), before registering anything.
-  const { renderingIssues } = require("../components/dataplanes") as typeof import("../components/dataplanes");
-  const rendered = renderingIssues(checked.model);
-  if (rendered.length) return { ok: false, stack, issues: rendered };
 
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
   installMocks(stack);
   resetRecording(checked.model.region);
   // Loaded lazily so that tools which only validate do not pay for @pulumi/aws.
   const { program } = require("../stacks/program") as typeof import("../stacks/program");
-  const outputs = program();
+  let outputs: ReturnType<typeof program>;
+  try {
+    outputs = program();
+  } catch (e) {
+    // What only the rendering can tell (a task definition ECS would refuse): FargateMesh says so
+    // before it registers anything, as it does under `pulumi up`.
+    if (e instanceof ConfigError) return { ok: false, stack, issues: e.issues };
+    throw e;
+  }
   const resolved = await resolveOutputs(outputs);
   await settle();
   // Registration order depends on promise timing; sort so that plans of equal input are equal.
