@@ -13,8 +13,9 @@ type J = any;
 
 /** The inline bootstrap of `caller`'s Envoy (a service key or `gateway`), from its task definition. */
 function bootstrapOf(doc: PlanDocument, caller: string): J | undefined {
-  const owner = doc.resources.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && r.parent?.name.endsWith(`-${caller}`) && r.name === `${r.parent!.name}-task`)?.parent?.name;
-  return owner ? bootstrapIn(doc.resources, owner) : undefined;
+  // Components are named `<mesh component>-<service key>` (or `-gateway`), under the one FargateMesh.
+  const root = doc.resources.find((r) => r.type === "fargate-mesh:index:FargateMesh")?.name;
+  return root === undefined ? undefined : bootstrapIn(doc.resources, `${root}-${caller}`);
 }
 
 export function routeRequest(doc: PlanDocument, caller: string, req: RouteRequest): RouteAnswer {
