@@ -36,6 +36,18 @@ export function xrayContainer(envoy: EnvoyModel, log: LogTarget) {
   };
 }
 
+/** Without extra capabilities, Linux lets only root bind ports below this one. */
+export const FIRST_UNPRIVILEGED_PORT = 1024;
+
+/**
+ * The user of a gateway's Envoy, alone in its task: the non-root Envoy UID when every listener
+ * port is unprivileged (the NLB can still listen on 80 and forward to, say, 8080), else the
+ * image's own user, which is root, because only root may bind a port below 1024.
+ */
+export function gatewayUser(envoy: EnvoyModel, ports: number[]): { user?: string } {
+  return ports.every((p) => p >= FIRST_UNPRIVILEGED_PORT) ? { user: String(envoy.uid) } : {};
+}
+
 /** The name ECS (VPC Lattice configurations) refers to an application port by. */
 export const portName = (port: number) => `port-${port}`;
 

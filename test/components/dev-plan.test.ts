@@ -143,13 +143,13 @@ describe("plan of the dev stack on the App Mesh data plane", () => {
     assert.deepEqual([lb.loadBalancerType, lb.internal, lb.enableCrossZoneLoadBalancing, lb.enableDeletionProtection], ["network", false, true, false]);
     assert.deepEqual(lb.subnets, ["{unknown:mesh-network-vpc.publicSubnetIds[0]}", "{unknown:mesh-network-vpc.publicSubnetIds[1]}"]);
     const tg = named(plan, "mesh-gateway-targets").inputs as any;
-    assert.deepEqual([tg.port, tg.protocol, tg.targetType, tg.deregistrationDelay, tg.healthCheck.protocol], [80, "TCP", "ip", 30, "TCP"]);
+    assert.deepEqual([tg.port, tg.protocol, tg.targetType, tg.deregistrationDelay, tg.healthCheck.protocol], [8080, "TCP", "ip", 30, "TCP"]);
     const listener = named(plan, "mesh-gateway-listener").inputs as any;
     assert.deepEqual([listener.port, listener.protocol, listener.defaultActions[0].targetGroupArn], [80, "TCP", `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/mesh-gateway-targets`]);
     const out = named(plan, "mesh-gateway-nlb-to-gateway").inputs as any;
-    assert.deepEqual([out.fromPort, out.toPort, out.referencedSecurityGroupId], [80, 80, "{unknown:mesh-gateway-sg.id}"]);
+    assert.deepEqual([out.fromPort, out.toPort, out.referencedSecurityGroupId], [8080, 8080, "{unknown:mesh-gateway-sg.id}"]);
     const inbound = named(plan, "mesh-gateway-gateway-from-nlb").inputs as any;
-    assert.deepEqual([inbound.securityGroupId, inbound.referencedSecurityGroupId, inbound.fromPort], ["{unknown:mesh-gateway-sg.id}", "{unknown:mesh-gateway-nlb-sg.id}", 80]);
+    assert.deepEqual([inbound.securityGroupId, inbound.referencedSecurityGroupId, inbound.fromPort], ["{unknown:mesh-gateway-sg.id}", "{unknown:mesh-gateway-nlb-sg.id}", 8080]);
   });
 
   it("runs two Envoy-only gateway tasks in private subnets, registered with the target group", () => {
@@ -157,13 +157,14 @@ describe("plan of the dev stack on the App Mesh data plane", () => {
     assert.equal(svc.desiredCount, 2);
     assert.equal(svc.networkConfiguration.assignPublicIp, false);
     assert.match(svc.networkConfiguration.subnets[0], /privateSubnetIds/);
-    assert.deepEqual(svc.loadBalancers, [{ containerName: "envoy", containerPort: 80, targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/mesh-gateway-targets` }]);
+    assert.deepEqual(svc.loadBalancers, [{ containerName: "envoy", containerPort: 8080, targetGroupArn: `arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/mesh-gateway-targets` }]);
     const task = named(plan, "mesh-gateway-task").inputs as any;
     assert.equal(task.proxyConfiguration, undefined);
     const defs = containers(named(plan, "mesh-gateway-task"));
     assert.deepEqual(defs.map((c) => c.name), ["envoy"]);
-    assert.equal(defs[0].user, undefined);
-    assert.deepEqual(defs[0].portMappings, [{ containerPort: 80, protocol: "tcp" }]);
+    // It listens on 8080 behind the NLB's 80, so it needs no root: the Envoy UID, as in the sidecars.
+    assert.equal(defs[0].user, "1337");
+    assert.deepEqual(defs[0].portMappings, [{ containerPort: 8080, protocol: "tcp" }]);
     assert.deepEqual(policy(named(plan, "mesh-gateway-task-policy")).Statement[0].Resource,
       [`arn:aws:appmesh:us-east-1:${ACCOUNT}:mesh/colors-dev/virtualGateway/colors-dev-gateway`]);
   });

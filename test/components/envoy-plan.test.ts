@@ -6,6 +6,7 @@ import { ConfigError } from "../../model/errors";
 import { recordedResources, resetRecording } from "../../tools/mocks";
 import { ENVOY_READY_CHECK, ENVOY_WRAPPER } from "../../components/dataplanes/envoy/sidecar";
 import { bootstrapOf } from "../../tools/envoy-config-core";
+import { checkPlan } from "../../tools/check-core";
 import { planText } from "../../tools/plan-format";
 import type { Plan } from "../../tools/plan-core";
 import { CANARY, model, withChange } from "../helpers";
@@ -73,9 +74,10 @@ describe("plan of the dev stack on the Envoy data plane", () => {
     assert.equal(task.proxyConfiguration, undefined);
     const [envoy, ...rest] = containers(named(plan, "mesh-gateway-task"));
     assert.deepEqual(rest, []);
-    assert.deepEqual(envoy.portMappings, [{ containerPort: 80, protocol: "tcp" }]);
+    assert.deepEqual(envoy.portMappings, [{ containerPort: 8080, protocol: "tcp" }]);
+    assert.equal(envoy.user, "1337", "an unprivileged port needs no root");
     const b = JSON.parse(envoy.command[2]);
-    assert.deepEqual(b.static_resources.listeners.map((l: any) => l.name), ["gateway-80"]);
+    assert.deepEqual(b.static_resources.listeners.map((l: any) => l.name), ["gateway-8080"]);
     const svc = named(plan, "mesh-gateway-service", "aws:ecs/service:Service").inputs as any;
     assert.equal(svc.loadBalancers[0].containerName, "envoy");
   });
@@ -90,6 +92,22 @@ describe("plan of the dev stack on the Envoy data plane", () => {
 });
 
 describe("Envoy data plane options in a plan", () => {
+  it("a gateway listening below 1024 keeps the image's user (root, the only one that may bind it) and the policy says so", async () => {
+    const plan = await planOf("dev", (c) => { c["fargate-mesh:topology"].gateway.listeners[0].port = 80; });
+    const [envoy] = containers(named(plan, "mesh-gateway-task"));
+    assert.equal(envoy.user, undefined);
+    assert.deepEqual(envoy.portMappings, [{ containerPort: 80, protocol: "tcp" }]);
+    const { findings } = await checkPlan(plan);
+    assert.ok(findings.some((f) => f.policy === "ecs-non-root-user" && f.resource?.name === "mesh-gateway-task"));
+  });
+
+  it("the reference gateway (8080 behind the NLB's 80) passes ecs-non-root-user; only the colorapp containers remain", async () => {
+    const plan = await planOf("dev");
+    const { findings } = await checkPlan(plan);
+    const nonRoot = findings.filter((f) => f.policy === "ecs-non-root-user");
+    assert.ok(nonRoot.length > 0 && nonRoot.every((f) => f.resource?.name !== "mesh-gateway-task" && /\bapp\b/.test(f.message)), JSON.stringify(nonRoot));
+  });
+
   it("X-Ray adds the daemon, tracing in each bootstrap, and a task policy with only the X-Ray actions", async () => {
     const plan = await planOf("dev", (c) => { c["fargate-mesh:topology"].envoy.xray = true; });
     const defs = containers(named(plan, "mesh-red-task"));

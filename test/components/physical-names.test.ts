@@ -53,7 +53,7 @@ describe("physical names", () => {
     const m = model(withChange("dev", () => undefined));
     const blue = m.nodes.find((n) => n.key === "blue")!.task;
     assert.deepEqual([blue.executionRoleNamePrefix, blue.taskRoleNamePrefix, blue.securityGroupNamePrefix], ["colors-dev-blue-exec-", "colors-dev-blue-task-", "colors-dev-blue-"]);
-    assert.deepEqual([m.gateway!.nlb.loadBalancerName, m.gateway!.nlb.targetGroupName], ["colors-dev-gateway", "colors-dev-gateway-80"]);
+    assert.deepEqual([m.gateway!.nlb.loadBalancerName, m.gateway!.nlb.targetGroupName], ["colors-dev-gateway", "colors-dev-gateway-8080"]);
   });
 
   it("qualify a configured gateway name with the mesh, so environments sharing an account do not share a family", () => {

@@ -67,8 +67,8 @@ describe("the Envoy data plane's configuration (dev)", () => {
 
   it("the gateway sends /router to the router (its weights, prefix rewritten) and / to blue", () => {
     const b = gatewayBootstrap(m);
-    const l = listener(b, "gateway-80");
-    assert.deepEqual(l.address.socket_address, { address: "0.0.0.0", port_value: 80 });
+    const l = listener(b, "gateway-8080");
+    assert.deepEqual(l.address.socket_address, { address: "0.0.0.0", port_value: 8080 });
     const routes = hcmOf(l.filter_chains[0]).route_config.virtual_hosts[0].routes;
     assert.deepEqual(routes.map((r: any) => r.name), ["to-router/color-route", "to-blue"]);
     const [toRouter, toBlue] = routes;
@@ -88,11 +88,11 @@ describe("the Envoy data plane's configuration (dev)", () => {
 
   it("keeps the prefix when asked, and combines a gateway prefix with a router route's own prefix", () => {
     const keep = gatewayBootstrap(model(withChange("dev", (t) => (t.gateway.routes["to-router"].keepPrefix = true))));
-    const [route] = hcmOf(listener(keep, "gateway-80").filter_chains[0]).route_config.virtual_hosts[0].routes;
+    const [route] = hcmOf(listener(keep, "gateway-8080").filter_chains[0]).route_config.virtual_hosts[0].routes;
     assert.equal(route.match.prefix, "/router");
     assert.equal(route.route.regex_rewrite, undefined);
     const nested = gatewayBootstrap(model(withChange("dev", (t) => (t.routers.colors.routes["color-route"].match.prefix = "/api"))));
-    const [inner] = hcmOf(listener(nested, "gateway-80").filter_chains[0]).route_config.virtual_hosts[0].routes;
+    const [inner] = hcmOf(listener(nested, "gateway-8080").filter_chains[0]).route_config.virtual_hosts[0].routes;
     // /router/api/x reaches the router as /api/x, which its route matches.
     assert.deepEqual(inner.match.safe_regex, { regex: "/router/*api.*" });
   });

@@ -39,7 +39,7 @@ const cases: [string, string, (rs: Resources) => void, string, ("appmesh" | "env
   ["mesh-listener-health-and-outlier", "mesh-blue-task", (rs) => bootstrap(res(rs, "mesh-blue-task"), (b) => { delete cluster(b, "node-red-80").outlier_detection; }), "cluster node-red-80: add outlier detection (the target listener's outlierDetection)"],
   ["mesh-route-retry-policy", "mesh-gateway-task", (rs) => bootstrap(res(rs, "mesh-gateway-task"), (b) => {
     delete b.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes[0].route.retry_policy;
-  }), "Envoy route to-router/color-route on gateway-80: add a retryPolicy with maxRetries of at least 1 (2 recommended)"],
+  }), "Envoy route to-router/color-route on gateway-8080: add a retryPolicy with maxRetries of at least 1 (2 recommended)"],
   ["envoy-bootstrap-inline", "mesh-red-task", (rs) => defs(res(rs, "mesh-red-task"), (d) => (d[1].command = ["/usr/local/bin/envoy", "-c", "/etc/envoy/envoy.yaml"])), "container envoy: start Envoy with --config-yaml and the generated bootstrap, so each revision pins its configuration"],
   ["envoy-admin-local", "mesh-red-task", (rs) => bootstrap(res(rs, "mesh-red-task"), (b) => (b.admin.address.socket_address.address = "0.0.0.0")), "admin listens on 0.0.0.0; bind it to 127.0.0.1 (it can stop and reconfigure Envoy)"],
   ["envoy-no-appmesh-access", "mesh-red-streams", (rs) => rs.push({ type: "aws:iam/rolePolicy:RolePolicy", name: "mesh-red-streams", parent: { type: "fargate-mesh:index:MeshedService", name: "mesh-red" },

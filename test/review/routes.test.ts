@@ -91,7 +91,7 @@ describe("route matching on generated Envoy configuration", () => {
   });
 
   it("the gateway rewrites the matched prefix and the Host", () => {
-    const a = routeThroughEnvoy(gatewayBootstrap(model(withChange("dev", () => undefined))), "gateway", parseRequest("GET /router/colors"), true);
+    const a = routeThroughEnvoy(gatewayBootstrap(model(withChange("dev", () => undefined))), "gateway", { ...parseRequest("GET /router/colors"), port: 8080 }, true);
     assert.deepEqual(a.rewritten, { host: "router.colors.local", path: "/colors" });
     assert.ok(a.steps.includes("forwarded as /colors with Host router.colors.local"));
   });

@@ -4,7 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { EnvoyModel, GatewayModel, VirtualNodeModel } from "../../../model/types";
-import { ENVOY_ADMIN_PORT, ENVOY_CONTAINER, LogTarget, logConfiguration, proxyConfiguration, toPairs, xrayContainer } from "../../service/containers";
+import { ENVOY_ADMIN_PORT, ENVOY_CONTAINER, LogTarget, gatewayUser, logConfiguration, proxyConfiguration, toPairs, xrayContainer } from "../../service/containers";
 import { taskPolicy } from "../../service/iam";
 import type { Sidecar } from "../../service/sidecar";
 
@@ -22,8 +22,8 @@ export function envoyContainer(envoy: EnvoyModel, resourceArn: string, log: LogT
     name: ENVOY_CONTAINER,
     image: envoy.image,
     essential: true,
-    // A gateway's Envoy is the only container and needs no IgnoredUID, so it keeps the image's user.
-    ...(gatewayPorts ? {} : { user: String(envoy.uid) }),
+    // A gateway's Envoy needs no IgnoredUID; it runs as root only to bind a port below 1024.
+    ...(gatewayPorts ? gatewayUser(envoy, gatewayPorts) : { user: String(envoy.uid) }),
     environment: toPairs(env),
     portMappings: (gatewayPorts ?? []).map((p) => ({ containerPort: p, protocol: "tcp" })),
     healthCheck: {

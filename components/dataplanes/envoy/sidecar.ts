@@ -5,7 +5,7 @@
  */
 import type { EnvoyModel, MeshModel } from "../../../model/types";
 import {
-  EGRESS_IGNORED_IPS, ENVOY_CONTAINER, LogTarget, logConfiguration, proxyConfiguration, toPairs, xrayContainer,
+  EGRESS_IGNORED_IPS, ENVOY_CONTAINER, LogTarget, gatewayUser, logConfiguration, proxyConfiguration, toPairs, xrayContainer,
 } from "../../service/containers";
 import { taskPolicy } from "../../service/iam";
 import type { Sidecar } from "../../service/sidecar";
@@ -82,12 +82,12 @@ export function drainContainer(envoy: EnvoyModel, apps: string[], log: LogTarget
   };
 }
 
-export function envoyContainer(envoy: EnvoyModel, bootstrap: Json, log: LogTarget, opts: { user?: number; ports?: number[] } = {}) {
+export function envoyContainer(envoy: EnvoyModel, bootstrap: Json, log: LogTarget, opts: { user?: string; ports?: number[] } = {}) {
   return {
     name: ENVOY_CONTAINER,
     image: envoy.image,
     essential: true,
-    ...(opts.user !== undefined ? { user: String(opts.user) } : {}),
+    ...(opts.user !== undefined ? { user: opts.user } : {}),
     entryPoint: ["/bin/bash", "-c"],
     command: [ENVOY_WRAPPER, "envoy", JSON.stringify(bootstrap)],
     environment: toPairs({ ENVOY_LOG_LEVEL: envoy.logLevel, LISTENER_DRAIN_WAIT_TIME_S: String(envoy.drainSeconds) }),
@@ -118,7 +118,7 @@ export function envoySidecar(model: MeshModel, key: string, log: LogTarget): Sid
   return {
     // Envoy runs as the IgnoredUID, so its own connections are not captured again.
     containers: [
-      envoyContainer(envoy, sidecarBootstrap(model, key), log, { user: envoy.uid }),
+      envoyContainer(envoy, sidecarBootstrap(model, key), log, { user: String(envoy.uid) }),
       // Only where the task takes traffic: a client-only service has nothing to drain.
       ...(transparent && node.listeners.length ? [drainContainer(envoy, node.containers.map((c) => c.name), log)] : []),
       ...(envoy.xray ? [xrayContainer(envoy, log)] : []),
@@ -134,10 +134,10 @@ export function envoySidecar(model: MeshModel, key: string, log: LogTarget): Sid
 /** The gateway's Envoy, alone in its task behind the NLB. */
 export function envoyGateway(model: MeshModel, log: LogTarget): Sidecar {
   const g = model.gateway!;
+  const ports = g.listeners.map((l) => l.port);
   const policy = taskPolicy({ ecsExec: false, xray: model.envoy.xray });
   return {
-    // Keeps the image's user: it binds the listener ports, which may be below 1024.
-    containers: [envoyContainer(model.envoy, gatewayBootstrap(model), log, { ports: g.listeners.map((l) => l.port) })],
+    containers: [envoyContainer(model.envoy, gatewayBootstrap(model), log, { ports, ...gatewayUser(model.envoy, ports) })],
     images: [model.envoy.image],
     ...(policy ? { taskPolicy: JSON.stringify(policy) } : {}),
     roleDescription: `Gateway ${g.name}: ${policy ? "X-Ray only" : "no AWS permissions"}`,
