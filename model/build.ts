@@ -77,6 +77,9 @@ function unusedSettings(cfg: TopologyConfig): M.MeshModel["unused"] {
     if (e.version && e.appMeshVersion) out.push({ path: "envoy.version", reason: `${e.version} is read by the envoy data plane only` });
     if (e.interception) out.push({ path: "envoy.interception", reason: "App Mesh always intercepts transparently" });
   }
+  if (plane !== "envoy")
+    for (const [key, svc] of Object.entries(cfg.services))
+      if (svc.startPeriod !== undefined) out.push({ path: `services.${key}.startPeriod`, reason: "is read by the envoy data plane only (its lifecycle container's health check)" });
   if (plane === "lattice") {
     if (cfg.mesh.egressFilter) out.push({ path: "mesh.egressFilter", reason: "no sidecar filters egress on the lattice data plane; security groups allow tasks only HTTPS and the VPC Lattice prefix list" });
     if (e.interception) out.push({ path: "envoy.interception", reason: "no sidecar on the lattice data plane; only the gateway runs Envoy" });
@@ -133,6 +136,7 @@ function buildNode(key: string, svc: ServiceConfig, mesh: string, ns: string, me
     task: {
       cpu: svc.cpu ?? DEFAULTS.task.cpu, memory: svc.memory ?? DEFAULTS.task.memory,
       desiredCount: svc.desiredCount ?? DEFAULTS.task.desiredCount, ecsExec: svc.ecsExec ?? false,
+      startPeriod: svc.startPeriod ?? DEFAULTS.task.startPeriod,
       serviceName: names.ecsService(key), family: names.taskFamily(mesh, key), logGroupName: names.logGroup(mesh, key),
       ...taskNames(names.taskFamily(mesh, key)),
     },
@@ -188,7 +192,7 @@ function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>)
     routes,
     task: {
       cpu: g.cpu ?? DEFAULTS.gateway.cpu, memory: g.memory ?? DEFAULTS.gateway.memory,
-      desiredCount: g.desiredCount ?? DEFAULTS.gateway.desiredCount, ecsExec: false,
+      desiredCount: g.desiredCount ?? DEFAULTS.gateway.desiredCount, ecsExec: false, startPeriod: DEFAULTS.task.startPeriod,
       serviceName: names.ecsService(family), family, logGroupName: names.logGroup(mesh, "gateway"),
       ...taskNames(family),
     },

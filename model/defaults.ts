@@ -47,7 +47,12 @@ export const DEFAULTS = {
   /** The data plane that deploys on today's AWS (App Mesh ended on 2026-09-30). */
   dataPlane: "envoy" as const,
   egressFilter: "DROP_ALL" as const,
-  task: { cpu: 256, memory: 512, desiredCount: 1 },
+  /**
+   * startPeriod: seconds an application may take to start before a failing health check counts
+   * against its task (ECS's container startPeriod). A success ends it early, so a generous value
+   * costs nothing for a fast application and spares a slow one from being killed while it starts.
+   */
+  task: { cpu: 256, memory: 512, desiredCount: 1, startPeriod: 60 },
   gateway: { desiredCount: 2, cpu: 256, memory: 512 },
   network: { cidr: "10.0.0.0/16", azCount: 2, natGateways: "Single" as const },
   envoy: {

@@ -28,14 +28,21 @@ export function checkReferences(raw: unknown, region: string, issues: IssueList)
   const namespace = typeof cfg.namespace === "string" ? cfg.namespace : "";
   const targets = routerTargets(routers);
   const envoy = rec(cfg.envoy);
-  const sidecars = 1 + (envoy.xray === true ? 1 : 0);
+  const xray = envoy.xray === true ? 1 : 0;
+  // The containers a data plane adds to a task: Envoy (and on the envoy data plane, where the
+  // task takes traffic, its lifecycle container) and the X-Ray daemon; Lattice adds none.
+  const sidecars = (svc: Raw) => {
+    const plane = cfg.dataPlane ?? "envoy";
+    if (plane === "lattice") return 0;
+    return 1 + xray + (plane === "envoy" && arr(svc.listeners).length > 0 ? 1 : 0);
+  };
 
   // Services and routers share one set of names: backends and gateway routes refer to either.
   for (const rk of Object.keys(routers))
     if (has(services, rk)) issues.add(["routers", rk], `name "${rk}" is already used by services.${rk}; services and routers share one set of names`);
 
   checkVirtualServiceNames(services, routers, namespace, targets, issues);
-  for (const [key, svc] of Object.entries(services)) checkService(key, rec(svc), services, routers, targets, sidecars, issues);
+  for (const [key, svc] of Object.entries(services)) checkService(key, rec(svc), services, routers, targets, sidecars(rec(svc)), issues);
   for (const [key, r] of Object.entries(routers)) checkRouter(key, rec(r), services, issues);
   if (cfg.gateway !== undefined) checkGateway(rec(cfg.gateway), services, routers, targets, issues);
   if (cfg.envoy !== undefined) checkEnvoy(envoy, issues);
@@ -97,7 +104,7 @@ function checkService(key: string, svc: Raw, services: Raw, routers: Raw, target
   });
   const count = Object.keys(containers).length + sidecars;
   if (count > LIMITS.containersPerTask.max)
-    issues.add([...base, "containers"], `a task holds at most ${LIMITS.containersPerTask.max} containers including the Envoy and X-Ray sidecars, got ${count}`);
+    issues.add([...base, "containers"], `a task holds at most ${LIMITS.containersPerTask.max} containers including the ones the data plane adds (Envoy, its lifecycle container, X-Ray), got ${count}`);
   const size = checkFargateSize(num(svc.cpu) ?? 256, num(svc.memory) ?? 512);
   if (size && (svc.cpu === undefined || typeof svc.cpu === "number") && (svc.memory === undefined || typeof svc.memory === "number"))
     issues.add([...base, "memory"], size);

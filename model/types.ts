@@ -38,6 +38,8 @@ export interface ContainerModel {
 /** What runs a node or the gateway: a Fargate task definition and service. */
 export interface TaskModel {
   cpu: number; memory: number; desiredCount: number; ecsExec: boolean;
+  /** Seconds before a failing application health check counts (ECS container startPeriod). */
+  startPeriod: number;
   /** ECS service name. */
   serviceName: string;
   /** Task definition family. */

@@ -28,6 +28,7 @@ const ROOTS = [
   "envoy/extensions/transport_sockets/tls/v3/tls.proto",
   "envoy/extensions/upstreams/http/v3/http_protocol_options.proto",
   "envoy/config/trace/v3/xray.proto",
+  "envoy/extensions/filters/http/health_check/v3/health_check.proto",
 ];
 
 const XDS = path.dirname(require.resolve("@grpc/grpc-js-xds/package.json"));

@@ -13,6 +13,8 @@ export const PROXY_EGRESS_PORT = 15001;
 export const EGRESS_IGNORED_IPS = "169.254.170.2,169.254.169.254";
 /** Envoy's admin interface: the LIVE check below reads its server_info. */
 export const ENVOY_ADMIN_PORT = 9901;
+/** Envoy's loopback listener that answers 200 only while the local application is healthy. */
+export const APP_HEALTH_PORT = 15021;
 export const ENVOY_CONTAINER = "envoy";
 export const XRAY_CONTAINER = "xray-daemon";
 /** UDP port the X-Ray daemon listens on; Envoy sends trace segments there. */

@@ -83,6 +83,11 @@ export const service = z.strictObject({
   cpu: int({ min: 256 }).optional(),
   /** Fargate task memory in MiB. @default 512 */
   memory: int({ min: 512 }).optional(),
+  /**
+   * Seconds the application may take to start before a failing health check counts against its
+   * task (envoy data plane: the lifecycle container's health check). @default 60
+   */
+  startPeriod: int(LIMITS.containerHealthStartPeriod).optional(),
   /** Enables ECS Exec (adds the SSM messages permissions to the task role). @default false */
   ecsExec: bool.optional(),
   tags: tags.optional(),

@@ -7,6 +7,7 @@ import { recordedResources, resetRecording } from "../../tools/mocks";
 import { ENVOY_READY_CHECK, ENVOY_WRAPPER } from "../../components/dataplanes/envoy/sidecar";
 import { bootstrapOf } from "../../tools/envoy-config-core";
 import { checkPlan } from "../../tools/check-core";
+import { APP_HEALTH_CHECK } from "../../components/dataplanes/envoy/health";
 import { planText } from "../../tools/plan-format";
 import type { Plan } from "../../tools/plan-core";
 import { CANARY, model, withChange } from "../helpers";
@@ -53,6 +54,32 @@ describe("plan of the dev stack on the Envoy data plane", () => {
       assert.deepEqual(envoy.portMappings, [], "the admin port is never mapped");
       assert.equal(named(plan, `mesh-${node}-task-role`).inputs.description, `Task of service ${node}: no AWS permissions`);
     });
+
+  for (const node of NODES)
+    it(`${node}: an essential lifecycle container carries the application's health, so a failing image fails its tasks and the deployment rolls back`, () => {
+      const defs = containers(named(plan, `mesh-${node}-task`));
+      assert.deepEqual(defs.map((c) => c.name), ["app", "envoy", "lifecycle"]);
+      const lifecycle = defs[2];
+      assert.deepEqual([lifecycle.essential, lifecycle.image, lifecycle.user, lifecycle.readonlyRootFilesystem], [true, "envoyproxy/envoy:v1.38.9", "1337", true]);
+      // It asks Envoy (which checks the application on /healthcheck every 5 s) whether the app passes.
+      assert.deepEqual(lifecycle.healthCheck, { command: ["CMD", "/bin/bash", "-c", APP_HEALTH_CHECK], interval: 5, timeout: 2, retries: 2, startPeriod: 60 });
+      assert.deepEqual(lifecycle.dependsOn, [{ containerName: "app", condition: "START" }], "starts after the app: no deadlock with Envoy's own readiness");
+      const bootstrap = JSON.parse(defs[1].command[2]);
+      const local = bootstrap.static_resources.clusters.find((c: any) => c.name === "local-80");
+      assert.equal(local.health_checks[0].http_health_check.path, "/healthcheck");
+      assert.ok(bootstrap.static_resources.listeners.some((l: any) => l.name === "app-health"));
+      const svc = named(plan, `mesh-${node}-service`, "aws:ecs/service:Service").inputs as any;
+      assert.deepEqual(svc.deploymentCircuitBreaker, { enable: true, rollback: true });
+    });
+
+  it("a service's startPeriod and its listener's check pace set the health check ECS runs", async () => {
+    const slow = await planOf("dev", (c) => {
+      c["fargate-mesh:topology"].services.red.startPeriod = 180;
+      c["fargate-mesh:topology"].services.red.listeners[0].healthCheck = { path: "/healthcheck", intervalMillis: 30000, unhealthyThreshold: 5 };
+    });
+    const lifecycle = containers(named(slow, "mesh-red-task")).find((c) => c.name === "lifecycle");
+    assert.deepEqual([lifecycle.healthCheck.interval, lifecycle.healthCheck.retries, lifecycle.healthCheck.startPeriod], [30, 5, 180]);
+  });
 
   it("reads as a preview: every resource marked + to create, the data plane named, settings it leaves aside listed", () => {
     const text = planText(plan);
@@ -111,7 +138,7 @@ describe("Envoy data plane options in a plan", () => {
   it("X-Ray adds the daemon, tracing in each bootstrap, and a task policy with only the X-Ray actions", async () => {
     const plan = await planOf("dev", (c) => { c["fargate-mesh:topology"].envoy.xray = true; });
     const defs = containers(named(plan, "mesh-red-task"));
-    assert.deepEqual(defs.map((c) => c.name), ["app", "envoy", "envoy-drain", "xray-daemon"]);
+    assert.deepEqual(defs.map((c) => c.name), ["app", "envoy", "lifecycle", "xray-daemon"]);
     const b = JSON.parse(defs[1].command[2]);
     assert.equal(b.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.tracing.provider.name, "envoy.tracers.xray");
     assert.deepEqual(policy(named(plan, "mesh-red-task-policy")).Statement.map((s: any) => s.Action), [["xray:PutTraceSegments", "xray:PutTelemetryRecords"]]);
@@ -128,9 +155,12 @@ describe("Envoy data plane options in a plan", () => {
   });
 
   it("the App Mesh data plane names the settings it leaves aside", async () => {
-    const text = planText(await planOf("dev", (c) => { c["fargate-mesh:environment"].dataPlane = "appmesh"; c["fargate-mesh:topology"].envoy.interception = "transparent"; }));
+    const text = planText(await planOf("dev", (c) => {
+      c["fargate-mesh:environment"].dataPlane = "appmesh"; c["fargate-mesh:topology"].envoy.interception = "transparent"; c["fargate-mesh:topology"].services.red.startPeriod = 90;
+    }));
     assert.match(text, /on the appmesh data plane/);
-    assert.ok(text.endsWith("Settings the appmesh data plane does not use\n  envoy.version: v1.38.9 is read by the envoy data plane only\n  envoy.interception: App Mesh always intercepts transparently"));
+    assert.ok(text.endsWith("Settings the appmesh data plane does not use\n  envoy.version: v1.38.9 is read by the envoy data plane only\n  envoy.interception: App Mesh always intercepts transparently"
+      + "\n  services.red.startPeriod: is read by the envoy data plane only (its lifecycle container's health check)"), text);
   });
 
   it("the canary plans on the Envoy data plane too, with no App Mesh resource", async () => {

@@ -48,8 +48,45 @@ describe("the Envoy data plane's configuration (dev)", () => {
   it("yellow's Envoy has no outbound virtual host at all (and so no outbound listener)", () => {
     const b = sidecarBootstrap(m, "yellow");
     assert.deepEqual(outboundHosts(b), []);
-    assert.deepEqual(b.static_resources.listeners.map((l: any) => l.name), ["inbound"]);
+    assert.deepEqual(b.static_resources.listeners.map((l: any) => l.name), ["inbound", "app-health"]);
     assert.deepEqual(b.static_resources.clusters.map((c: any) => c.name), ["local-80"]);
+  });
+
+  it("health-checks the local application as its listener says, and answers /app-health on loopback only while it passes", () => {
+    const b = sidecarBootstrap(m, "red");
+    assert.deepEqual(cluster(b, "local-80").health_checks, [{
+      timeout: "2s", interval: "5s", healthy_threshold: 2, unhealthy_threshold: 2, http_health_check: { path: "/healthcheck" },
+      // An idle cluster is otherwise checked every 60 s: a new task's health would show late.
+      no_traffic_interval: "5s",
+    }]);
+    const health = listener(b, "app-health");
+    assert.deepEqual(health.address.socket_address, { address: "127.0.0.1", port_value: 15021 });
+    const hcm = hcmOf(health.filter_chains[0]);
+    assert.deepEqual(hcm.http_filters.map((f: any) => f.name), ["envoy.filters.http.health_check", "envoy.filters.http.router"]);
+    const filter = hcm.http_filters[0].typed_config;
+    assert.equal(filter.pass_through_mode, false, "Envoy answers itself, from its clusters' health");
+    assert.deepEqual(filter.headers, [{ name: ":path", string_match: { exact: "/app-health" } }]);
+    assert.deepEqual(filter.cluster_min_healthy_percentages, { "local-80": { value: 100 } });
+    assert.deepEqual(hcm.route_config.virtual_hosts, [], "nothing else is served there");
+  });
+
+  it("every listener of a service counts for its health, each checked by its own protocol and port", () => {
+    const two = model(withChange("dev", (t) => {
+      t.services.red.listeners.push({ port: 9090, protocol: "grpc", healthCheck: { port: 9091, intervalMillis: 12000, unhealthyThreshold: 4 } });
+      t.services.red.containers.app.ports = [80, 9090];
+    }));
+    const b = sidecarBootstrap(two, "red");
+    const grpc = cluster(b, "local-9090");
+    assert.deepEqual(grpc.health_checks[0].grpc_health_check, {});
+    assert.deepEqual(grpc.load_assignment.endpoints[0].lb_endpoints[0].endpoint.health_check_config, { port_value: 9091 });
+    assert.deepEqual(hcmOf(listener(b, "app-health").filter_chains[0]).http_filters[0].typed_config.cluster_min_healthy_percentages,
+      { "local-80": { value: 100 }, "local-9090": { value: 100 } });
+  });
+
+  it("with proxy interception there is no inbound listener, but the application is still health-checked", () => {
+    const b = sidecarBootstrap(model(withChange("dev", (t) => (t.envoy.interception = "proxy"))), "red");
+    assert.deepEqual(b.static_resources.listeners.map((l: any) => l.name), ["outbound", "app-health"]);
+    assert.ok(cluster(b, "local-80").health_checks[0].http_health_check);
   });
 
   it("hands the application port to the local application on the inbound capture port, with the access log", () => {
@@ -167,7 +204,7 @@ describe("egress and interception modes", () => {
   it("proxy interception listens on loopback only, routes by authority the same way, and has no inbound listener", () => {
     const m = model(withChange("dev", (t) => (t.envoy.interception = "proxy")));
     const b = sidecarBootstrap(m, "blue");
-    assert.deepEqual(b.static_resources.listeners.map((l: any) => l.name), ["outbound"]);
+    assert.deepEqual(b.static_resources.listeners.map((l: any) => l.name), ["outbound", "app-health"]);
     const out = listener(b, "outbound");
     assert.deepEqual(out.address.socket_address, { address: "127.0.0.1", port_value: 15001 });
     assert.equal(out.listener_filters, undefined);

@@ -10,8 +10,9 @@ import * as http from "http";
 import * as os from "os";
 import * as path from "path";
 import { AddressInfo } from "net";
-import { DRAIN_CONTAINER, DRAIN_SCRIPT, ENVOY_BINARY, ENVOY_READY_CHECK, ENVOY_WRAPPER } from "../../components/dataplanes/envoy/sidecar";
-import { input, model } from "../helpers";
+import { DRAIN_SCRIPT, ENVOY_BINARY, ENVOY_READY_CHECK, ENVOY_WRAPPER, IDLE_SCRIPT, LIFECYCLE_CONTAINER } from "../../components/dataplanes/envoy/sidecar";
+import { APP_HEALTH_CHECK } from "../../components/dataplanes/envoy/health";
+import { input, model, withChange } from "../helpers";
 import { envoySidecar } from "../../components/dataplanes/envoy/sidecar";
 
 /** A fake admin interface: /ready answers 200 until a drain was asked for, then 503. */
@@ -47,7 +48,24 @@ describe("the Envoy container's lifecycle, run with bash", function () {
     } finally { admin.close(); }
   });
 
-  it("the drain container drains Envoy on SIGTERM and waits out the drain before it exits", async () => {
+  it("the lifecycle container's health check passes only while Envoy's /app-health answers 200", async () => {
+    let status = 200;
+    const paths: string[] = [];
+    const server = http.createServer((req, res) => { paths.push(req.url!); res.statusCode = status; res.end(); });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+    try {
+      const port = (server.address() as AddressInfo).port;
+      const check = () => exited(spawn("/bin/bash", ["-c", APP_HEALTH_CHECK.replace("127.0.0.1/15021", `127.0.0.1/${port}`)]));
+      assert.equal(await check(), 0);
+      status = 503; // what Envoy's health_check filter answers when a local cluster is unhealthy
+      assert.notEqual(await check(), 0);
+      assert.deepEqual(paths, ["/app-health", "/app-health"]);
+    } finally { server.close(); }
+    // Nothing listening (Envoy gone): unhealthy too.
+    assert.notEqual(await exited(spawn("/bin/bash", ["-c", APP_HEALTH_CHECK.replace("127.0.0.1/15021", "127.0.0.1/1")])), 0);
+  });
+
+  it("the lifecycle container drains Envoy on SIGTERM and waits out the drain before it exits", async () => {
     const admin = await fakeAdmin();
     try {
       const p = spawn("/bin/bash", ["-c", onPort(DRAIN_SCRIPT, admin.port)], { env: { ...process.env, LISTENER_DRAIN_WAIT_TIME_S: "1" } });
@@ -80,17 +98,32 @@ describe("the Envoy container's lifecycle, run with bash", function () {
       } finally { admin.close(); }
     });
 
-  it("puts the drain container after the applications, so ECS stops it (and drains) before them", () => {
+  it("puts the lifecycle container after the applications, so ECS stops it (and drains) before them", () => {
     const m = model(input("dev"));
-    const [envoy, drain] = envoySidecar(m, "blue", { group: "g", region: "us-east-1" }).containers as any[];
-    assert.equal(drain.name, DRAIN_CONTAINER);
-    assert.deepEqual(drain.dependsOn, [{ containerName: "app", condition: "START" }]);
-    assert.equal(drain.essential, false);
-    assert.equal(drain.user, "1337");
-    assert.ok(m.envoy.drainSeconds < drain.stopTimeout && m.envoy.drainSeconds < envoy.stopTimeout);
-    // A client-only service takes no traffic: nothing to drain.
+    const [envoy, lifecycle] = envoySidecar(m, "blue", { group: "g", region: "us-east-1" }).containers as any[];
+    assert.equal(lifecycle.name, LIFECYCLE_CONTAINER);
+    assert.deepEqual(lifecycle.dependsOn, [{ containerName: "app", condition: "START" }]);
+    assert.deepEqual(lifecycle.command, [DRAIN_SCRIPT]);
+    // Essential: its health check is the application's, and it must count for the task.
+    assert.equal(lifecycle.essential, true);
+    assert.equal(lifecycle.user, "1337");
+    assert.ok(m.envoy.drainSeconds < lifecycle.stopTimeout && m.envoy.drainSeconds < envoy.stopTimeout);
+    // A client-only service takes no traffic: no health to report, nothing to drain.
     const client = model(input("dev"));
     client.nodes.find((n) => n.key === "blue")!.listeners = [];
-    assert.ok(!(envoySidecar(client, "blue", { group: "g", region: "us-east-1" }).containers as any[]).some((c) => c.name === DRAIN_CONTAINER));
+    assert.ok(!(envoySidecar(client, "blue", { group: "g", region: "us-east-1" }).containers as any[]).some((c) => c.name === LIFECYCLE_CONTAINER));
+  });
+
+  it("with proxy interception the lifecycle container reports health but has nothing to drain, and exits at once on SIGTERM", async () => {
+    const m = model(withChange("dev", (t) => (t.envoy.interception = "proxy")));
+    const lifecycle = (envoySidecar(m, "red", { group: "g", region: "us-east-1" }).containers as any[]).find((c) => c.name === LIFECYCLE_CONTAINER);
+    assert.deepEqual(lifecycle.command, [IDLE_SCRIPT]);
+    assert.ok(lifecycle.healthCheck);
+    const p = spawn("/bin/bash", ["-c", IDLE_SCRIPT]);
+    await sleep(300);
+    const t0 = Date.now();
+    p.kill("SIGTERM");
+    assert.equal(await exited(p), 0);
+    assert.ok(Date.now() - t0 < 900);
   });
 });

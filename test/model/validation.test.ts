@@ -112,7 +112,7 @@ const cases: Case[] = [
   }, "services.blue.backends", "purple takes tcp on port 80, where red takes HTTP; the envoy data plane tells tcp backends apart by port, so give one of them another port"],
   // more cross-reference and shape rules
   ["a listener port listed twice", (t) => red(t).listeners.push({ port: 80, protocol: "http" }), "services.red.listeners[1].port", "port 80 is listed twice"],
-  ["more than 10 containers in a task", (t) => { for (let i = 0; i < 10; i++) red(t).containers[`side${i}`] = { image: "busybox" }; }, "services.red.containers", "a task holds at most 10 containers including the Envoy and X-Ray sidecars, got 12"],
+  ["more than 10 containers in a task", (t) => { for (let i = 0; i < 10; i++) red(t).containers[`side${i}`] = { image: "busybox" }; }, "services.red.containers", "a task holds at most 10 containers including the ones the data plane adds (Envoy, its lifecycle container, X-Ray), got 13"],
   ["a tcp route matching a prefix", (t) => { t.routers.colors.listeners[0].protocol = "tcp"; }, "routers.colors.routes.color-route.match.prefix", "tcp routes cannot match on prefix"],
   ["a tcp route with a retry policy", (t) => { t.routers.colors.listeners[0].protocol = "tcp"; tRoute(t).match = { port: 80 }; tRoute(t).retryPolicy = { maxRetries: 1, perRetryTimeout: "1s" }; }, "routers.colors.routes.color-route.retryPolicy", "tcp routes cannot have a retry policy (App Mesh has none for tcp)"],
   ["a gRPC method without its service", (t) => { t.routers.colors.listeners[0].protocol = "grpc"; tRoute(t).match = { methodName: "Get" }; }, "routers.colors.routes.color-route.match.methodName", "methodName needs serviceName"],

@@ -6,6 +6,7 @@
 import type { MeshModel } from "../../../model/types";
 import { appCluster, passthroughCluster, targetCluster, targetListener } from "./clusters";
 import { gatewayRoutes, latticeClusterName, latticePort } from "./gateway";
+import { appHealthListener } from "./health";
 import { httpConnectionManager, inboundListener, outboundListener } from "./listeners";
 import { clusterTargets, nodeOf, resolveBackend } from "./routes";
 import { Json, PORTS, T } from "./types";
@@ -38,9 +39,10 @@ export function sidecarBootstrap(model: MeshModel, key: string): Json {
   return {
     ...common(model, node.task.family, node.name),
     static_resources: {
-      listeners: [inbound, outbound].filter((l) => l !== undefined),
+      listeners: [inbound, outbound, appHealthListener(node)].filter((l) => l !== undefined),
       clusters: [
-        ...(inbound ? node.listeners.map(appCluster) : []),
+        // Health-checked in both interception modes: they are the application's health signal.
+        ...node.listeners.map(appCluster),
         ...clustersFor(model, clusterTargets(model, backends)),
         ...(model.mesh.egressFilter === "ALLOW_ALL" ? [passthroughCluster()] : []),
       ],

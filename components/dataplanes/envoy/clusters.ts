@@ -75,13 +75,22 @@ export function targetCluster(node: VirtualNodeModel, listener: ListenerModel, m
   };
 }
 
-/** The local application on `port`, behind the inbound listener. */
+/**
+ * The local application on `port`, behind the inbound listener, health-checked as its listener
+ * says: the application's health signal (health.ts).
+ */
 export function appCluster(listener: ListenerModel): Json {
   const name = localCluster(listener.port);
   const options = protocolOptions(listener.protocol);
+  const hc = listener.healthCheck;
+  const endpoint: Json = { address: { socket_address: { address: "127.0.0.1", port_value: listener.port } } };
+  if (hc.port !== undefined && hc.port !== listener.port) endpoint.health_check_config = { port_value: hc.port };
   return {
     name, type: "STATIC", connect_timeout: "1s",
-    load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: "127.0.0.1", port_value: listener.port } } } }] }] },
+    load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint }] }] },
+    // Envoy checks a cluster without traffic only every 60 s by default; a task that has just
+    // started takes none yet, and its health should show within one interval.
+    health_checks: [{ ...healthCheck(hc), no_traffic_interval: millis(hc.intervalMillis) }],
     ...(options ? { typed_extension_protocol_options: options } : {}),
   };
 }

@@ -3,13 +3,14 @@
  * (`--config-yaml`, JSON being YAML), so a task definition revision pins the exact configuration
  * and an ECS rollback restores it. No control plane, no App Mesh permission.
  */
-import type { EnvoyModel, MeshModel } from "../../../model/types";
+import type { EnvoyModel, MeshModel, VirtualNodeModel } from "../../../model/types";
 import {
   EGRESS_IGNORED_IPS, ENVOY_CONTAINER, LogTarget, gatewayUser, logConfiguration, proxyConfiguration, toPairs, xrayContainer,
 } from "../../service/containers";
 import { taskPolicy } from "../../service/iam";
 import type { Sidecar } from "../../service/sidecar";
 import { gatewayBootstrap, sidecarBootstrap } from "./bootstrap";
+import { appHealthContainerCheck } from "./health";
 import { nodeOf } from "./routes";
 import { Json, PORTS } from "./types";
 
@@ -50,8 +51,8 @@ export const ENVOY_WRAPPER = [
  */
 export const ENVOY_READY_CHECK = `exec 3<>/dev/tcp/127.0.0.1/${PORTS.admin} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`;
 
-/** The container that drains Envoy before the application is stopped (see drainContainer). */
-export const DRAIN_CONTAINER = "envoy-drain";
+/** The container that reports the application's health and drains Envoy before it stops. */
+export const LIFECYCLE_CONTAINER = "lifecycle";
 
 /** Idles until ECS stops it; on SIGTERM drains Envoy's inbound listeners and waits out the drain. */
 export const DRAIN_SCRIPT = [
@@ -59,26 +60,37 @@ export const DRAIN_SCRIPT = [
   "while :; do sleep 3600 & wait $!; done",
 ].join("\n");
 
+/** Idles until ECS stops it (proxy interception: callers reach the application directly, nothing to drain). */
+export const IDLE_SCRIPT = ["trap 'kill $! 2>/dev/null; exit 0' TERM INT", "while :; do sleep 3600 & wait $!; done"].join("\n");
+
 /**
- * ECS stops containers in reverse dependency order: the application (which starts after Envoy)
- * would stop first, and Envoy would then drain with nothing behind it. This container starts
- * after the applications, so ECS stops it first: it drains Envoy's inbound listeners (callers
- * are told to go elsewhere while the application still answers), waits `drainSeconds`, and only
- * then do the applications stop, and Envoy after them. Not essential: it carries no traffic.
+ * The task's lifecycle container, in Envoy's image (bash, no application tools needed). It
+ * starts after the applications, which gives it two jobs:
+ *
+ * - Health: its ECS health check asks Envoy whether the local application passes its listener's
+ *   health check (health.ts). It is essential, so when the application fails, the task turns
+ *   UNHEALTHY, ECS replaces it, and the deployment circuit breaker rolls a bad image back.
+ * - Drain (transparent interception): ECS stops containers in reverse dependency order, so the
+ *   application (which starts after Envoy) would stop first and Envoy would drain with nothing
+ *   behind it. This container is stopped first instead: it drains Envoy's inbound listeners
+ *   (callers are told to go elsewhere while the application still answers), waits
+ *   `drainSeconds`, and only then do the applications stop, and Envoy after them.
  */
-export function drainContainer(envoy: EnvoyModel, apps: string[], log: LogTarget) {
+export function lifecycleContainer(envoy: EnvoyModel, node: VirtualNodeModel, log: LogTarget) {
+  const drain = envoy.interception === "transparent";
   return {
-    name: DRAIN_CONTAINER,
+    name: LIFECYCLE_CONTAINER,
     image: envoy.image,
-    essential: false,
+    essential: true,
     user: String(envoy.uid),
     entryPoint: ["/bin/bash", "-c"],
-    command: [DRAIN_SCRIPT],
-    environment: toPairs({ LISTENER_DRAIN_WAIT_TIME_S: String(envoy.drainSeconds) }),
-    dependsOn: apps.map((containerName) => ({ containerName, condition: "START" })),
+    command: [drain ? DRAIN_SCRIPT : IDLE_SCRIPT],
+    environment: toPairs(drain ? { LISTENER_DRAIN_WAIT_TIME_S: String(envoy.drainSeconds) } : {}),
+    dependsOn: node.containers.map((c) => ({ containerName: c.name, condition: "START" })),
+    healthCheck: appHealthContainerCheck(node),
     stopTimeout: envoy.stopTimeout,
     readonlyRootFilesystem: true,
-    logConfiguration: logConfiguration(log, "envoy-drain"),
+    logConfiguration: logConfiguration(log, LIFECYCLE_CONTAINER),
   };
 }
 
@@ -119,8 +131,8 @@ export function envoySidecar(model: MeshModel, key: string, log: LogTarget): Sid
     // Envoy runs as the IgnoredUID, so its own connections are not captured again.
     containers: [
       envoyContainer(envoy, sidecarBootstrap(model, key), log, { user: String(envoy.uid) }),
-      // Only where the task takes traffic: a client-only service has nothing to drain.
-      ...(transparent && node.listeners.length ? [drainContainer(envoy, node.containers.map((c) => c.name), log)] : []),
+      // Only where the task takes traffic: a client-only service has no health to report and nothing to drain.
+      ...(node.listeners.length ? [lifecycleContainer(envoy, node, log)] : []),
       ...(envoy.xray ? [xrayContainer(envoy, log)] : []),
     ],
     images: [envoy.image, ...(envoy.xray ? [envoy.xrayImage] : [])],

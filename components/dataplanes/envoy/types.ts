@@ -1,4 +1,4 @@
-import { ENVOY_ADMIN_PORT, PROXY_EGRESS_PORT, PROXY_INGRESS_PORT, XRAY_PORT } from "../../service/containers";
+import { APP_HEALTH_PORT, ENVOY_ADMIN_PORT, PROXY_EGRESS_PORT, PROXY_INGRESS_PORT, XRAY_PORT } from "../../service/containers";
 
 /** Envoy's `@type` URLs of the typed extensions this renderer uses (all in Envoy's v3 API). */
 export const T = {
@@ -14,6 +14,7 @@ export const T = {
   httpOptions: "type.googleapis.com/envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
   xray: "type.googleapis.com/envoy.config.trace.v3.XRayConfig",
   dogStatsd: "type.googleapis.com/envoy.config.metrics.v3.DogStatsdSink",
+  healthCheck: "type.googleapis.com/envoy.extensions.filters.http.health_check.v3.HealthCheck",
 } as const;
 
 /** Ports on the task's loopback and the proxy capture ports (shared with the App Mesh rendering). */
@@ -24,6 +25,8 @@ export const PORTS = {
   egress: PROXY_EGRESS_PORT,
   /** Envoy's admin interface; bound to 127.0.0.1 only, never mapped. */
   admin: ENVOY_ADMIN_PORT,
+  /** The application's health as Envoy sees it; 127.0.0.1 only (envoy/health.ts). */
+  appHealth: APP_HEALTH_PORT,
   /** The X-Ray daemon sidecar's UDP port. */
   xray: XRAY_PORT,
 } as const;

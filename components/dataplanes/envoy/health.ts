@@ -1,0 +1,73 @@
+/**
+ * The application's health as a signal ECS acts on (envoy data plane).
+ *
+ * Application images may have no shell, curl or health endpoint tool, and the description's
+ * health check lives on the listener, not the container. So Envoy does the checking: each
+ * local-application cluster is actively health-checked exactly as the listener's health check
+ * says (HTTP path, HTTP/2, gRPC health protocol or TCP connect), and a loopback listener answers
+ * `GET /app-health` with 200 only while every local cluster is healthy (Envoy's health_check
+ * filter). The lifecycle container (Envoy's image, which has bash) asks it as its ECS health
+ * check; being essential, an UNHEALTHY answer makes the task unhealthy, so ECS replaces it and the
+ * deployment circuit breaker rolls a bad image back.
+ *
+ * Why not Envoy's own container health check: applications start only after Envoy is HEALTHY,
+ * so Envoy's health cannot wait for the application without a deadlock. The lifecycle
+ * container starts after the applications instead.
+ *
+ * Routing is unchanged: a single local host that fails its check puts the cluster in panic mode
+ * (Envoy's default 50% threshold), so requests still reach the application and callers see its
+ * answers; their own health checks and outlier detection decide about it.
+ */
+import type { VirtualNodeModel } from "../../../model/types";
+import { localCluster } from "./clusters";
+import { Json, PORTS, T } from "./types";
+
+export const APP_HEALTH_PATH = "/app-health";
+
+/** The loopback listener that reports whether every local application cluster is healthy. */
+export function appHealthListener(node: VirtualNodeModel): Json | undefined {
+  if (!node.listeners.length) return undefined;
+  const healthFilter = {
+    name: "envoy.filters.http.health_check",
+    typed_config: {
+      "@type": T.healthCheck,
+      pass_through_mode: false,
+      headers: [{ name: ":path", string_match: { exact: APP_HEALTH_PATH } }],
+      cluster_min_healthy_percentages: Object.fromEntries(node.listeners.map((l) => [localCluster(l.port), { value: 100 }])),
+    },
+  };
+  return {
+    name: "app-health",
+    address: { socket_address: { address: "127.0.0.1", port_value: PORTS.appHealth } },
+    filter_chains: [{ filters: [{
+      name: "envoy.filters.network.http_connection_manager",
+      typed_config: {
+        "@type": T.hcm, stat_prefix: "app-health", codec_type: "AUTO",
+        // No routes: anything but GET /app-health is a 404.
+        route_config: { name: "app-health", virtual_hosts: [] },
+        http_filters: [healthFilter, { name: "envoy.filters.http.router", typed_config: { "@type": T.router } }],
+      },
+    }] }],
+  };
+}
+
+/** Asks the app-health listener; exit status 0 only on a 200. Bash only: no curl in the image. */
+export const APP_HEALTH_CHECK = `exec 3<>/dev/tcp/127.0.0.1/${PORTS.appHealth} && printf 'GET ${APP_HEALTH_PATH} HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`;
+
+/** ECS's limits for a container health check, in seconds. */
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+/**
+ * The lifecycle container's ECS health check: as often as the listeners are checked, failing
+ * after as many misses as their unhealthy threshold, after the service's start period.
+ */
+export function appHealthContainerCheck(node: VirtualNodeModel) {
+  const hcs = node.listeners.map((l) => l.healthCheck);
+  return {
+    command: ["CMD", "/bin/bash", "-c", APP_HEALTH_CHECK],
+    interval: clamp(Math.ceil(Math.max(...hcs.map((h) => h.intervalMillis)) / 1000), 5, 300),
+    timeout: 2,
+    retries: clamp(Math.max(...hcs.map((h) => h.unhealthyThreshold)), 1, 10),
+    startPeriod: node.task.startPeriod,
+  };
+}
