@@ -7,7 +7,7 @@ import { DEFAULT_OUTLIER_DETECTION, DEFAULTS, defaultHealthCheck, defaultRetryPo
 import { envoyImage, upstreamEnvoyImage } from "./envoy-image";
 import { gatewayLbNames, names, qualified, taskNames } from "./names";
 import { hasVirtualService, routerTargets } from "./providers";
-import type { ListenerConfig } from "./schema/listener";
+import type { ClientTlsConfig, ListenerConfig } from "./schema/listener";
 import type { GatewayConfig } from "./schema/gateway";
 import type { RouterConfig } from "./schema/router";
 import type { ServiceConfig } from "./schema/service";
@@ -122,6 +122,7 @@ function buildNode(key: string, svc: ServiceConfig, mesh: string, ns: string, me
     discovery, registration,
     backends: [], backendKeys: svc.backends ?? [],
     accessLog: svc.accessLog,
+    ...(svc.clientTls ? { clientTls: clientTlsModel(svc.clientTls) } : {}),
     containers: Object.entries(svc.containers).map(([name, c]) => ({
       name, image: c.image, ports: c.ports ?? [],
       environment: c.environment ?? {}, secrets: c.secrets ?? {},
@@ -173,6 +174,11 @@ function buildRouter(key: string, r: RouterConfig, ns: string, nodes: M.VirtualN
   };
 }
 
+/** A client TLS policy is enforced unless it says otherwise, as in App Mesh. */
+function clientTlsModel(c: ClientTlsConfig): M.ClientTlsModel {
+  return { ...c, enforce: c.enforce ?? true };
+}
+
 function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>): M.GatewayModel {
   const name = names.gateway(mesh, g.name);
   // The family and ECS service name carry the mesh (and so the environment) even when the
@@ -187,7 +193,8 @@ function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>)
   const n = { ...DEFAULTS.nlb, ...compact(g.nlb ?? {}) };
   return {
     name,
-    listeners: g.listeners.map((l) => ({ port: l.port, protocol: l.protocol, healthCheck: { ...defaultHealthCheck(l.protocol), ...compact(l.healthCheck ?? {}) } })),
+    listeners: g.listeners.map((l) => ({ port: l.port, protocol: l.protocol, healthCheck: { ...defaultHealthCheck(l.protocol), ...compact(l.healthCheck ?? {}) }, ...(l.tls ? { tls: l.tls } : {}) })),
+    ...(g.clientTls ? { clientTls: clientTlsModel(g.clientTls) } : {}),
     accessLog: g.accessLog,
     routes,
     task: {

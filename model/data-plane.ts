@@ -64,9 +64,6 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
     if (Object.keys(rec(rec(rec(svc.discovery).cloudMap).attributes)).length)
       issues.add([...path, "discovery", "cloudMap", "attributes"], `are ${ON_ENVOY}: Envoy finds tasks through the Cloud Map DNS name, and DNS cannot select instances by attribute; register the subset under its own Cloud Map service`);
     arr(svc.listeners).forEach((l, i) => {
-      const tls = rec(rec(l).tls);
-      if (rec(tls.certificate).acm !== undefined)
-        issues.add([...path, "listeners", i, "tls", "certificate", "acm"], `is ${ON_ENVOY}: only App Mesh could hand an ACM certificate to Envoy; mount a certificate and key as files (certificate.file) instead`);
       if (proxy && rec(l).tls !== undefined)
         issues.add([...path, "listeners", i, "tls"], "needs envoy.interception transparent: in proxy mode callers reach the application directly, so Envoy cannot terminate TLS in front of it");
       if (proxy && rec(l).protocol === "tcp")

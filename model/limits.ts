@@ -29,6 +29,8 @@ export const LIMITS = {
   accessLogJsonKey: { min: 1, max: 100, shape: "JsonKey", model: "appmesh" },
   accessLogJsonValue: { min: 1, max: 100, shape: "JsonValue", model: "appmesh" },
   filePath: { min: 1, max: 255, shape: "FilePath", model: "appmesh" },
+  subjectAlternativeName: { min: 1, max: 254, shape: "SubjectAlternativeName", model: "appmesh" },
+  certificateAuthorityArns: { min: 1, max: 3, shape: "CertificateAuthorityArns", model: "appmesh" },
   cloudMapName: { min: 1, max: 1024, shape: "AwsCloudMapName", model: "appmesh" },
   cloudMapAttributeKey: { min: 1, max: 255, shape: "AwsCloudMapInstanceAttributeKey", model: "appmesh" },
   cloudMapAttributeValue: { min: 1, max: 1024, shape: "AwsCloudMapInstanceAttributeValue", model: "appmesh" },

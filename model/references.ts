@@ -6,6 +6,7 @@
  */
 import { IssueList } from "./errors";
 import { checkDataPlane } from "./data-plane";
+import { checkTls } from "./tls";
 import { DEFAULT_REQUEST_TIMEOUT } from "./defaults";
 import { has } from "./own";
 import { hasVirtualService, routerTargets } from "./providers";
@@ -47,6 +48,7 @@ export function checkReferences(raw: unknown, region: string, issues: IssueList)
   if (cfg.gateway !== undefined) checkGateway(rec(cfg.gateway), services, routers, targets, issues);
   if (cfg.envoy !== undefined) checkEnvoy(envoy, issues);
   checkDataPlane(cfg, region, issues);
+  checkTls(cfg, issues);
 }
 
 function checkVirtualServiceNames(services: Raw, routers: Raw, ns: string, targets: Map<string, string>, issues: IssueList) {

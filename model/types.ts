@@ -14,10 +14,19 @@ export interface HealthCheckModel {
 export interface OutlierDetectionModel {
   maxServerErrors: number; interval: Duration; baseEjectionDuration: Duration; maxEjectionPercent: number;
 }
+/** A certificate and key: files in the Envoy container, or secret ARNs ECS injects into Envoy. */
+export interface KeyPairModel { file?: { certificateChain: string; privateKey: string }; secret?: { certificateChain: string; privateKey: string } }
+/** A CA bundle: a file in the Envoy container, a secret ARN, or ACM Private CAs (App Mesh only). */
+export interface TrustModel { file?: { certificateChain: string }; secret?: { certificateChain: string }; acm?: { certificateAuthorityArns: string[] } }
+export interface ValidationModel { trust: TrustModel; subjectAlternativeNames?: string[] }
 export interface TlsModel {
   mode: "STRICT" | "PERMISSIVE" | "DISABLED";
-  certificate: { acm?: { certificateArn: string }; file?: { certificateChain: string; privateKey: string } };
+  certificate: KeyPairModel & { acm?: { certificateArn: string } };
+  /** Mutual TLS: callers' certificates must chain to this trust. */
+  validation?: ValidationModel;
 }
+/** How a service or the gateway calls its backends over TLS (App Mesh's backendDefaults.clientPolicy.tls). */
+export interface ClientTlsModel { enforce: boolean; ports?: number[]; certificate?: KeyPairModel; validation: ValidationModel }
 export interface ListenerModel {
   port: number; protocol: Protocol;
   healthCheck: HealthCheckModel;
@@ -70,6 +79,8 @@ export interface VirtualNodeModel {
   backends: string[];
   /** Keys of the services and routers behind `backends`, for wiring security groups. */
   backendKeys: string[];
+  /** TLS to backends: verify them, and present a certificate for mutual TLS. */
+  clientTls?: ClientTlsModel;
   accessLog?: AccessLogModel;
   containers: ContainerModel[];
   /** The customer KMS key the containers' secrets are encrypted with, if not AWS's own. */
@@ -145,7 +156,9 @@ export interface NlbModel {
 
 export interface GatewayModel {
   name: string;
-  listeners: { port: number; protocol: GatewayProtocol; healthCheck: HealthCheckModel }[];
+  listeners: { port: number; protocol: GatewayProtocol; healthCheck: HealthCheckModel; tls?: TlsModel }[];
+  /** TLS to the services it sends to. */
+  clientTls?: ClientTlsModel;
   accessLog?: AccessLogModel;
   routes: GatewayRouteModel[];
   task: TaskModel;

@@ -53,7 +53,7 @@ export const meshPolicies: MeshPolicy[] = [
         if (!["STRICT", "PERMISSIVE"].includes(l.tls?.mode)) v(`listener ${l.portMapping?.port}: add tls with mode STRICT (an ACM or file certificate)`);
       for (const l of servingListeners(inlineBootstrap(p)?.bootstrap))
         for (const chain of list<any>(l.filter_chains))
-          if (!chain.transport_socket) v(`Envoy listener ${l.name} port ${chain.filter_chain_match?.destination_port ?? l.address?.socket_address?.port_value}: add tls with mode STRICT (a file certificate)`);
+          if (!chain.transport_socket) v(`Envoy listener ${l.name} port ${chain.filter_chain_match?.destination_port ?? l.address?.socket_address?.port_value}: add tls with mode STRICT (a certificate from a secret or a file)`);
     }),
   resourcePolicy({ name: "mesh-client-tls", upstream: "appmesh-virtual-node-backend-defaults-tls-on; appmesh-virtual-node-service-backends-tls-enforced; appmesh-virtual-gateway-backend-defaults-tls", enforcementLevel: "advisory", checks: "nodes and gateways enforce TLS when they call their backends" },
     [NODE, GATEWAY, TASK], (p, v) => {

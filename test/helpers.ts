@@ -4,6 +4,7 @@ import { meshInput, stackConfig, stackFile, stackNameOf, PROJECT_DIR } from "../
 import * as path from "path";
 
 export const CANARY = path.join(PROJECT_DIR, "examples", "canary.yaml");
+export const MTLS = path.join(PROJECT_DIR, "examples", "mtls.yaml");
 
 /** The model input of a reference stack (dev, staging, prod) or of a stack-format file. */
 export function input(stackOrFile: string): MeshInput {

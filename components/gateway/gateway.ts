@@ -99,7 +99,11 @@ export class MeshGateway extends FargateTaskComponent {
     }, { dependsOn: [listener] });
 
     this.dnsName = lb.dnsName;
-    this.url = pulumi.interpolate`http://${lb.dnsName}${n.port === 80 ? "" : `:${n.port}`}`;
+    // The NLB passes TCP through, so the scheme is the gateway listener's: https where it terminates TLS.
+    const tls = g.listeners.find((l) => l.port === n.targetPort)?.tls;
+    const scheme = tls && tls.mode !== "DISABLED" ? "https" : "http";
+    const defaultPort = scheme === "https" ? 443 : 80;
+    this.url = pulumi.interpolate`${scheme}://${lb.dnsName}${n.port === defaultPort ? "" : `:${n.port}`}`;
     this.securityGroupId = base.securityGroup.id;
     this.serviceName = service.name;
     this.taskRoleArn = base.taskRole.arn;

@@ -51,9 +51,12 @@ export function secretArn(ref: string): string {
  * The task role's policy: streaming its own App Mesh configuration (App Mesh data plane only),
  * X-Ray and ECS Exec when asked. Undefined when the task needs no AWS permission at all.
  */
-export function taskPolicy(opts: { streamArn?: string; ecsExec: boolean; xray: boolean }) {
+export function taskPolicy(opts: { streamArn?: string; ecsExec: boolean; xray: boolean; exportCertificates?: string[] }) {
   const statements: object[] = [];
   if (opts.streamArn) statements.push({ Sid: "StreamOwnMeshConfig", Effect: "Allow", Action: ["appmesh:StreamAggregatedResources"], Resource: [opts.streamArn] });
+  // App Mesh's Envoy fetches a listener's ACM certificate and key itself, as the task role.
+  const certs = [...new Set(opts.exportCertificates ?? [])];
+  if (certs.length) statements.push({ Sid: "ExportListenerCertificates", Effect: "Allow", Action: ["acm:ExportCertificate"], Resource: certs });
   // X-Ray and SSM Messages have no resource-level permissions: AWS documents Resource "*" for them.
   if (opts.xray) statements.push({ Sid: "XRayTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: ["*"] });
   if (opts.ecsExec)

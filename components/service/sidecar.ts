@@ -10,6 +10,8 @@ export interface Sidecar {
   containers: pulumi.Input<object[]>;
   /** Their images, for the execution role's pull permissions. */
   images: string[];
+  /** Secrets its containers read at start (TLS material), for the execution role. @default none */
+  secretArns?: string[];
   /** The task's proxyConfiguration (transparent interception). @default none: traffic is not redirected */
   proxyConfiguration?: aws.types.input.ecs.TaskDefinitionProxyConfiguration;
   /** Variables added to every application container (proxy interception). @default none */

@@ -47,7 +47,8 @@ export abstract class FargateTaskComponent extends MeshComponent {
       name: "pull-images-write-logs", role: executionRole.name,
       policy: logGroup.arn.apply((arn) => JSON.stringify(executionPolicy(args.images, arn))),
     }, this.opts());
-    const secrets = secretsPolicy(args.secretArns ?? [], args.secretsKmsKeyArn);
+    // The applications' secrets and the proxy's (TLS certificates, keys and CAs).
+    const secrets = secretsPolicy([...(args.secretArns ?? []), ...(args.sidecar.secretArns ?? [])], args.secretsKmsKeyArn);
     if (secrets) new aws.iam.RolePolicy(this.child("execution-secrets"), { name: "read-secrets", role: executionRole.name, policy: JSON.stringify(secrets) }, this.opts());
 
     const taskRole = new aws.iam.Role(this.child("task-role"), {

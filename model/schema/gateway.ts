@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { ENUMS, LIMITS } from "../limits";
 import { accessLog, bool, enumOf, int, key, keyed, port, text } from "./common";
-import { healthCheck } from "./listener";
+import { clientTls, healthCheck, tls } from "./listener";
 import { headerMatch, prefix } from "./router";
 
 export const gatewayRoute = z.strictObject({
@@ -52,7 +52,11 @@ export const gateway = z.strictObject({
     port,
     protocol: enumOf(ENUMS.gatewayProtocol.values),
     healthCheck: healthCheck.optional(),
+    /** TLS terminated by the gateway's Envoy (the NLB passes TCP through). @default none */
+    tls: tls.optional(),
   })).min(1, { error: "must have at least one listener" }),
+  /** TLS when the gateway calls the services it routes to. @default none */
+  clientTls: clientTls.optional(),
   accessLog: accessLog.optional(),
   routes: keyed(gatewayRoute),
   /** @default 2 (one per AZ keeps the entry point up through a zone failure) */

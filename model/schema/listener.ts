@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ENUMS, LIMITS } from "../limits";
-import { duration, enumOf, int, port, text } from "./common";
+import { bool, duration, enumOf, int, port, show, text } from "./common";
 
 /**
  * The health check Envoy runs against the local application. App Mesh requires all five
@@ -26,14 +26,68 @@ export const outlierDetection = z.strictObject({
 
 export const timeout = z.strictObject({ perRequest: duration.optional(), idle: duration.optional() });
 
+/** A Secrets Manager secret or SSM parameter holding one PEM document (ECS injects it into Envoy). */
+export const pemSecret = z.string().regex(/^arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:\d{12}:secret:|ssm:[a-z0-9-]+:\d{12}:parameter\/)/, {
+  error: (i) => `must be a Secrets Manager secret or SSM parameter ARN holding a PEM document, got ${show(i.input)}`,
+});
+
+const exactlyOne = (keys: string[]) => (o: Record<string, unknown>) => keys.filter((k) => o[k] !== undefined).length === 1;
+const oneOf = (keys: string[]) => ({ error: `must set exactly one of ${keys.join(", ")}` });
+
+/**
+ * A certificate and its private key: files in the Envoy container (App Mesh: `file`), or secrets
+ * that ECS hands to Envoy at start (envoy data plane: `secret`, nothing baked into an image).
+ */
+const keyPair = {
+  file: z.strictObject({ certificateChain: text(LIMITS.filePath), privateKey: text(LIMITS.filePath) }).optional(),
+  secret: z.strictObject({ certificateChain: pemSecret, privateKey: pemSecret }).optional(),
+};
+
+/** Names a peer's certificate must carry (App Mesh: subjectAlternativeNames.match.exact). */
+const subjectAlternativeNames = z.array(text(LIMITS.subjectAlternativeName)).min(1, { error: "must name at least one" });
+
+/** The CA bundle a peer's certificate must chain to. */
+const trustFile = z.strictObject({ certificateChain: text(LIMITS.filePath) });
+const trustSecret = z.strictObject({ certificateChain: pemSecret });
+
 /** Listener TLS: STRICT accepts only TLS, PERMISSIVE accepts both (useful during migration). */
 export const tls = z.strictObject({
   mode: enumOf(ENUMS.tlsMode.values),
   certificate: z.strictObject({
     acm: z.strictObject({ certificateArn: z.string().startsWith("arn:", { error: "must be an ACM certificate ARN" }) }).optional(),
-    file: z.strictObject({ certificateChain: text(LIMITS.filePath), privateKey: text(LIMITS.filePath) }).optional(),
-  }).refine((c) => (c.acm === undefined) !== (c.file === undefined), { error: "must set exactly one of acm or file" }),
+    ...keyPair,
+  }).refine(exactlyOne(["acm", "file", "secret"]), oneOf(["acm", "file", "secret"])),
+  /** Mutual TLS: callers must present a certificate that chains to this trust (and carries one of the names). */
+  validation: z.strictObject({
+    trust: z.strictObject({ file: trustFile.optional(), secret: trustSecret.optional() })
+      .refine(exactlyOne(["file", "secret"]), oneOf(["file", "secret"])),
+    subjectAlternativeNames: subjectAlternativeNames.optional(),
+  }).optional(),
 });
+
+/**
+ * How a service (or the gateway) calls its backends over TLS: App Mesh's
+ * `backendDefaults.clientPolicy.tls`. It verifies each backend's certificate against `validation`
+ * and, with `certificate`, presents its own (mutual TLS).
+ */
+export const clientTls = z.strictObject({
+  /** @default true */
+  enforce: bool.optional(),
+  /** Backend ports it applies to. @default every port */
+  ports: z.array(port).min(1).optional(),
+  /** The client certificate for mutual TLS. @default none (one-way TLS) */
+  certificate: z.strictObject(keyPair).refine(exactlyOne(["file", "secret"]), oneOf(["file", "secret"])).optional(),
+  validation: z.strictObject({
+    trust: z.strictObject({
+      /** ACM Private CAs (App Mesh only). */
+      acm: z.strictObject({ certificateAuthorityArns: z.array(z.string().startsWith("arn:", { error: "must be an ACM Private CA ARN" })).min(LIMITS.certificateAuthorityArns.min).max(LIMITS.certificateAuthorityArns.max) }).optional(),
+      file: trustFile.optional(),
+      secret: trustSecret.optional(),
+    }).refine(exactlyOne(["acm", "file", "secret"]), oneOf(["acm", "file", "secret"])),
+    subjectAlternativeNames: subjectAlternativeNames.optional(),
+  }),
+});
+export type ClientTlsConfig = z.infer<typeof clientTls>;
 
 export const listener = z.strictObject({
   port,

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { LIMITS } from "../limits";
 import { accessLog, bool, int, key, keyed, show, tags, text } from "./common";
-import { listener } from "./listener";
+import { clientTls, listener } from "./listener";
 
 export { SECRET_NAME } from "../secrets";
 
@@ -66,6 +66,8 @@ export const service = z.strictObject({
   discovery: discovery.optional(),
   /** Names of services or routers this service may call. Calls are asymmetric. @default none */
   backends: z.array(key).optional(),
+  /** TLS when it calls its backends: verify them (and present a certificate for mutual TLS). @default none */
+  clientTls: clientTls.optional(),
   accessLog: accessLog.optional(),
   /**
    * Whether the service gets its own virtual service `<name>.<namespace>`.

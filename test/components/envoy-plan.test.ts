@@ -10,7 +10,7 @@ import { checkPlan } from "../../tools/check-core";
 import { APP_HEALTH_CHECK } from "../../components/dataplanes/envoy/health";
 import { planText } from "../../tools/plan-format";
 import type { Plan } from "../../tools/plan-core";
-import { CANARY, model, withChange } from "../helpers";
+import { CANARY, MTLS, model, withChange } from "../helpers";
 import { containers, named, ofType, planOf, policy } from "./plan-helpers";
 
 const NODES = ["red", "blue", "green", "yellow"];
@@ -183,6 +183,27 @@ describe("Envoy data plane options in a plan", () => {
     assert.throws(() => new FargateMesh("mesh", { model: m }), (e: Error) => e instanceof ConfigError && e.issues[0].path === "services.blue");
     assert.deepEqual(recordedResources(), []);
     assert.deepEqual(renderingIssues(model(withChange("dev", () => undefined))), []);
+  });
+});
+
+describe("mutual TLS in a plan (examples/mtls.yaml)", () => {
+  let plan: Plan;
+  before(async () => { plan = await planOf(MTLS); });
+
+  it("passes mesh-listener-tls and mesh-client-tls with no exception, and no mandatory policy fails", async () => {
+    const { findings } = await checkPlan(plan);
+    assert.deepEqual(findings.filter((f) => f.policy === "mesh-listener-tls" || f.policy === "mesh-client-tls"), []);
+    assert.deepEqual(findings.filter((f) => f.level === "mandatory" && !f.exception), []);
+  });
+
+  it("lets each execution role read exactly its Envoy's TLS secrets, and the URL says https", () => {
+    const read = policy(named(plan, "mesh-back-execution-secrets"));
+    assert.deepEqual(read.Statement, [{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [
+      "arn:aws:secretsmanager:us-east-1:111122223333:secret:shop/back-tls-AbCdEf", "arn:aws:secretsmanager:us-east-1:111122223333:secret:shop/mesh-ca-AbCdEf"] }]);
+    assert.equal(named(plan, "mesh-back-execution-secrets").inputs.role, "{unknown:mesh-back-execution-role.name}");
+    assert.match(String(plan.outputs.url), /^https:\/\/\{unknown:mesh-gateway-nlb\.dnsName\}$/);
+    const [envoy] = containers(named(plan, "mesh-gateway-task"));
+    assert.deepEqual([envoy.user, envoy.portMappings], ["1337", [{ containerPort: 8443, protocol: "tcp" }]]);
   });
 });
 

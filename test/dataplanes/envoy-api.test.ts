@@ -8,7 +8,7 @@ import fc from "fast-check";
 import { gatewayBootstrap, sidecarBootstrap } from "../../components/dataplanes/envoy/bootstrap";
 import type { MeshModel } from "../../model/types";
 import { checkEnvoyBootstrap } from "../../tools/envoy-api";
-import { CANARY, input, model, withChange } from "../helpers";
+import { CANARY, input, MTLS, model, withChange } from "../helpers";
 import { validateMesh } from "../../model/load";
 
 /** `what: problems` for every Envoy of a model that the API check rejects. */
@@ -24,6 +24,16 @@ describe("Envoy API check of generated bootstraps", () => {
     it(`accepts every Envoy of ${stack.endsWith(".yaml") ? "the canary" : stack}`, () => {
       assert.deepEqual(rejected(model(input(stack))), []);
     });
+
+  it("accepts mutual TLS everywhere (examples/mtls.yaml) and a PERMISSIVE gateway listener with file certificates and client policy ports", () => {
+    assert.deepEqual(rejected(model(input(MTLS))), []);
+    const m = model(withChange(MTLS, (t) => {
+      t.gateway.listeners[0].tls = { mode: "PERMISSIVE", certificate: { file: { certificateChain: "/certs/gw.pem", privateKey: "/certs/gw.key" } } };
+      t.services.front.clientTls.ports = [8080];
+      t.services.front.clientTls.validation = { trust: { file: { certificateChain: "/certs/ca.pem" } } };
+    }));
+    assert.deepEqual(rejected(m), []);
+  });
 
   it("accepts the options that add configuration: X-Ray, DogStatsD, stats tags, ALLOW_ALL, TLS, timeouts, every match", () => {
     const m = model(withChange("dev", (t) => {

@@ -88,7 +88,7 @@ const cases: [string, string, (rs: Resources) => void, string, ("appmesh" | "env
 
 /** Policies the reference stacks break on purpose, each excepted with a reason in the stack config. */
 const ADVISORY_ON_REFERENCE: [string, string, string][] = [
-  ["mesh-listener-tls", "mesh-red-task", "Envoy listener inbound port 80: add tls with mode STRICT (a file certificate)"],
+  ["mesh-listener-tls", "mesh-red-task", "Envoy listener inbound port 80: add tls with mode STRICT (a certificate from a secret or a file)"],
   ["mesh-client-tls", "mesh-blue-task", "cluster node-red-80: originate TLS and verify the backend against a trusted CA"],
   ["ecs-non-root-user", "mesh-red-task", "container app: set user to a non-root UID (the image's default user may be root)"],
   ["lb-internet-facing", "mesh-gateway-nlb", "the load balancer is internet-facing; keep it only for a public entry point, with a written reason"],

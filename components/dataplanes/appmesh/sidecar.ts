@@ -7,6 +7,7 @@ import type { EnvoyModel, GatewayModel, VirtualNodeModel } from "../../../model/
 import { ENVOY_ADMIN_PORT, ENVOY_CONTAINER, LogTarget, gatewayUser, logConfiguration, proxyConfiguration, toPairs, xrayContainer } from "../../service/containers";
 import { taskPolicy } from "../../service/iam";
 import type { Sidecar } from "../../service/sidecar";
+import { acmCertificates } from "./specs";
 
 /** The App Mesh Envoy container for a virtual node or a virtual gateway. */
 export function envoyContainer(envoy: EnvoyModel, resourceArn: string, log: LogTarget, gatewayPorts?: number[]) {
@@ -44,7 +45,7 @@ export function appMeshSidecar(node: VirtualNodeModel, envoy: EnvoyModel, nodeAr
     containers: pulumi.output(nodeArn).apply((arn) => [envoyContainer(envoy, arn, log), ...(envoy.xray ? [xrayContainer(envoy, log)] : [])]),
     images: [envoy.image, ...(envoy.xray ? [envoy.xrayImage] : [])],
     proxyConfiguration: proxyConfiguration(node, envoy),
-    taskPolicy: pulumi.output(nodeArn).apply((arn) => JSON.stringify(taskPolicy({ streamArn: arn, ecsExec: node.task.ecsExec, xray: envoy.xray }))),
+    taskPolicy: pulumi.output(nodeArn).apply((arn) => JSON.stringify(taskPolicy({ streamArn: arn, ecsExec: node.task.ecsExec, xray: envoy.xray, exportCertificates: acmCertificates(node.listeners) }))),
     roleDescription: `Envoy of service ${node.key}: streams only its own mesh configuration`,
     volumes: [{ name: "envoy-tmp" }],
     proxyContainer: ENVOY_CONTAINER,
@@ -56,7 +57,7 @@ export function appMeshGateway(g: GatewayModel, envoy: EnvoyModel, gatewayArn: p
   return {
     containers: pulumi.output(gatewayArn).apply((arn) => [envoyContainer(envoy, arn, log, g.listeners.map((l) => l.port))]),
     images: [envoy.image],
-    taskPolicy: pulumi.output(gatewayArn).apply((arn) => JSON.stringify(taskPolicy({ streamArn: arn, ecsExec: false, xray: envoy.xray }))),
+    taskPolicy: pulumi.output(gatewayArn).apply((arn) => JSON.stringify(taskPolicy({ streamArn: arn, ecsExec: false, xray: envoy.xray, exportCertificates: acmCertificates(g.listeners) }))),
     roleDescription: `Envoy of gateway ${g.name}: streams only its own mesh configuration`,
     volumes: [{ name: "envoy-tmp" }],
   };

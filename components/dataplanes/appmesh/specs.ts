@@ -35,9 +35,31 @@ function listener(l: M.ListenerModel) {
     healthCheck: healthCheck(l.healthCheck),
     outlierDetection: l.outlierDetection,
     ...(l.timeout ? { timeout: { [l.protocol]: compact(l.timeout) } } : {}),
-    ...(l.tls ? { tls: { mode: l.tls.mode, certificate: compact(l.tls.certificate) } } : {}),
+    ...(l.tls ? { tls: listenerTls(l.tls) } : {}),
   };
 }
+
+/** Pulumi's App Mesh inputs spell the API's `exact` list of names `exacts`. */
+function validation(v: M.ValidationModel) {
+  return compact({
+    trust: compact(v.trust),
+    subjectAlternativeNames: v.subjectAlternativeNames ? { match: { exacts: v.subjectAlternativeNames } } : undefined,
+  });
+}
+
+function listenerTls(t: M.TlsModel) {
+  return compact({ mode: t.mode, certificate: compact(t.certificate), validation: t.validation && validation(t.validation) });
+}
+
+/** A client policy (App Mesh backendDefaults): every backend call originates TLS as it says. */
+function backendDefaults(c?: M.ClientTlsModel) {
+  if (!c) return undefined;
+  return { clientPolicy: { tls: compact({ enforce: c.enforce, ports: c.ports, certificate: c.certificate && compact(c.certificate), validation: validation(c.validation) }) } };
+}
+
+/** ACM certificates the listeners serve: App Mesh's Envoy exports them with the task role. */
+export const acmCertificates = (listeners: { tls?: M.TlsModel }[]) =>
+  listeners.flatMap((l) => (l.tls?.certificate.acm ? [l.tls.certificate.acm.certificateArn] : []));
 
 export function virtualNodeSpec(n: M.VirtualNodeModel) {
   const serviceDiscovery = n.discovery.kind === "cloudMap"
@@ -47,6 +69,7 @@ export function virtualNodeSpec(n: M.VirtualNodeModel) {
     listeners: n.listeners.map(listener),
     serviceDiscovery: n.listeners.length ? serviceDiscovery : undefined,
     backends: n.backends.map((virtualServiceName) => ({ virtualService: { virtualServiceName } })),
+    backendDefaults: backendDefaults(n.clientTls),
     logging: accessLog(n.accessLog),
   });
 }
@@ -80,7 +103,8 @@ export function routeSpec(r: M.RouteModel) {
 
 export function virtualGatewaySpec(g: M.GatewayModel) {
   return compact({
-    listeners: g.listeners.map((l) => ({ portMapping: { port: l.port, protocol: l.protocol }, healthCheck: healthCheck(l.healthCheck) })),
+    listeners: g.listeners.map((l) => ({ portMapping: { port: l.port, protocol: l.protocol }, healthCheck: healthCheck(l.healthCheck), ...(l.tls ? { tls: listenerTls(l.tls) } : {}) })),
+    backendDefaults: backendDefaults(g.clientTls),
     logging: accessLog(g.accessLog),
   });
 }

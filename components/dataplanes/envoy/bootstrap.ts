@@ -3,11 +3,12 @@
  * static configuration, so there is no control plane to reach and a task definition revision
  * pins its Envoy's exact configuration.
  */
-import type { MeshModel } from "../../../model/types";
+import type { ClientTlsModel, MeshModel } from "../../../model/types";
 import { appCluster, passthroughCluster, targetCluster, targetListener } from "./clusters";
 import { gatewayRoutes, latticeClusterName, latticePort } from "./gateway";
 import { appHealthListener } from "./health";
-import { httpConnectionManager, inboundListener, outboundListener } from "./listeners";
+import { httpConnectionManager, inboundListener, outboundListener, tlsInspector } from "./listeners";
+import { tlsChains } from "./tls";
 import { clusterTargets, nodeOf, resolveBackend } from "./routes";
 import { Json, PORTS, T } from "./types";
 
@@ -25,8 +26,8 @@ function common(model: MeshModel, id: string, cluster: string): Json {
   };
 }
 
-function clustersFor(model: MeshModel, targets: { key: string; port: number }[]): Json[] {
-  return targets.map(({ key, port }) => targetCluster(nodeOf(model, key), targetListener(nodeOf(model, key), port), model.mesh));
+function clustersFor(model: MeshModel, targets: { key: string; port: number }[], client?: ClientTlsModel): Json[] {
+  return targets.map(({ key, port }) => targetCluster(nodeOf(model, key), targetListener(nodeOf(model, key), port), model.mesh, client));
 }
 
 /** The bootstrap of the sidecar of service `key`. */
@@ -43,7 +44,7 @@ export function sidecarBootstrap(model: MeshModel, key: string): Json {
       clusters: [
         // Health-checked in both interception modes: they are the application's health signal.
         ...node.listeners.map(appCluster),
-        ...clustersFor(model, clusterTargets(model, backends)),
+        ...clustersFor(model, clusterTargets(model, backends), node.clientTls),
         ...(model.mesh.egressFilter === "ALLOW_ALL" ? [passthroughCluster()] : []),
       ],
     },
@@ -54,18 +55,23 @@ export function sidecarBootstrap(model: MeshModel, key: string): Json {
 export function gatewayBootstrap(model: MeshModel): Json {
   const g = model.gateway!;
   const xraySegment = model.envoy.xray ? `${model.mesh.name}/${g.name}` : undefined;
-  const listeners = g.listeners.map((l) => ({
-    name: `gateway-${l.port}`,
-    // Tagged inbound so that the drain on stop (drain_listeners?inboundonly) covers it.
-    traffic_direction: "INBOUND",
-    address: { socket_address: { address: "0.0.0.0", port_value: l.port } },
-    filter_chains: [{ filters: [httpConnectionManager({
+  const listeners = g.listeners.map((l) => {
+    const filters = [httpConnectionManager({
       statPrefix: `gateway-${l.port}`, accessLog: g.accessLog, xraySegment,
       virtualHosts: [{ name: "gateway", domains: ["*"], routes: gatewayRoutes(model, l.port) }],
-    })] }],
-  }));
+    })];
+    const { chains, inspector } = tlsChains(l, (match) => ({ ...(Object.keys(match).length ? { filter_chain_match: match } : {}), filters }));
+    return {
+      name: `gateway-${l.port}`,
+      // Tagged inbound so that the drain on stop (drain_listeners?inboundonly) covers it.
+      traffic_direction: "INBOUND",
+      address: { socket_address: { address: "0.0.0.0", port_value: l.port } },
+      ...(inspector ? { listener_filters: [tlsInspector()] } : {}),
+      filter_chains: chains,
+    };
+  });
   const backends = g.targetKeys.map((k) => resolveBackend(model, k));
-  const clusters = model.dataPlane === "lattice" ? latticeClusters(model) : clustersFor(model, clusterTargets(model, backends));
+  const clusters = model.dataPlane === "lattice" ? latticeClusters(model) : clustersFor(model, clusterTargets(model, backends), g.clientTls);
   return {
     ...common(model, g.task.family, g.name),
     static_resources: { listeners, clusters },

@@ -3,8 +3,9 @@
  * name, health-checked and outlier-detected as the target's listener says; the local
  * application behind the inbound listener; the pass-through of egress ALLOW_ALL.
  */
-import type { HealthCheckModel, ListenerModel, MeshModel, VirtualNodeModel } from "../../../model/types";
+import type { ClientTlsModel, HealthCheckModel, ListenerModel, MeshModel, VirtualNodeModel } from "../../../model/types";
 import { millis, seconds } from "./mapping";
+import { upstreamTls } from "./tls";
 import { Json, T } from "./types";
 
 export const clusterName = (key: string, port: number) => `node-${key}-${port}`;
@@ -44,7 +45,7 @@ export function healthCheck(h: HealthCheckModel): Json {
 }
 
 /** The cluster a caller uses to reach `node` on `listener`. */
-export function targetCluster(node: VirtualNodeModel, listener: ListenerModel, mesh: MeshModel["mesh"]): Json {
+export function targetCluster(node: VirtualNodeModel, listener: ListenerModel, mesh: MeshModel["mesh"], client?: ClientTlsModel): Json {
   const name = clusterName(node.key, listener.port);
   const host = discoveryName(node);
   const hc = listener.healthCheck;
@@ -52,6 +53,7 @@ export function targetCluster(node: VirtualNodeModel, listener: ListenerModel, m
   if (hc.port !== undefined && hc.port !== listener.port) endpoint.health_check_config = { port_value: hc.port };
   const od = listener.outlierDetection;
   const options = protocolOptions(listener.protocol);
+  const tls = upstreamTls(host, listener, client);
   return {
     name,
     // Cloud Map answers with every healthy task (MULTIVALUE): each address becomes a host. A DNS
@@ -68,10 +70,7 @@ export function targetCluster(node: VirtualNodeModel, listener: ListenerModel, m
       base_ejection_time: seconds(od.baseEjectionDuration), max_ejection_percent: od.maxEjectionPercent,
     },
     ...(options ? { typed_extension_protocol_options: options } : {}),
-    // App Mesh callers originate TLS to a listener that terminates it; verifying the peer needs a
-    // client policy with trusted CAs, which the description cannot state yet.
-    ...(listener.tls && listener.tls.mode !== "DISABLED"
-      ? { transport_socket: { name: "envoy.transport_sockets.tls", typed_config: { "@type": T.upstreamTls, sni: host } } } : {}),
+    ...(tls ? { transport_socket: tls } : {}),
   };
 }
 

@@ -3,13 +3,16 @@
  * application, the outbound capture port (or HTTP proxy port) that routes calls to backends,
  * and the HTTP connection manager they share.
  */
-import type { AccessLogModel, ListenerModel, MeshModel, VirtualNodeModel } from "../../../model/types";
+import type { AccessLogModel, MeshModel, VirtualNodeModel } from "../../../model/types";
 import { clusterName, localCluster, PASSTHROUGH } from "./clusters";
 import { seconds } from "./mapping";
 import { Backend, backendPorts, backendVirtualHosts, routerTcpRoute, weightedClusters } from "./routes";
+import { tlsChains } from "./tls";
 import { Json, PORTS, T } from "./types";
 
 const filter = (name: string, type: string, config: Json = {}): Json => ({ name, typed_config: { "@type": type, ...config } });
+/** Tells TLS from plain text on a PERMISSIVE listener. */
+export const tlsInspector = () => filter("envoy.filters.listener.tls_inspector", T.tlsInspector);
 const address = (host: string, port: number) => ({ socket_address: { address: host, port_value: port } });
 
 /** Access log to the container's stdout or stderr, in the description's format. */
@@ -45,12 +48,6 @@ function tcpProxy(statPrefix: string, target: Json, idle?: string, log?: AccessL
   return filter("envoy.filters.network.tcp_proxy", T.tcpProxy, { stat_prefix: statPrefix, ...target, ...(idle ? { idle_timeout: idle } : {}), access_log: accessLog(log) });
 }
 
-function downstreamTls(l: ListenerModel): Json | undefined {
-  const file = l.tls?.certificate.file;
-  if (!l.tls || l.tls.mode === "DISABLED" || !file) return undefined;
-  return { name: "envoy.transport_sockets.tls", typed_config: { "@type": T.downstreamTls, common_tls_context: { tls_certificates: [{ certificate_chain: { filename: file.certificateChain }, private_key: { filename: file.privateKey } }] } } };
-}
-
 /**
  * The inbound listener: ECS redirects each application port to 15000; the original destination
  * port picks the filter chain, which applies the listener's timeouts and TLS and hands the
@@ -58,8 +55,7 @@ function downstreamTls(l: ListenerModel): Json | undefined {
  */
 export function inboundListener(node: VirtualNodeModel, xraySegment?: string): Json | undefined {
   if (!node.listeners.length) return undefined;
-  const permissive = node.listeners.some((l) => l.tls?.mode === "PERMISSIVE");
-  const chains = node.listeners.flatMap((l) => {
+  const perListener = node.listeners.map((l) => {
     const idle = l.timeout?.idle ? seconds(l.timeout.idle) : undefined;
     const filters = [l.protocol === "tcp"
       ? tcpProxy(`inbound-${l.port}`, { cluster: localCluster(l.port) }, idle, node.accessLog)
@@ -71,13 +67,7 @@ export function inboundListener(node: VirtualNodeModel, xraySegment?: string): J
           ...(idle ? { idle_timeout: idle } : {}),
         } }] }],
       })];
-    const tls = downstreamTls(l);
-    const chain = (extra: Json) => ({ filter_chain_match: { destination_port: l.port, ...extra }, filters });
-    if (!tls) return [chain({})];
-    // STRICT takes TLS only; PERMISSIVE also plain text, told apart by the TLS inspector.
-    return l.tls!.mode === "PERMISSIVE"
-      ? [{ ...chain({ transport_protocol: "tls" }), transport_socket: tls }, chain({ transport_protocol: "raw_buffer" })]
-      : [{ ...chain({}), transport_socket: tls }];
+    return tlsChains(l, (extra: Json) => ({ filter_chain_match: { destination_port: l.port, ...extra }, filters }));
   });
   return {
     name: "inbound",
@@ -85,9 +75,9 @@ export function inboundListener(node: VirtualNodeModel, xraySegment?: string): J
     address: address("0.0.0.0", PORTS.ingress),
     listener_filters: [
       filter("envoy.filters.listener.original_dst", T.originalDst),
-      ...(permissive ? [filter("envoy.filters.listener.tls_inspector", T.tlsInspector)] : []),
+      ...(perListener.some((c) => c.inspector) ? [tlsInspector()] : []),
     ],
-    filter_chains: chains,
+    filter_chains: perListener.flatMap((c) => c.chains),
   };
 }
 

@@ -11,6 +11,7 @@ import { taskPolicy } from "../../service/iam";
 import type { Sidecar } from "../../service/sidecar";
 import { gatewayBootstrap, sidecarBootstrap } from "./bootstrap";
 import { appHealthContainerCheck } from "./health";
+import { tlsSecrets } from "./tls";
 import { nodeOf } from "./routes";
 import { Json, PORTS } from "./types";
 
@@ -94,7 +95,7 @@ export function lifecycleContainer(envoy: EnvoyModel, node: VirtualNodeModel, lo
   };
 }
 
-export function envoyContainer(envoy: EnvoyModel, bootstrap: Json, log: LogTarget, opts: { user?: string; ports?: number[] } = {}) {
+export function envoyContainer(envoy: EnvoyModel, bootstrap: Json, log: LogTarget, opts: { user?: string; ports?: number[]; secrets?: Record<string, string> } = {}) {
   return {
     name: ENVOY_CONTAINER,
     image: envoy.image,
@@ -103,6 +104,8 @@ export function envoyContainer(envoy: EnvoyModel, bootstrap: Json, log: LogTarge
     entryPoint: ["/bin/bash", "-c"],
     command: [ENVOY_WRAPPER, "envoy", JSON.stringify(bootstrap)],
     environment: toPairs({ ENVOY_LOG_LEVEL: envoy.logLevel, LISTENER_DRAIN_WAIT_TIME_S: String(envoy.drainSeconds) }),
+    // TLS material: ECS reads each secret into the variable Envoy's configuration names (tls.ts).
+    ...(opts.secrets && Object.keys(opts.secrets).length ? { secrets: Object.entries(opts.secrets).map(([name, valueFrom]) => ({ name, valueFrom })) } : {}),
     portMappings: (opts.ports ?? []).map((p) => ({ containerPort: p, protocol: "tcp" })),
     healthCheck: { command: ["CMD", "/bin/bash", "-c", ENVOY_READY_CHECK], startPeriod: 10, interval: 5, timeout: 2, retries: 3 },
     stopTimeout: envoy.stopTimeout,
@@ -127,15 +130,17 @@ export function envoySidecar(model: MeshModel, key: string, log: LogTarget): Sid
   const envoy = model.envoy;
   const transparent = envoy.interception === "transparent";
   const policy = taskPolicy({ ecsExec: node.task.ecsExec, xray: envoy.xray });
+  const secrets = tlsSecrets(node.listeners, node.clientTls);
   return {
     // Envoy runs as the IgnoredUID, so its own connections are not captured again.
     containers: [
-      envoyContainer(envoy, sidecarBootstrap(model, key), log, { user: String(envoy.uid) }),
+      envoyContainer(envoy, sidecarBootstrap(model, key), log, { user: String(envoy.uid), secrets }),
       // Only where the task takes traffic: a client-only service has no health to report and nothing to drain.
       ...(node.listeners.length ? [lifecycleContainer(envoy, node, log)] : []),
       ...(envoy.xray ? [xrayContainer(envoy, log)] : []),
     ],
     images: [envoy.image, ...(envoy.xray ? [envoy.xrayImage] : [])],
+    secretArns: Object.values(secrets),
     ...(transparent ? { proxyConfiguration: proxyConfiguration(node, envoy) } : { appEnvironment: proxyEnvironment() }),
     ...(policy ? { taskPolicy: JSON.stringify(policy) } : {}),
     roleDescription: `Task of service ${node.key}: ${policy ? "X-Ray and ECS Exec only" : "no AWS permissions"}`,
@@ -148,9 +153,11 @@ export function envoyGateway(model: MeshModel, log: LogTarget): Sidecar {
   const g = model.gateway!;
   const ports = g.listeners.map((l) => l.port);
   const policy = taskPolicy({ ecsExec: false, xray: model.envoy.xray });
+  const secrets = tlsSecrets(g.listeners, g.clientTls);
   return {
-    containers: [envoyContainer(model.envoy, gatewayBootstrap(model), log, { ports, ...gatewayUser(model.envoy, ports) })],
+    containers: [envoyContainer(model.envoy, gatewayBootstrap(model), log, { ports, secrets, ...gatewayUser(model.envoy, ports) })],
     images: [model.envoy.image],
+    secretArns: Object.values(secrets),
     ...(policy ? { taskPolicy: JSON.stringify(policy) } : {}),
     roleDescription: `Gateway ${g.name}: ${policy ? "X-Ray only" : "no AWS permissions"}`,
   };
