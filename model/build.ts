@@ -126,7 +126,7 @@ function buildNode(key: string, svc: ServiceConfig, mesh: string, ns: string, me
     containers: Object.entries(svc.containers).map(([name, c]) => ({
       name, image: c.image, ports: c.ports ?? [],
       environment: c.environment ?? {}, secrets: c.secrets ?? {},
-      command: c.command, essential: c.essential ?? true, readonlyRootFilesystem: c.readonlyRootFilesystem ?? true,
+      command: c.command, user: c.user, essential: c.essential ?? true, readonlyRootFilesystem: c.readonlyRootFilesystem ?? true,
       healthCheck: c.healthCheck && {
         command: c.healthCheck.command, interval: c.healthCheck.interval ?? 30, timeout: c.healthCheck.timeout ?? 5,
         retries: c.healthCheck.retries ?? 3, startPeriod: c.healthCheck.startPeriod ?? 0,

@@ -7,7 +7,7 @@
 import { IssueList } from "./errors";
 import { checkDataPlane } from "./data-plane";
 import { checkTls } from "./tls";
-import { DEFAULT_REQUEST_TIMEOUT } from "./defaults";
+import { DEFAULT_REQUEST_TIMEOUT, DEFAULTS } from "./defaults";
 import { has } from "./own";
 import { hasVirtualService, routerTargets } from "./providers";
 import { checkFargateSize } from "./fargate";
@@ -21,6 +21,22 @@ const rec = (x: unknown): Raw => (x !== null && typeof x === "object" && !Array.
 const arr = (x: unknown): any[] => (Array.isArray(x) ? x : []);
 const num = (x: unknown): number | undefined => (typeof x === "number" ? x : undefined);
 const list = (xs: Iterable<unknown>) => [...xs].map(String).join(", ") || "(none)";
+
+/**
+ * Transparent interception lets Envoy's own UID (the IgnoredUID) out unproxied: an application
+ * running as that UID would bypass the mesh, its calls neither routed nor limited to its backends.
+ */
+function checkIgnoredUid(cfg: Raw, services: Raw, issues: IssueList) {
+  const plane = cfg.dataPlane ?? "envoy";
+  if (plane === "lattice" || (plane === "envoy" && rec(cfg.envoy).interception === "proxy")) return;
+  const uid = String(DEFAULTS.envoy.uid);
+  for (const [key, s] of Object.entries(services))
+    for (const [name, c] of Object.entries(rec(rec(s).containers))) {
+      const user = rec(c).user;
+      if (typeof user === "string" && user.split(":")[0] === uid)
+        issues.add(["services", key, "containers", name, "user"], `${uid} is Envoy's UID, which the task's interception lets out unproxied: this container's calls would bypass the mesh; pick another UID`);
+    }
+}
 
 export function checkReferences(raw: unknown, region: string, issues: IssueList): void {
   const cfg = rec(raw);
@@ -45,6 +61,7 @@ export function checkReferences(raw: unknown, region: string, issues: IssueList)
   checkVirtualServiceNames(services, routers, namespace, targets, issues);
   for (const [key, svc] of Object.entries(services)) checkService(key, rec(svc), services, routers, targets, sidecars(rec(svc)), issues);
   for (const [key, r] of Object.entries(routers)) checkRouter(key, rec(r), services, issues);
+  checkIgnoredUid(cfg, services, issues);
   if (cfg.gateway !== undefined) checkGateway(rec(cfg.gateway), services, routers, targets, issues);
   if (cfg.envoy !== undefined) checkEnvoy(envoy, issues);
   checkDataPlane(cfg, region, issues);

@@ -39,7 +39,7 @@ export interface AccessLogModel { path: string; format?: { text?: string; json?:
 export interface ContainerModel {
   name: string; image: string; ports: number[];
   environment: Record<string, string>; secrets: Record<string, string>;
-  command?: string[]; essential: boolean; readonlyRootFilesystem: boolean;
+  command?: string[]; user?: string; essential: boolean; readonlyRootFilesystem: boolean;
   healthCheck?: { command: string[]; interval: number; timeout: number; retries: number; startPeriod: number };
   cpu?: number; memory?: number;
 }

@@ -62,6 +62,7 @@ export function appContainer(c: ContainerModel, log: LogTarget, extraEnvironment
     environment: toPairs({ ...c.environment, ...extraEnvironment }),
     secrets: Object.entries(c.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
     ...(c.command ? { command: c.command } : {}),
+    ...(c.user !== undefined ? { user: c.user } : {}),
     ...(c.healthCheck ? { healthCheck: c.healthCheck } : {}),
     ...(c.cpu !== undefined ? { cpu: c.cpu } : {}),
     ...(c.memory !== undefined ? { memory: c.memory } : {}),

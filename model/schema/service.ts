@@ -31,6 +31,11 @@ export const container = z.strictObject({
   command: z.array(z.string()).optional(),
   /** @default true */
   essential: bool.optional(),
+  /**
+   * The user the container runs as: a name or UID, optionally with a group (`1000`, `app:app`).
+   * @default the image's own user (often root, which the ecs-non-root-user policy reports)
+   */
+  user: z.string().regex(/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/, { error: (i) => `must be a user or UID, optionally with a group (such as 1000 or app:app), got ${show(i.input)}` }).optional(),
   /** @default true: the root filesystem is read-only unless the container needs to write. */
   readonlyRootFilesystem: bool.optional(),
   healthCheck: containerHealthCheck.optional(),

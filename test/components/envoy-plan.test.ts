@@ -128,6 +128,15 @@ describe("Envoy data plane options in a plan", () => {
     assert.ok(findings.some((f) => f.policy === "ecs-non-root-user" && f.resource?.name === "mesh-gateway-task"));
   });
 
+  it("an application container may name its user, which then satisfies ecs-non-root-user", async () => {
+    const plan = await planOf("dev", (c) => { c["fargate-mesh:topology"].services.red.containers.app.user = "1000:1000"; });
+    const [app] = containers(named(plan, "mesh-red-task"));
+    assert.equal(app.user, "1000:1000");
+    const { findings } = await checkPlan(plan);
+    assert.ok(!findings.some((f) => f.policy === "ecs-non-root-user" && f.resource?.name === "mesh-red-task"));
+    assert.ok(findings.some((f) => f.policy === "ecs-non-root-user" && f.resource?.name === "mesh-blue-task"), "blue still runs as its image's user");
+  });
+
   it("the reference gateway (8080 behind the NLB's 80) passes ecs-non-root-user; only the colorapp containers remain", async () => {
     const plan = await planOf("dev");
     const { findings } = await checkPlan(plan);
