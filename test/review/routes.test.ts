@@ -106,6 +106,15 @@ describe("expectations", () => {
         assert.deepEqual(results.filter((r) => !r.ok).map((r) => r.message), []);
       });
 
+  it("a request to the gateway comes through the NLB: its port maps to the gateway's (80 → 8080), other ports reach the gateway as sent", async () => {
+    const doc = toDocument(await planOf("dev"));
+    const bare = routeRequest(doc, "gateway", parseRequest("GET /router"));
+    assert.deepEqual(bare.steps.slice(0, 3), ["NLB port 80 → gateway port 8080", "gateway's Envoy", "listener gateway-8080"]);
+    assert.deepEqual(bare.shares, { green: 50, yellow: 50 });
+    assert.equal(routeRequest(doc, "gateway", parseRequest("GET http://colors.example.com:8080/")).shares.blue, 100, "8080 directly, from inside the VPC");
+    assert.match(routeRequest(doc, "gateway", parseRequest("GET http://colors.example.com:9000/")).steps.at(-1)!, /the gateway does not listen on port 9000/);
+  });
+
   it("a wrong expectation fails with the request and both answers", async () => {
     const doc = toDocument(await planOf("staging"));
     const [r] = checkExpectations(doc, [{ from: "gateway", request: "GET /router", expect: { green: 50, yellow: 50 } }]);

@@ -20,14 +20,16 @@ function bootstrapOf(doc: PlanDocument, caller: string): J | undefined {
 
 /**
  * A request to the gateway arrives through the NLB, which forwards its listener port to the
- * gateway tasks' port (80 → 8080 in the reference stacks); other ports reach the gateway as sent.
+ * gateway tasks' port (80 → 8080 in the reference stacks). A bare path (`GET /x`) is sent to the
+ * NLB's port; a URL with another port reaches the gateway as sent.
  */
-function throughNlb(doc: PlanDocument, port: number): { targetPort: number } | undefined {
+function throughNlb(doc: PlanDocument, req: RouteRequest): { port: number; targetPort: number } | undefined {
   const root = doc.resources.find((r) => r.type === "fargate-mesh:index:FargateMesh")?.name;
   const under = (type: string) => doc.resources.find((r) => r.type === type && r.parent?.name === `${root}-gateway`)?.inputs as J | undefined;
   const listener = under("aws:lb/listener:Listener");
   const targets = under("aws:lb/targetGroup:TargetGroup");
-  return listener?.port === port && typeof targets?.port === "number" ? { targetPort: targets.port } : undefined;
+  if (typeof listener?.port !== "number" || typeof targets?.port !== "number") return undefined;
+  return req.authority === undefined || listener.port === req.port ? { port: listener.port, targetPort: targets.port } : undefined;
 }
 
 export function routeRequest(doc: PlanDocument, caller: string, req: RouteRequest): RouteAnswer {
@@ -38,9 +40,9 @@ export function routeRequest(doc: PlanDocument, caller: string, req: RouteReques
   if (plane === "lattice" && caller !== "gateway") return routeThroughLattice(doc.resources, caller, req);
   const bootstrap = bootstrapOf(doc, caller);
   if (!bootstrap) return refused([`${caller}'s task`], "it has no Envoy bootstrap");
-  const nlb = caller === "gateway" ? throughNlb(doc, req.port) : undefined;
+  const nlb = caller === "gateway" ? throughNlb(doc, req) : undefined;
   const answer = routeThroughEnvoy(bootstrap, caller, nlb ? { ...req, port: nlb.targetPort } : req, caller === "gateway");
-  if (nlb && nlb.targetPort !== req.port) answer.steps.unshift(`NLB port ${req.port} → gateway port ${nlb.targetPort}`);
+  if (nlb && nlb.targetPort !== nlb.port) answer.steps.unshift(`NLB port ${nlb.port} → gateway port ${nlb.targetPort}`);
   // On the lattice data plane the gateway's Envoy hands the request to a Lattice service, on the
   // port of the cluster it chose (`vs-<key>-<port>`).
   if (plane === "lattice" && answer.outcome === "routed" && answer.rewritten?.host) {
