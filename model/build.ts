@@ -77,9 +77,9 @@ function unusedSettings(cfg: TopologyConfig): M.MeshModel["unused"] {
     if (e.version && e.appMeshVersion) out.push({ path: "envoy.version", reason: `${e.version} is read by the envoy data plane only` });
     if (e.interception) out.push({ path: "envoy.interception", reason: "App Mesh always intercepts transparently" });
   }
-  if (plane !== "envoy")
+  if (plane === "appmesh")
     for (const [key, svc] of Object.entries(cfg.services))
-      if (svc.startPeriod !== undefined) out.push({ path: `services.${key}.startPeriod`, reason: "is read by the envoy data plane only (its lifecycle container's health check)" });
+      if (svc.startPeriod !== undefined) out.push({ path: `services.${key}.startPeriod`, reason: "is read by the envoy and lattice data planes only (the application's health check)" });
   if (plane === "lattice") {
     if (cfg.mesh.egressFilter) out.push({ path: "mesh.egressFilter", reason: "no sidecar filters egress on the lattice data plane; security groups allow tasks only HTTPS and the VPC Lattice prefix list" });
     if (e.interception) out.push({ path: "envoy.interception", reason: "no sidecar on the lattice data plane; only the gateway runs Envoy" });

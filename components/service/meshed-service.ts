@@ -50,6 +50,9 @@ export class MeshedService extends FargateTaskComponent {
       task: node.task, clusterArn: args.clusterArn, taskDefinitionArn: taskDefinition.arn,
       subnetIds: args.subnetIds, securityGroupIds: [base.securityGroup.id], registryArn: args.registryArn,
       latticeTargets: sidecar.latticeTargets,
+      // ECS replaces tasks that fail their VPC Lattice target group's health check (the
+      // application's health there, as the listener's check says), after this grace period.
+      ...(sidecar.latticeTargets?.length ? { healthCheckGracePeriodSeconds: node.task.startPeriod } : {}),
     });
 
     this.serviceName = service.name;

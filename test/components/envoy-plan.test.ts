@@ -169,7 +169,7 @@ describe("Envoy data plane options in a plan", () => {
     }));
     assert.match(text, /on the appmesh data plane/);
     assert.ok(text.endsWith("Settings the appmesh data plane does not use\n  envoy.version: v1.38.9 is read by the envoy data plane only\n  envoy.interception: App Mesh always intercepts transparently"
-      + "\n  services.red.startPeriod: is read by the envoy data plane only (its lifecycle container's health check)"), text);
+      + "\n  services.red.startPeriod: is read by the envoy and lattice data planes only (the application's health check)"), text);
   });
 
   it("the canary plans on the Envoy data plane too, with no App Mesh resource", async () => {

@@ -40,6 +40,14 @@ describe("plans on the lattice data plane", () => {
     assert.equal(named(prod, "mesh-lattice-ecs-infrastructure-policy").inputs.policyArn, "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForVpcLattice");
   });
 
+  it("the application's health: each target group checks it as the listener says, and ECS waits startPeriod before acting on it", () => {
+    const svc = named(prod, "mesh-green-service", "aws:ecs/service:Service").inputs as any;
+    assert.equal(svc.healthCheckGracePeriodSeconds, 60);
+    assert.deepEqual(svc.deploymentCircuitBreaker, { enable: true, rollback: true });
+    const tg = named(prod, "mesh-lattice-targets-green-colors-80").inputs as any;
+    assert.deepEqual([tg.config.healthCheck.enabled, tg.config.healthCheck.path, tg.config.healthCheck.protocol], [true, "/healthcheck", "HTTP"]);
+  });
+
   it("keeps a weight of 0 in the listener rule, and the names callers use resolve to each Lattice service", () => {
     const rule = named(prod, "mesh-lattice-rule-colors-80-color-route").inputs as any;
     assert.deepEqual(rule.action.forward.targetGroups.map((t: any) => t.weight), [100, 0]);
