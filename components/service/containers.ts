@@ -60,7 +60,7 @@ export function appContainer(c: ContainerModel, log: LogTarget, extraEnvironment
     essential: c.essential,
     portMappings: c.ports.map((p) => ({ containerPort: p, protocol: "tcp", ...(opts.namedPorts ? { name: portName(p) } : {}) })),
     environment: toPairs({ ...c.environment, ...extraEnvironment }),
-    secrets: Object.entries(c.secrets).map(([name, valueFrom]) => ({ name, valueFrom })),
+    secrets: toSecrets(c.secrets),
     ...(c.command ? { command: c.command } : {}),
     ...(c.user !== undefined ? { user: c.user } : {}),
     ...(c.healthCheck ? { healthCheck: c.healthCheck } : {}),
@@ -86,6 +86,11 @@ export function proxyConfiguration(node: VirtualNodeModel, envoy: EnvoyModel) {
       EgressIgnoredIPs: EGRESS_IGNORED_IPS,
     },
   };
+}
+
+/** ECS `secrets`: each variable filled at start from a Secrets Manager or SSM ARN. */
+export function toSecrets(secrets: Record<string, string>) {
+  return Object.entries(secrets).map(([name, valueFrom]) => ({ name, valueFrom }));
 }
 
 export function toPairs(env: Record<string, string>) {

@@ -44,13 +44,20 @@ export function healthCheck(h: HealthCheckModel): Json {
   return { ...base, http_health_check: { path: h.path ?? "/", ...(h.protocol === "http2" ? { codec_client_type: "HTTP2" } : {}) } };
 }
 
+/** An endpoint at `host` on the listener's port, health-checked on the health check's own port when it differs. */
+function endpointOf(host: string, listener: ListenerModel): Json {
+  const hc = listener.healthCheck;
+  const endpoint: Json = { address: { socket_address: { address: host, port_value: listener.port } } };
+  if (hc.port !== undefined && hc.port !== listener.port) endpoint.health_check_config = { port_value: hc.port };
+  return endpoint;
+}
+
 /** The cluster a caller uses to reach `node` on `listener`. */
 export function targetCluster(node: VirtualNodeModel, listener: ListenerModel, mesh: MeshModel["mesh"], client?: ClientTlsModel): Json {
   const name = clusterName(node.key, listener.port);
   const host = discoveryName(node);
   const hc = listener.healthCheck;
-  const endpoint: Json = { address: { socket_address: { address: host, port_value: listener.port } } };
-  if (hc.port !== undefined && hc.port !== listener.port) endpoint.health_check_config = { port_value: hc.port };
+  const endpoint = endpointOf(host, listener);
   const od = listener.outlierDetection;
   const options = protocolOptions(listener.protocol);
   const tls = upstreamTls(host, listener, client);
@@ -82,11 +89,9 @@ export function appCluster(listener: ListenerModel): Json {
   const name = localCluster(listener.port);
   const options = protocolOptions(listener.protocol);
   const hc = listener.healthCheck;
-  const endpoint: Json = { address: { socket_address: { address: "127.0.0.1", port_value: listener.port } } };
-  if (hc.port !== undefined && hc.port !== listener.port) endpoint.health_check_config = { port_value: hc.port };
   return {
     name, type: "STATIC", connect_timeout: "1s",
-    load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint }] }] },
+    load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: endpointOf("127.0.0.1", listener) }] }] },
     // Envoy checks a cluster without traffic only every 60 s by default; a task that has just
     // started takes none yet, and its health should show within one interval.
     health_checks: [{ ...healthCheck(hc), no_traffic_interval: millis(hc.intervalMillis) }],

@@ -18,8 +18,10 @@
  * (Envoy's default 50% threshold), so requests still reach the application and callers see its
  * answers; their own health checks and outlier detection decide about it.
  */
+import { LIMITS } from "../../../model/limits";
 import type { VirtualNodeModel } from "../../../model/types";
 import { localCluster } from "./clusters";
+import { filter, httpConnectionManager } from "./listeners";
 import { Json, PORTS, T } from "./types";
 
 export const APP_HEALTH_PATH = "/app-health";
@@ -27,47 +29,43 @@ export const APP_HEALTH_PATH = "/app-health";
 /** The loopback listener that reports whether every local application cluster is healthy. */
 export function appHealthListener(node: VirtualNodeModel): Json | undefined {
   if (!node.listeners.length) return undefined;
-  const healthFilter = {
-    name: "envoy.filters.http.health_check",
-    typed_config: {
-      "@type": T.healthCheck,
-      pass_through_mode: false,
-      headers: [{ name: ":path", string_match: { exact: APP_HEALTH_PATH } }],
-      cluster_min_healthy_percentages: Object.fromEntries(node.listeners.map((l) => [localCluster(l.port), { value: 100 }])),
-    },
-  };
+  const healthFilter = filter("envoy.filters.http.health_check", T.healthCheck, {
+    pass_through_mode: false,
+    headers: [{ name: ":path", string_match: { exact: APP_HEALTH_PATH } }],
+    cluster_min_healthy_percentages: Object.fromEntries(node.listeners.map((l) => [localCluster(l.port), { value: 100 }])),
+  });
   return {
     name: "app-health",
     address: { socket_address: { address: "127.0.0.1", port_value: PORTS.appHealth } },
-    filter_chains: [{ filters: [{
-      name: "envoy.filters.network.http_connection_manager",
-      typed_config: {
-        "@type": T.hcm, stat_prefix: "app-health", codec_type: "AUTO",
-        // No routes: anything but GET /app-health is a 404.
-        route_config: { name: "app-health", virtual_hosts: [] },
-        http_filters: [healthFilter, { name: "envoy.filters.http.router", typed_config: { "@type": T.router } }],
-      },
-    }] }],
+    // No routes: anything but GET /app-health is a 404.
+    filter_chains: [{ filters: [httpConnectionManager({ statPrefix: "app-health", virtualHosts: [], httpFilters: [healthFilter] })] }],
   };
 }
 
-/** Asks the app-health listener; exit status 0 only on a 200. Bash only: no curl in the image. */
-export const APP_HEALTH_CHECK = `exec 3<>/dev/tcp/127.0.0.1/${PORTS.appHealth} && printf 'GET ${APP_HEALTH_PATH} HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`;
+/**
+ * A bash check that GETs `path` from a loopback port and succeeds only on a 200, on file
+ * descriptor `fd`. Bash only: the upstream Envoy image has no curl.
+ */
+export const loopbackGetOk = (port: number, path: string, fd = 3) =>
+  `exec ${fd}<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${path} HTTP/1.0\\r\\n\\r\\n' >&${fd} && head -n 1 <&${fd} | grep -q ' 200 '`;
 
-/** ECS's limits for a container health check, in seconds. */
-const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+/** Asks the app-health listener; exit status 0 only on a 200. */
+export const APP_HEALTH_CHECK = loopbackGetOk(PORTS.appHealth, APP_HEALTH_PATH);
+
+const clamp = (x: number, limit: { min: number; max: number }) => Math.min(limit.max, Math.max(limit.min, x));
 
 /**
  * The lifecycle container's ECS health check: as often as the listeners are checked, failing
- * after as many misses as their unhealthy threshold, after the service's start period.
+ * after as many misses as their unhealthy threshold, after the service's start period; within
+ * ECS's limits.
  */
 export function appHealthContainerCheck(node: VirtualNodeModel) {
   const hcs = node.listeners.map((l) => l.healthCheck);
   return {
     command: ["CMD", "/bin/bash", "-c", APP_HEALTH_CHECK],
-    interval: clamp(Math.ceil(Math.max(...hcs.map((h) => h.intervalMillis)) / 1000), 5, 300),
-    timeout: 2,
-    retries: clamp(Math.max(...hcs.map((h) => h.unhealthyThreshold)), 1, 10),
+    interval: clamp(Math.ceil(Math.max(...hcs.map((h) => h.intervalMillis)) / 1000), LIMITS.containerHealthInterval),
+    timeout: LIMITS.containerHealthTimeout.min,
+    retries: clamp(Math.max(...hcs.map((h) => h.unhealthyThreshold)), LIMITS.containerHealthRetries),
     startPeriod: node.task.startPeriod,
   };
 }

@@ -10,7 +10,7 @@ import { Backend, backendPorts, backendVirtualHosts, routerTcpRoute, weightedClu
 import { tlsChains } from "./tls";
 import { Json, PORTS, T } from "./types";
 
-const filter = (name: string, type: string, config: Json = {}): Json => ({ name, typed_config: { "@type": type, ...config } });
+export const filter = (name: string, type: string, config: Json = {}): Json => ({ name, typed_config: { "@type": type, ...config } });
 /** Tells TLS from plain text on a PERMISSIVE listener. */
 export const tlsInspector = () => filter("envoy.filters.listener.tls_inspector", T.tlsInspector);
 const address = (host: string, port: number) => ({ socket_address: { address: host, port_value: port } });
@@ -29,6 +29,8 @@ export interface HcmOptions {
   statPrefix: string; virtualHosts: Json[]; accessLog?: AccessLogModel;
   /** X-Ray segment name when tracing is on. */
   xraySegment?: string;
+  /** HTTP filters that run before the router. @default none */
+  httpFilters?: Json[];
 }
 
 export function httpConnectionManager(o: HcmOptions): Json {
@@ -36,7 +38,7 @@ export function httpConnectionManager(o: HcmOptions): Json {
     stat_prefix: o.statPrefix,
     codec_type: "AUTO",
     route_config: { name: o.statPrefix, virtual_hosts: o.virtualHosts },
-    http_filters: [filter("envoy.filters.http.router", T.router)],
+    http_filters: [...(o.httpFilters ?? []), filter("envoy.filters.http.router", T.router)],
     access_log: accessLog(o.accessLog),
     ...(o.xraySegment ? {
       tracing: { provider: { name: "envoy.tracers.xray", typed_config: { "@type": T.xray, segment_name: o.xraySegment, daemon_endpoint: { protocol: "UDP", address: "127.0.0.1", port_value: PORTS.xray } } } },

@@ -5,12 +5,12 @@
  */
 import type { EnvoyModel, MeshModel, VirtualNodeModel } from "../../../model/types";
 import {
-  EGRESS_IGNORED_IPS, ENVOY_CONTAINER, LogTarget, gatewayUser, logConfiguration, proxyConfiguration, toPairs, xrayContainer,
+  EGRESS_IGNORED_IPS, ENVOY_CONTAINER, LogTarget, gatewayUser, logConfiguration, proxyConfiguration, toPairs, toSecrets, xrayContainer,
 } from "../../service/containers";
 import { taskPolicy } from "../../service/iam";
 import type { Sidecar } from "../../service/sidecar";
 import { gatewayBootstrap, sidecarBootstrap } from "./bootstrap";
-import { appHealthContainerCheck } from "./health";
+import { appHealthContainerCheck, loopbackGetOk } from "./health";
 import { tlsSecrets } from "./tls";
 import { nodeOf } from "./routes";
 import { Json, PORTS } from "./types";
@@ -33,7 +33,7 @@ export const ENVOY_BINARY = "/usr/local/bin/envoy";
 /** Asks Envoy's admin interface to drain the inbound listeners gracefully. */
 const DRAIN_REQUEST = `exec 3<>/dev/tcp/127.0.0.1/${PORTS.admin} && printf 'POST /drain_listeners?graceful&inboundonly HTTP/1.0\\r\\n\\r\\n' >&3`;
 /** Whether Envoy still serves (admin /ready answers 200 when LIVE, 503 once draining). */
-const IS_READY = `(exec 4<>/dev/tcp/127.0.0.1/${PORTS.admin} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&4 && head -n 1 <&4 | grep -q ' 200 ')`;
+const IS_READY = `(${loopbackGetOk(PORTS.admin, "/ready", 4)})`;
 
 export const ENVOY_WRAPPER = [
   `${ENVOY_BINARY} --config-yaml "$1" --disable-hot-restart --log-level "$ENVOY_LOG_LEVEL" --drain-time-s "$LISTENER_DRAIN_WAIT_TIME_S" &`,
@@ -50,19 +50,22 @@ export const ENVOY_WRAPPER = [
  * Healthy only when Envoy is ready to serve: the admin `/ready` endpoint answers 200 once the
  * server is LIVE (listeners and clusters initialised) and 503 before that and while draining.
  */
-export const ENVOY_READY_CHECK = `exec 3<>/dev/tcp/127.0.0.1/${PORTS.admin} && printf 'GET /ready HTTP/1.0\\r\\n\\r\\n' >&3 && head -n 1 <&3 | grep -q ' 200 '`;
+export const ENVOY_READY_CHECK = loopbackGetOk(PORTS.admin, "/ready");
 
 /** The container that reports the application's health and drains Envoy before it stops. */
 export const LIFECYCLE_CONTAINER = "lifecycle";
 
 /** Idles until ECS stops it; on SIGTERM drains Envoy's inbound listeners and waits out the drain. */
+/** Sleeps until a signal: `wait` returns at once when the trap fires, `sleep` would not. */
+const IDLE_LOOP = "while :; do sleep 3600 & wait $!; done";
+
 export const DRAIN_SCRIPT = [
   `trap '${DRAIN_REQUEST.replace(/'/g, `'"'"'`)}; sleep "$LISTENER_DRAIN_WAIT_TIME_S"; kill $! 2>/dev/null; exit 0' TERM INT`,
-  "while :; do sleep 3600 & wait $!; done",
+  IDLE_LOOP,
 ].join("\n");
 
 /** Idles until ECS stops it (proxy interception: callers reach the application directly, nothing to drain). */
-export const IDLE_SCRIPT = ["trap 'kill $! 2>/dev/null; exit 0' TERM INT", "while :; do sleep 3600 & wait $!; done"].join("\n");
+export const IDLE_SCRIPT = ["trap 'kill $! 2>/dev/null; exit 0' TERM INT", IDLE_LOOP].join("\n");
 
 /**
  * The task's lifecycle container, in Envoy's image (bash, no application tools needed). It
@@ -105,7 +108,7 @@ export function envoyContainer(envoy: EnvoyModel, bootstrap: Json, log: LogTarge
     command: [ENVOY_WRAPPER, "envoy", JSON.stringify(bootstrap)],
     environment: toPairs({ ENVOY_LOG_LEVEL: envoy.logLevel, LISTENER_DRAIN_WAIT_TIME_S: String(envoy.drainSeconds) }),
     // TLS material: ECS reads each secret into the variable Envoy's configuration names (tls.ts).
-    ...(opts.secrets && Object.keys(opts.secrets).length ? { secrets: Object.entries(opts.secrets).map(([name, valueFrom]) => ({ name, valueFrom })) } : {}),
+    ...(opts.secrets && Object.keys(opts.secrets).length ? { secrets: toSecrets(opts.secrets) } : {}),
     portMappings: (opts.ports ?? []).map((p) => ({ containerPort: p, protocol: "tcp" })),
     healthCheck: { command: ["CMD", "/bin/bash", "-c", ENVOY_READY_CHECK], startPeriod: 10, interval: 5, timeout: 2, retries: 3 },
     stopTimeout: envoy.stopTimeout,
