@@ -3,6 +3,7 @@
  * cannot realise a setting the user wrote, validation says so with the path and the
  * alternative, instead of dropping it. Reads the raw description, like references.ts.
  */
+import { DEFAULTS } from "./defaults";
 import { IssueList } from "./errors";
 import { checkEnvoyImage, isAppMeshEnvoyImage } from "./envoy-image";
 import { has } from "./own";
@@ -17,8 +18,11 @@ const ON_ENVOY = "not available on the envoy data plane";
 /** Where the envoy data plane writes access logs: the container's own streams, which awslogs ships. */
 export const ENVOY_LOG_PATHS = ["/dev/stdout", "/dev/stderr"];
 
+/** The data plane a raw description chooses (the schema reports a value that is not one). */
+export const dataPlaneOf = (cfg: Raw): unknown => (cfg.dataPlane === undefined ? DEFAULTS.dataPlane : cfg.dataPlane);
+
 export function checkDataPlane(cfg: Raw, region: string, issues: IssueList): void {
-  const plane = cfg.dataPlane === undefined ? "envoy" : cfg.dataPlane;
+  const plane = dataPlaneOf(cfg);
   const envoy = rec(cfg.envoy);
   if (plane === "appmesh") checkAppMeshVersion(envoy, region, issues);
   else if (plane === "envoy") checkEnvoyPlane(cfg, envoy, issues);

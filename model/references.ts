@@ -5,7 +5,7 @@
  * elsewhere: the user sees every mistake in one run.
  */
 import { IssueList } from "./errors";
-import { checkDataPlane } from "./data-plane";
+import { checkDataPlane, dataPlaneOf } from "./data-plane";
 import { checkTls } from "./tls";
 import { DEFAULT_REQUEST_TIMEOUT, DEFAULTS } from "./defaults";
 import { has } from "./own";
@@ -27,7 +27,7 @@ const list = (xs: Iterable<unknown>) => [...xs].map(String).join(", ") || "(none
  * running as that UID would bypass the mesh, its calls neither routed nor limited to its backends.
  */
 function checkIgnoredUid(cfg: Raw, services: Raw, issues: IssueList) {
-  const plane = cfg.dataPlane ?? "envoy";
+  const plane = dataPlaneOf(cfg);
   if (plane === "lattice" || (plane === "envoy" && rec(cfg.envoy).interception === "proxy")) return;
   const uid = String(DEFAULTS.envoy.uid);
   for (const [key, s] of Object.entries(services))
@@ -49,7 +49,7 @@ export function checkReferences(raw: unknown, region: string, issues: IssueList)
   // The containers a data plane adds to a task: Envoy (and on the envoy data plane, where the
   // task takes traffic, its lifecycle container) and the X-Ray daemon; Lattice adds none.
   const sidecars = (svc: Raw) => {
-    const plane = cfg.dataPlane ?? "envoy";
+    const plane = dataPlaneOf(cfg);
     if (plane === "lattice") return 0;
     return 1 + xray + (plane === "envoy" && arr(svc.listeners).length > 0 ? 1 : 0);
   };

@@ -7,6 +7,7 @@
  * - appmesh: ACM, files (and SDS, not offered here); not `secret`.
  * - lattice: no sidecar terminates or originates TLS; only the gateway's listeners may.
  */
+import { dataPlaneOf } from "./data-plane";
 import { IssueList } from "./errors";
 import { has } from "./own";
 
@@ -14,6 +15,9 @@ type Raw = Record<string, any>;
 type Path = PropertyKey[];
 const rec = (x: unknown): Raw => (x !== null && typeof x === "object" && !Array.isArray(x) ? (x as Raw) : {});
 const arr = (x: unknown): any[] => (Array.isArray(x) ? x : []);
+
+/** Whether a listener's `tls` (raw or modelled) terminates TLS: present and not DISABLED. */
+export const terminatesTls = (tls: unknown): boolean => tls !== undefined && rec(tls).mode !== "DISABLED";
 
 /** Every TLS setting of the description, with its path: listener TLS and client policies. */
 function tlsSettings(cfg: Raw) {
@@ -30,7 +34,7 @@ function tlsSettings(cfg: Raw) {
 }
 
 export function checkTls(cfg: Raw, issues: IssueList): void {
-  const plane = cfg.dataPlane === undefined ? "envoy" : cfg.dataPlane;
+  const plane = dataPlaneOf(cfg);
   const { listeners, clients } = tlsSettings(cfg);
   const secretsUsed: Path[] = [];
   for (const l of listeners) {
@@ -90,8 +94,7 @@ function checkClientReachesTls(cfg: Raw, path: Path, c: Raw, gateway: boolean, i
       const id = `${service}/${index}`;
       if (seen.has(id) || (ports && !ports.includes(listener.port))) continue;
       seen.add(id);
-      const mode = rec(listener.tls).mode;
-      if (listener.tls === undefined || mode === "DISABLED")
+      if (!terminatesTls(listener.tls))
         issues.add(path, `reaches services.${service}.listeners[${index}] (port ${listener.port}), which does not terminate TLS: every call there would fail; add tls to that listener, or leave its port out of clientTls.ports`);
     }
   }

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { terminatesTls } from "../../model/tls";
 import type { GatewayModel } from "../../model/types";
 import type { Tags } from "../base";
 import type { Sidecar } from "../service/sidecar";
@@ -100,8 +101,7 @@ export class MeshGateway extends FargateTaskComponent {
 
     this.dnsName = lb.dnsName;
     // The NLB passes TCP through, so the scheme is the gateway listener's: https where it terminates TLS.
-    const tls = g.listeners.find((l) => l.port === n.targetPort)?.tls;
-    const scheme = tls && tls.mode !== "DISABLED" ? "https" : "http";
+    const scheme = terminatesTls(g.listeners.find((l) => l.port === n.targetPort)?.tls) ? "https" : "http";
     const defaultPort = scheme === "https" ? 443 : 80;
     this.url = pulumi.interpolate`${scheme}://${lb.dnsName}${n.port === defaultPort ? "" : `:${n.port}`}`;
     this.securityGroupId = base.securityGroup.id;

@@ -11,10 +11,12 @@ import { refused, RouteAnswer, RouteRequest } from "./request";
 
 type J = any;
 
+/** The FargateMesh component's name: its children are named `<root>-<service key>` and `<root>-gateway`. */
+const meshRoot = (doc: PlanDocument) => doc.resources.find((r) => r.type === "fargate-mesh:index:FargateMesh")?.name;
+
 /** The inline bootstrap of `caller`'s Envoy (a service key or `gateway`), from its task definition. */
 function bootstrapOf(doc: PlanDocument, caller: string): J | undefined {
-  // Components are named `<mesh component>-<service key>` (or `-gateway`), under the one FargateMesh.
-  const root = doc.resources.find((r) => r.type === "fargate-mesh:index:FargateMesh")?.name;
+  const root = meshRoot(doc);
   return root === undefined ? undefined : bootstrapIn(doc.resources, `${root}-${caller}`);
 }
 
@@ -24,7 +26,7 @@ function bootstrapOf(doc: PlanDocument, caller: string): J | undefined {
  * NLB's port; a URL with another port reaches the gateway as sent.
  */
 function throughNlb(doc: PlanDocument, req: RouteRequest): { port: number; targetPort: number } | undefined {
-  const root = doc.resources.find((r) => r.type === "fargate-mesh:index:FargateMesh")?.name;
+  const root = meshRoot(doc);
   const under = (type: string) => doc.resources.find((r) => r.type === type && r.parent?.name === `${root}-gateway`)?.inputs as J | undefined;
   const listener = under("aws:lb/listener:Listener");
   const targets = under("aws:lb/targetGroup:TargetGroup");

@@ -9,6 +9,7 @@
  * a plan. `tlsSecrets` lists the variables, for the container's `secrets` and the execution role.
  */
 import type { ClientTlsModel, KeyPairModel, TlsModel, TrustModel, ValidationModel } from "../../../model/types";
+import { terminatesTls } from "../../../model/tls";
 import type { Json } from "./types";
 import { T } from "./types";
 
@@ -50,7 +51,7 @@ function validationContext(v: ValidationModel, caEnv: string): Json {
 /** The transport socket of a listener that terminates TLS, or undefined. */
 export function downstreamTls(l: TlsListener): Json | undefined {
   const tls = l.tls;
-  if (!tls || tls.mode === "DISABLED" || (!tls.certificate.file && !tls.certificate.secret)) return undefined;
+  if (!tls || !terminatesTls(tls) || (!tls.certificate.file && !tls.certificate.secret)) return undefined;
   return {
     name: "envoy.transport_sockets.tls",
     typed_config: {
@@ -99,7 +100,7 @@ export function upstreamTls(sni: string, listener: TlsListener, client?: ClientT
       },
     };
   }
-  if (listener.tls && listener.tls.mode !== "DISABLED") return { name: "envoy.transport_sockets.tls", typed_config: { "@type": T.upstreamTls, sni } };
+  if (terminatesTls(listener.tls)) return { name: "envoy.transport_sockets.tls", typed_config: { "@type": T.upstreamTls, sni } };
   return undefined;
 }
 
