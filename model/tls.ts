@@ -21,15 +21,17 @@ export const terminatesTls = (tls: unknown): boolean => tls !== undefined && rec
 
 /** Every TLS setting of the description, with its path: listener TLS and client policies. */
 function tlsSettings(cfg: Raw) {
-  const listeners: { path: Path; tls: Raw; gateway: boolean }[] = [];
-  const clients: { path: Path; tls: Raw; gateway: boolean }[] = [];
+  const listeners: { path: Path; tls: Raw }[] = [];
+  /** `calls`: the services and routers the client sends to (backends, or gateway route targets). */
+  const clients: { path: Path; tls: Raw; gateway: boolean; calls: unknown[] }[] = [];
   for (const [key, s] of Object.entries(rec(cfg.services))) {
-    arr(rec(s).listeners).forEach((l, i) => { if (rec(l).tls !== undefined) listeners.push({ path: ["services", key, "listeners", i, "tls"], tls: rec(rec(l).tls), gateway: false }); });
-    if (rec(s).clientTls !== undefined) clients.push({ path: ["services", key, "clientTls"], tls: rec(rec(s).clientTls), gateway: false });
+    arr(rec(s).listeners).forEach((l, i) => { if (rec(l).tls !== undefined) listeners.push({ path: ["services", key, "listeners", i, "tls"], tls: rec(rec(l).tls) }); });
+    if (rec(s).clientTls !== undefined) clients.push({ path: ["services", key, "clientTls"], tls: rec(rec(s).clientTls), gateway: false, calls: arr(rec(s).backends) });
   }
   const g = rec(cfg.gateway);
-  arr(g.listeners).forEach((l, i) => { if (rec(l).tls !== undefined) listeners.push({ path: ["gateway", "listeners", i, "tls"], tls: rec(rec(l).tls), gateway: true }); });
-  if (g.clientTls !== undefined) clients.push({ path: ["gateway", "clientTls"], tls: rec(g.clientTls), gateway: true });
+  arr(g.listeners).forEach((l, i) => { if (rec(l).tls !== undefined) listeners.push({ path: ["gateway", "listeners", i, "tls"], tls: rec(rec(l).tls) }); });
+  if (g.clientTls !== undefined)
+    clients.push({ path: ["gateway", "clientTls"], tls: rec(g.clientTls), gateway: true, calls: Object.values(rec(g.routes)).map((r) => rec(r).target) });
   return { listeners, clients };
 }
 
@@ -52,7 +54,7 @@ export function checkTls(cfg: Raw, issues: IssueList): void {
       issues.add([...c.path, "validation", "trust", "acm"], "is not available on the envoy data plane: upstream Envoy cannot read an ACM Private CA; give the CA's certificate as a secret (trust.secret) or file");
     if (rec(c.tls.certificate).secret !== undefined) secretsUsed.push([...c.path, "certificate", "secret"]);
     if (trust.secret !== undefined) secretsUsed.push([...c.path, "validation", "trust", "secret"]);
-    if (plane !== "lattice") checkClientReachesTls(cfg, c.path, c.tls, c.gateway, issues);
+    if (plane !== "lattice") checkClientReachesTls(cfg, c.path, c.tls, c.calls, issues);
   }
   if (plane === "appmesh")
     for (const p of secretsUsed)
@@ -81,14 +83,11 @@ function reachedListeners(cfg: Raw, key: string): { service: string; index: numb
  * An enforced client policy originates TLS to every backend port it covers; a listener there
  * without TLS (or with it DISABLED) would fail every call, so say so before anything deploys.
  */
-function checkClientReachesTls(cfg: Raw, path: Path, c: Raw, gateway: boolean, issues: IssueList) {
+function checkClientReachesTls(cfg: Raw, path: Path, c: Raw, calls: unknown[], issues: IssueList) {
   if (c.enforce === false) return;
   const ports = Array.isArray(c.ports) ? c.ports : undefined;
-  const keys = gateway
-    ? Object.values(rec(rec(cfg.gateway).routes)).map((r) => rec(r).target)
-    : arr(rec(rec(cfg.services)[path[1] as string]).backends);
   const seen = new Set<string>();
-  for (const key of keys) {
+  for (const key of calls) {
     if (typeof key !== "string") continue;
     for (const { service, index, listener } of reachedListeners(cfg, key)) {
       const id = `${service}/${index}`;
