@@ -5,6 +5,7 @@
 import { compact } from "./compact";
 import { DEFAULT_OUTLIER_DETECTION, DEFAULTS, defaultHealthCheck, defaultRetryPolicy } from "./defaults";
 import { envoyImage, upstreamEnvoyImage } from "./envoy-image";
+import { untestedEnvoyNote } from "./envoy-release";
 import { gatewayLbNames, names, qualified, taskNames } from "./names";
 import { hasVirtualService, routerTargets } from "./providers";
 import type { ClientTlsConfig, ListenerConfig } from "./schema/listener";
@@ -60,7 +61,15 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
     gateway: cfg.gateway && buildGateway(cfg.gateway, meshName, vsOf),
     exceptions: cfg.exceptions ?? {},
     unused: unusedSettings(cfg),
+    notes: notes(cfg),
   };
+}
+
+/** What the plan cannot vouch for, though valid: an Envoy other than the tested release. */
+function notes(cfg: TopologyConfig): M.MeshModel["notes"] {
+  if ((cfg.dataPlane ?? DEFAULTS.dataPlane) === "appmesh") return [];
+  const note = untestedEnvoyNote(cfg.envoy.version, cfg.envoy.image);
+  return note ? [note] : [];
 }
 
 /**
@@ -227,7 +236,7 @@ function buildEnvoy(cfg: TopologyConfig, region: string): M.EnvoyModel {
   const appMesh = (cfg.dataPlane ?? DEFAULTS.dataPlane) === "appmesh";
   // The lattice data plane runs Envoy only at the gateway: the upstream image, as on envoy.
   return {
-    image: e.image ?? (appMesh ? envoyImage(region, e.appMeshVersion ?? e.version!) : upstreamEnvoyImage(e.version!)),
+    image: e.image ?? (appMesh ? envoyImage(region, e.appMeshVersion ?? e.version!) : upstreamEnvoyImage(e.version ?? d.version)),
     interception: e.interception ?? d.interception,
     logLevel: e.logLevel ?? d.logLevel, xray: e.xray ?? false, xrayImage: e.xrayImage ?? d.xrayImage,
     dogStatsd: e.dogStatsd && { port: e.dogStatsd.port ?? d.dogStatsdPort }, statsTags: e.statsTags ?? false,

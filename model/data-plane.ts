@@ -5,6 +5,7 @@
  */
 import { DEFAULTS } from "./defaults";
 import { IssueList } from "./errors";
+import { TESTED_ENVOY_VERSION } from "./envoy-release";
 import { checkEnvoyImage, isAppMeshEnvoyImage } from "./envoy-image";
 import { has } from "./own";
 import { hasVirtualService, routerTargets } from "./providers";
@@ -45,9 +46,8 @@ function checkAppMeshVersion(envoy: Raw, region: string, issues: IssueList) {
 function checkUpstreamEnvoy(envoy: Raw, issues: IssueList) {
   const image = str(envoy.image);
   const version = str(envoy.version);
-  if (!image && !version) issues.add(["envoy", "version"], "is required on the envoy data plane: an upstream Envoy release such as v1.38.9 (envoyproxy/envoy), or set envoy.image");
   if (version && /^v\d+\.\d+\.\d+\.\d+$/.test(version))
-    issues.add(["envoy", "version"], `${version} is an App Mesh Envoy build; the envoy data plane runs upstream Envoy: write a release such as v1.38.9, and keep the App Mesh build in envoy.appMeshVersion`);
+    issues.add(["envoy", "version"], `${version} is an App Mesh Envoy build; the envoy data plane runs upstream Envoy: write an upstream release such as ${TESTED_ENVOY_VERSION} (or leave envoy.version out for that default), and keep the App Mesh build in envoy.appMeshVersion`);
   if (image && isAppMeshEnvoyImage(image))
     issues.add(["envoy", "image"], "is AWS's App Mesh Envoy image, which only runs with App Mesh; use envoyproxy/envoy or your mirror of it");
 }

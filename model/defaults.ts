@@ -1,6 +1,7 @@
 /**
  * Every default the description applies, in one place, each with the reason it was chosen.
  */
+import { TESTED_ENVOY_VERSION } from "./envoy-release";
 import type { Protocol } from "./limits";
 import type { Duration, HealthCheckModel, OutlierDetectionModel, RetryPolicyModel } from "./types";
 
@@ -56,6 +57,8 @@ export const DEFAULTS = {
   gateway: { desiredCount: 2, cpu: 256, memory: 512 },
   network: { cidr: "10.0.0.0/16", azCount: 2, natGateways: "Single" as const },
   envoy: {
+    /** The release the test suite loads every generated configuration with (envoy-release.ts). */
+    version: TESTED_ENVOY_VERSION,
     logLevel: "info",
     /** ECS's proxyConfiguration keeps applications unchanged (seed 000: no code or DNS change). */
     interception: "transparent" as const,

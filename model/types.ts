@@ -206,4 +206,6 @@ export interface MeshModel {
   exceptions: Record<string, string>;
   /** Settings written for the other data plane, which this one leaves aside (shown in plans). */
   unused: { path: string; reason: string }[];
+  /** Valid settings the plan cannot vouch for, such as an Envoy release the tests do not run (shown in plans). */
+  notes: { path: string; reason: string }[];
 }

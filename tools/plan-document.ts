@@ -24,6 +24,8 @@ export interface PlanDocument {
   outputs: Record<string, unknown>;
   /** Advisory guardrails the description excepts, with reasons (what `npm run check -- --plan` reads). */
   exceptions?: Record<string, string>;
+  /** What the plan cannot vouch for, though valid (an Envoy release other than the tested one). */
+  notes?: { path: string; reason: string }[];
 }
 
 export function meshSummary(m: MeshModel): MeshSummary {
@@ -53,5 +55,5 @@ export function toDocument(plan: Plan): PlanDocument {
   const mesh = meshSummary(plan.model);
   const routes = mesh.routers.flatMap((r) => r.routes.flatMap((route) =>
     route.targets.map((t) => ({ router: r.name, route: route.name, target: t.node, weight: t.weight, percent: t.percent }))));
-  return { stack: plan.stack, resources: plan.resources, routes, mesh, outputs: plan.outputs, exceptions: plan.model.exceptions };
+  return { stack: plan.stack, resources: plan.resources, routes, mesh, outputs: plan.outputs, exceptions: plan.model.exceptions, notes: plan.model.notes };
 }

@@ -33,6 +33,8 @@ export function planText(plan: Plan): string {
   }
   if (plan.model.unused.length)
     lines.push("", `Settings the ${plan.model.dataPlane} data plane does not use`, ...plan.model.unused.map((u) => `  ${u.path}: ${u.reason}`));
+  if (plan.model.notes.length)
+    lines.push("", "Notes", ...plan.model.notes.map((u) => `  ${u.path}: ${u.reason}`));
   return lines.join("\n");
 }
 

@@ -8,9 +8,11 @@ export const INTERCEPTIONS = ["transparent", "proxy"] as const;
 export const envoy = z.strictObject({
   /**
    * The upstream Envoy release the `envoy` data plane runs (`envoyproxy/envoy:<version>`), such as
-   * v1.38.9. An App Mesh build such as v1.29.12.1 is accepted on the `appmesh` data plane only.
+   * v1.40.0. An App Mesh build such as v1.29.12.1 is accepted on the `appmesh` data plane only.
+   * @default the release the test suite runs (model/envoy-release.ts); another release is
+   * accepted, and the plan says it is untested.
    */
-  version: z.string().regex(/^v\d+\.\d+\.\d+(\.\d+)?$/, { error: "must look like v1.38.9 (upstream Envoy) or v1.29.12.1 (an App Mesh build)" }).optional(),
+  version: z.string().regex(/^v\d+\.\d+\.\d+(\.\d+)?$/, { error: "must look like v1.40.0 (upstream Envoy) or v1.29.12.1 (an App Mesh build)" }).optional(),
   /** The App Mesh Envoy build the `appmesh` data plane runs; the regional image is derived from it. */
   appMeshVersion: z.string().regex(/^v\d+\.\d+\.\d+\.\d+$/, { error: "must look like v1.29.12.1" }).optional(),
   /** A full image reference (for example an ECR mirror of envoyproxy/envoy); overrides the version. */

@@ -41,7 +41,8 @@ export const topology = z.strictObject({
   }),
   tags: tags.optional(),
   network: network.optional(),
-  envoy,
+  /** Envoy settings; all optional on the envoy data plane (the tested release by default). */
+  envoy: envoy.prefault({}),
   /** At least one: a mesh with nothing in it is a mistake, not a plan. */
   services: keyed(service).refine((s) => Object.keys(s).length > 0, { error: "must have at least one service" }),
   routers: keyed(router).optional(),

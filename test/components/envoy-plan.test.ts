@@ -1,3 +1,4 @@
+import { TESTED_ENVOY_VERSION } from "../../model/envoy-release";
 /** Plans on the Envoy data plane (the reference stacks' default): what the tasks carry. */
 import { strict as assert } from "assert";
 import { renderingIssues } from "../../components/dataplanes";
@@ -39,7 +40,7 @@ describe("plan of the dev stack on the Envoy data plane", () => {
       assert.equal(task.volumes, undefined, "Envoy writes nothing: no volume");
       const [app, envoy] = containers(named(plan, `mesh-${node}-task`));
       assert.deepEqual(app.dependsOn, [{ containerName: "envoy", condition: "HEALTHY" }]);
-      assert.deepEqual([envoy.image, envoy.user, envoy.essential, envoy.readonlyRootFilesystem], ["envoyproxy/envoy:v1.38.9", "1337", true, true]);
+      assert.deepEqual([envoy.image, envoy.user, envoy.essential, envoy.readonlyRootFilesystem], [`envoyproxy/envoy:${TESTED_ENVOY_VERSION}`, "1337", true, true]);
       assert.deepEqual(envoy.entryPoint, ["/bin/bash", "-c"]);
       assert.deepEqual(envoy.command.slice(0, 2), [ENVOY_WRAPPER, "envoy"]);
       assert.match(ENVOY_WRAPPER, /--config-yaml "\$1" --disable-hot-restart/);
@@ -60,7 +61,7 @@ describe("plan of the dev stack on the Envoy data plane", () => {
       const defs = containers(named(plan, `mesh-${node}-task`));
       assert.deepEqual(defs.map((c) => c.name), ["app", "envoy", "lifecycle"]);
       const lifecycle = defs[2];
-      assert.deepEqual([lifecycle.essential, lifecycle.image, lifecycle.user, lifecycle.readonlyRootFilesystem], [true, "envoyproxy/envoy:v1.38.9", "1337", true]);
+      assert.deepEqual([lifecycle.essential, lifecycle.image, lifecycle.user, lifecycle.readonlyRootFilesystem], [true, `envoyproxy/envoy:${TESTED_ENVOY_VERSION}`, "1337", true]);
       // It asks Envoy (which checks the application on /healthcheck every 5 s) whether the app passes.
       assert.deepEqual(lifecycle.healthCheck, { command: ["CMD", "/bin/bash", "-c", APP_HEALTH_CHECK], interval: 5, timeout: 2, retries: 2, startPeriod: 60 });
       assert.deepEqual(lifecycle.dependsOn, [{ containerName: "app", condition: "START" }], "starts after the app: no deadlock with Envoy's own readiness");
@@ -88,6 +89,16 @@ describe("plan of the dev stack on the Envoy data plane", () => {
     assert.equal(tree.length, plan.resources.length);
     assert.ok(tree.every((l) => l.trimStart().startsWith("+ ")), "no line reads as a deletion");
     assert.ok(text.endsWith("Settings the envoy data plane does not use\n  envoy.appMeshVersion: v1.29.12.1 is read by the appmesh data plane only"));
+  });
+
+  it("runs the tested Envoy release unless the description pins another, which plans with a note", async () => {
+    assert.ok(!/^Notes$/m.test(planText(plan)), "the default release needs no note");
+    const other = await planOf("dev", (c) => (c["fargate-mesh:topology"].envoy.version = "v1.36.4"));
+    const envoy = containers(named(other, "mesh-red-task")).find((c) => c.name === "envoy");
+    assert.equal(envoy.image, "envoyproxy/envoy:v1.36.4");
+    assert.match(planText(other), new RegExp(`\nNotes\n  envoy.version: v1.36.4 differs from ${TESTED_ENVOY_VERSION}, the release fargate-mesh's tests load`));
+    const mirror = await planOf("dev", (c) => (c["fargate-mesh:topology"].envoy.image = `123456789012.dkr.ecr.us-east-1.amazonaws.com/envoy:${TESTED_ENVOY_VERSION}`));
+    assert.deepEqual(mirror.model.notes, [], "a mirror of the tested tag is the tested release");
   });
 
   it("drains inbound listeners through the admin interface on SIGTERM, then stops Envoy", () => {
@@ -168,7 +179,7 @@ describe("Envoy data plane options in a plan", () => {
       c["fargate-mesh:environment"].dataPlane = "appmesh"; c["fargate-mesh:topology"].envoy.interception = "transparent"; c["fargate-mesh:topology"].services.red.startPeriod = 90;
     }));
     assert.match(text, /on the appmesh data plane/);
-    assert.ok(text.endsWith("Settings the appmesh data plane does not use\n  envoy.version: v1.38.9 is read by the envoy data plane only\n  envoy.interception: App Mesh always intercepts transparently"
+    assert.ok(text.endsWith("Settings the appmesh data plane does not use\n  envoy.interception: App Mesh always intercepts transparently"
       + "\n  services.red.startPeriod: is read by the envoy and lattice data planes only (the application's health check)"), text);
   });
 

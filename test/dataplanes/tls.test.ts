@@ -96,7 +96,7 @@ describe("mutual TLS on the envoy data plane (examples/mtls.yaml)", () => {
 describe("TLS on the App Mesh data plane", () => {
   const appMesh = (t: any, e: any) => {
     e.dataPlane = "appmesh";
-    t.envoy.appMeshVersion = "v1.29.12.1";
+    t.envoy = { appMeshVersion: "v1.29.12.1" };
     t.services.back.listeners[0].tls = {
       mode: "STRICT", certificate: { acm: { certificateArn: "arn:aws:acm:us-east-1:111122223333:certificate/back" } },
       validation: { trust: { file: { certificateChain: "/etc/tls/ca.pem" } }, subjectAlternativeNames: ["front.shop.local"] },

@@ -1,3 +1,4 @@
+import { TESTED_ENVOY_VERSION } from "../../model/envoy-release";
 import { strict as assert } from "assert";
 import { CANARY, input, model } from "../helpers";
 
@@ -83,7 +84,7 @@ describe("reference stacks load into models", () => {
     const m = model(input("prod"));
     assert.deepEqual(weights(m, "colors", "color-route"), { green: [100, 100], yellow: [0, 0] });
     assert.equal(m.region, "us-west-2");
-    assert.equal(m.envoy.image, "envoyproxy/envoy:v1.38.9");
+    assert.equal(m.envoy.image, `envoyproxy/envoy:${TESTED_ENVOY_VERSION}`);
     assert.equal(m.dataPlane, "envoy");
     assert.deepEqual(m.network, { kind: "new", cidr: "10.0.0.0/16", azCount: 3, natGateways: "OnePerAz" });
     const red = m.nodes.find((n) => n.key === "red")!;
@@ -121,7 +122,7 @@ describe("reference stacks load into models", () => {
     it("has no gateway and runs in eu-west-1", () => {
       assert.equal(m.gateway, undefined);
       assert.equal(m.mesh.name, "apps-canary");
-      assert.equal(m.envoy.image, "envoyproxy/envoy:v1.38.9");
+      assert.equal(m.envoy.image, `envoyproxy/envoy:${TESTED_ENVOY_VERSION}`);
       assert.equal(m.envoy.interception, "transparent");
     });
   });
