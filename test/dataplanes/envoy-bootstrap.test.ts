@@ -39,7 +39,9 @@ describe("the Envoy data plane's configuration (dev)", () => {
 
   it("finds each target through its Cloud Map name, health-checked and outlier-detected as its listener says", () => {
     const red = cluster(sidecarBootstrap(m, "blue"), "node-red-80");
-    assert.equal(red.type, "STRICT_DNS");
+    // Every address Cloud Map answers is a host (STRICT_DNS), re-resolved as the records' TTL says.
+    assert.equal(red.type, undefined, "the DNS cluster extension, not the deprecated cluster fields");
+    assert.deepEqual(red.cluster_type.typed_config, { "@type": "type.googleapis.com/envoy.extensions.clusters.dns.v3.DnsCluster", all_addresses_in_single_endpoint: false, respect_dns_ttl: true, dns_lookup_family: "V4_ONLY" });
     assert.deepEqual(red.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address, { address: "red.colors.local", port_value: 80 });
     assert.deepEqual(red.health_checks, [{ timeout: "2s", interval: "5s", healthy_threshold: 2, unhealthy_threshold: 2, http_health_check: { path: "/healthcheck" } }]);
     assert.deepEqual(red.outlier_detection, { consecutive_5xx: 5, interval: "10s", base_ejection_time: "30s", max_ejection_percent: 50 });

@@ -2,7 +2,6 @@
 import { strict as assert } from "assert";
 import { gatewayBootstrap } from "../../components/dataplanes/envoy/bootstrap";
 import { latticePlan } from "../../components/dataplanes/lattice/plan";
-import { checkEnvoyBootstrap } from "../../tools/envoy-api";
 import { at, CANARY, input, issues, model, withChange } from "../helpers";
 
 const lattice = (t: any, e: any) => { e.dataPlane = "lattice"; };
@@ -57,16 +56,15 @@ describe("the lattice data plane's plan", () => {
     assert.ok(p.targetGroups.every((t) => t.protocolVersion === "HTTP2"));
   });
 
-  it("the gateway forwards each route to its target's Lattice service, and passes the Envoy API check", () => {
+  it("the gateway forwards each route to its target's Lattice service, one logical DNS host each (real Envoy loads it: test/envoy/)", () => {
     const b: any = gatewayBootstrap(m);
     const routes = b.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes;
     assert.deepEqual(routes.map((r: any) => [r.name, r.match.prefix, r.route.cluster, r.route.host_rewrite_literal]), [
       ["to-router", "/router", "vs-colors-80", "router.colors.local"], ["to-blue", "/", "vs-blue-80", "blue.colors.local"],
     ]);
-    assert.deepEqual(b.static_resources.clusters.map((c: any) => [c.name, c.type, c.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address]), [
-      ["vs-colors-80", "LOGICAL_DNS", "router.colors.local"], ["vs-blue-80", "LOGICAL_DNS", "blue.colors.local"],
+    assert.deepEqual(b.static_resources.clusters.map((c: any) => [c.name, c.cluster_type.typed_config.all_addresses_in_single_endpoint, c.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.address]), [
+      ["vs-colors-80", true, "router.colors.local"], ["vs-blue-80", true, "blue.colors.local"],
     ]);
-    assert.deepEqual(checkEnvoyBootstrap(b), []);
   });
 
   it("lists the defaults Lattice cannot realise, and the settings it leaves aside, instead of dropping them", () => {

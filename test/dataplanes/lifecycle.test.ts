@@ -15,18 +15,31 @@ import { APP_HEALTH_CHECK } from "../../components/dataplanes/envoy/health";
 import { input, model, withChange } from "../helpers";
 import { envoySidecar } from "../../components/dataplanes/envoy/sidecar";
 
-/** A fake admin interface: /ready answers 200 until a drain was asked for, then 503. */
+/**
+ * A stand-in for Envoy's admin interface that refuses what Envoy refuses: HTTP/1.0 gets 426 and
+ * HTTP/1.1 without Host 400 (as Envoy's HTTP/1 codec). /ready answers 200 until
+ * /healthcheck/fail, then 503 DRAINING; drain_listeners alone leaves it LIVE, as in Envoy.
+ * (test/envoy/task.test.ts runs the same pieces against the real Envoy.)
+ */
+export function envoyLikeServer(handle: (req: http.IncomingMessage, res: http.ServerResponse) => void): http.Server {
+  return http.createServer((req, res) => {
+    if (req.httpVersion === "1.0") { res.statusCode = 426; res.end("Upgrade Required"); return; }
+    if (!req.headers.host) { res.statusCode = 400; res.end(); return; }
+    handle(req, res);
+  });
+}
+
 function fakeAdmin(): Promise<{ port: number; requests: string[]; drained: () => boolean; close: () => void }> {
   const requests: string[] = [];
-  let drained = false;
-  const server = http.createServer((req, res) => {
+  let failed = false;
+  const server = envoyLikeServer((req, res) => {
     requests.push(`${req.method} ${req.url}`);
-    if (req.method === "POST" && req.url!.startsWith("/drain_listeners")) drained = true;
-    res.statusCode = req.url === "/ready" && drained ? 503 : 200;
-    res.end(req.url === "/ready" ? (drained ? "DRAINING" : "LIVE") : "OK");
+    if (req.method === "POST" && req.url === "/healthcheck/fail") failed = true;
+    res.statusCode = req.url === "/ready" && failed ? 503 : 200;
+    res.end(req.url === "/ready" ? (failed ? "DRAINING" : "LIVE") : "OK");
   });
   return new Promise((resolve) => server.listen(0, "127.0.0.1", () => resolve({
-    port: (server.address() as AddressInfo).port, requests, drained: () => drained, close: () => server.close(),
+    port: (server.address() as AddressInfo).port, requests, drained: () => failed, close: () => server.close(),
   })));
 }
 
@@ -43,7 +56,7 @@ describe("the Envoy container's lifecycle, run with bash", function () {
       // Asynchronously: the stand-in answers from this same process.
       const check = () => exited(spawn("/bin/bash", ["-c", onPort(ENVOY_READY_CHECK, admin.port)]));
       assert.equal(await check(), 0);
-      await new Promise<void>((r) => http.request({ port: admin.port, method: "POST", path: "/drain_listeners" }, () => r()).end());
+      await new Promise<void>((r) => http.request({ port: admin.port, method: "POST", path: "/healthcheck/fail" }, () => r()).end());
       assert.notEqual(await check(), 0);
     } finally { admin.close(); }
   });
@@ -51,7 +64,7 @@ describe("the Envoy container's lifecycle, run with bash", function () {
   it("the lifecycle container's health check passes only while Envoy's /app-health answers 200", async () => {
     let status = 200;
     const paths: string[] = [];
-    const server = http.createServer((req, res) => { paths.push(req.url!); res.statusCode = status; res.end(); });
+    const server = envoyLikeServer((req, res) => { paths.push(req.url!); res.statusCode = status; res.end(); });
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
     try {
       const port = (server.address() as AddressInfo).port;
@@ -74,7 +87,7 @@ describe("the Envoy container's lifecycle, run with bash", function () {
       p.kill("SIGTERM");
       assert.equal(await exited(p), 0);
       assert.ok(Date.now() - t0 >= 900, "waited for the drain");
-      assert.deepEqual(admin.requests, ["POST /drain_listeners?graceful&inboundonly"]);
+      assert.deepEqual(admin.requests, ["POST /healthcheck/fail", "POST /drain_listeners?graceful&inboundonly"]);
     } finally { admin.close(); }
   });
 
@@ -85,7 +98,7 @@ describe("the Envoy container's lifecycle, run with bash", function () {
       const fake = path.join(dir, "envoy");
       fs.writeFileSync(fake, "#!/bin/bash\ntrap 'exit 0' TERM\nwhile :; do sleep 1; done\n", { mode: 0o755 });
       try {
-        if (already) await new Promise<void>((r) => http.request({ port: admin.port, method: "POST", path: "/drain_listeners" }, () => r()).end());
+        if (already) await new Promise<void>((r) => http.request({ port: admin.port, method: "POST", path: "/healthcheck/fail" }, () => r()).end());
         const script = onPort(ENVOY_WRAPPER, admin.port).replace(ENVOY_BINARY, fake);
         const p = spawn("/bin/bash", ["-c", script, "envoy", "{}"], { env: { ...process.env, LISTENER_DRAIN_WAIT_TIME_S: "1", ENVOY_LOG_LEVEL: "info" } });
         await sleep(300);
@@ -93,8 +106,8 @@ describe("the Envoy container's lifecycle, run with bash", function () {
         p.kill("SIGTERM");
         assert.equal(await exited(p), 0);
         const took = Date.now() - t0;
-        if (already) { assert.ok(took < 900, `stopped in ${took} ms`); assert.ok(!admin.requests.includes("POST /drain_listeners?graceful&inboundonly")); }
-        else { assert.ok(took >= 900, `stopped in ${took} ms`); assert.deepEqual(admin.requests, ["GET /ready", "POST /drain_listeners?graceful&inboundonly"]); }
+        if (already) { assert.ok(took < 900, `stopped in ${took} ms`); assert.deepEqual(admin.requests, ["POST /healthcheck/fail", "GET /ready"], "drained once, by the lifecycle container"); }
+        else { assert.ok(took >= 900, `stopped in ${took} ms`); assert.deepEqual(admin.requests, ["GET /ready", "POST /healthcheck/fail", "POST /drain_listeners?graceful&inboundonly"]); }
       } finally { admin.close(); }
     });
 

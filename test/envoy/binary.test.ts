@@ -8,10 +8,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { ENVOY_RELEASE } from "../../model/envoy-release";
-import { HOW_TO_PROVIDE, cacheRoot, releaseOf } from "../../tools/envoy-binary";
+import { HOW_TO_PROVIDE, cacheRoot, releaseOf } from "../../tools/envoy/binary";
 
 const ROOT = path.resolve(__dirname, "../..");
-const PROBE = "try { const e = require('./tools/envoy-binary'); const b = e.envoyBinary(); console.log(JSON.stringify({ ...b, line: e.describeEnvoy(b) })); }"
+const PROBE = "try { const e = require('./tools/envoy/binary'); const b = e.envoyBinary(); console.log(JSON.stringify({ ...b, line: e.describeEnvoy(b) })); }"
   + " catch (err) { console.error(err.message); process.exit(3); }";
 
 /** envoyBinary() in a fresh process with exactly this environment. */

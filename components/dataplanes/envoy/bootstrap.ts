@@ -4,7 +4,7 @@
  * pins its Envoy's exact configuration.
  */
 import type { ClientTlsModel, MeshModel } from "../../../model/types";
-import { appCluster, passthroughCluster, targetCluster, targetListener } from "./clusters";
+import { appCluster, dnsClusterType, passthroughCluster, targetCluster, targetListener } from "./clusters";
 import { gatewayRoutes, latticeClusterName, latticePort } from "./gateway";
 import { appHealthListener } from "./health";
 import { httpConnectionManager, inboundListener, outboundListener, tlsInspector } from "./listeners";
@@ -12,13 +12,22 @@ import { tlsChains } from "./tls";
 import { clusterTargets, nodeOf, resolveBackend } from "./routes";
 import { Json, PORTS, T } from "./types";
 
+/** Per Envoy, callers and the application's own outbound connections together. */
+export const MAX_DOWNSTREAM_CONNECTIONS = 50000;
+
 function common(model: MeshModel, id: string, cluster: string): Json {
   const e = model.envoy;
   return {
     node: { id, cluster },
     // Admin only on loopback: it can drain and stop Envoy. The readiness check and the drain on
     // stop use it from inside the task.
-    admin: { address: { socket_address: { address: "127.0.0.1", port_value: PORTS.admin } } },
+    // The admin interface stays reachable at the connection limit: the probes and the drain need it.
+    admin: { address: { socket_address: { address: "127.0.0.1", port_value: PORTS.admin } }, ignore_global_conn_limit: true },
+    // A ceiling on downstream connections, so a flood exhausts neither memory nor file
+    // descriptors (without one Envoy warns at start); Envoy's edge guidance uses this figure.
+    overload_manager: {
+      resource_monitors: [{ name: "envoy.resource_monitors.global_downstream_max_connections", typed_config: { "@type": T.connectionLimit, max_active_downstream_connections: MAX_DOWNSTREAM_CONNECTIONS } }],
+    },
     ...(e.statsTags ? { stats_config: { stats_tags: [{ tag_name: "mesh", fixed_value: model.mesh.name }, { tag_name: "virtual_node", fixed_value: cluster }] } } : {}),
     ...(e.dogStatsd ? {
       stats_sinks: [{ name: "envoy.stat_sinks.dog_statsd", typed_config: { "@type": T.dogStatsd, address: { socket_address: { protocol: "UDP", address: "127.0.0.1", port_value: e.dogStatsd.port } } } }],
@@ -89,7 +98,7 @@ function latticeClusters(model: MeshModel): Json[] {
     const name = latticeClusterName(gr.target.key, port);
     if (!seen.has(name))
       seen.set(name, {
-        name, type: "LOGICAL_DNS", connect_timeout: "5s", dns_lookup_family: "V4_ONLY", respect_dns_ttl: true,
+        name, cluster_type: dnsClusterType(true), connect_timeout: "5s",
         // Said in the configuration itself, for readers and the policy pack: Lattice checks these upstreams' health.
         metadata: { filter_metadata: { "fargate-mesh": { upstream: "vpc-lattice" } } },
         load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: gr.target.virtualService, port_value: port } } } }] }] },

@@ -30,6 +30,19 @@ function lookupFamily(ip?: string): string {
   }
 }
 
+/**
+ * A cluster found through DNS, as the `envoy.cluster.dns` extension: the Cluster's own DNS
+ * fields (`type: STRICT_DNS`, `respect_dns_ttl`, ...) are deprecated. `logical`: one host, the
+ * first address of each answer (LOGICAL_DNS); otherwise every address is a host (STRICT_DNS).
+ * TTLs are respected so Cloud Map's 10 s records move callers off stopped tasks quickly.
+ */
+export function dnsClusterType(logical: boolean, family = "V4_ONLY"): Json {
+  return {
+    name: "envoy.cluster.dns",
+    typed_config: { "@type": T.dnsCluster, all_addresses_in_single_endpoint: logical, respect_dns_ttl: true, dns_lookup_family: family },
+  };
+}
+
 /** HTTP/2 to the upstream for http2 and grpc listeners; http and tcp need nothing. */
 export function protocolOptions(protocol: string): Json | undefined {
   if (protocol !== "http2" && protocol !== "grpc") return undefined;
@@ -65,10 +78,8 @@ export function targetCluster(node: VirtualNodeModel, listener: ListenerModel, m
     name,
     // Cloud Map answers with every healthy task (MULTIVALUE): each address becomes a host. A DNS
     // name that fronts a load balancer (responseType LOADBALANCER) is one logical host.
-    type: node.discovery.kind === "dns" && node.discovery.responseType === "LOADBALANCER" ? "LOGICAL_DNS" : "STRICT_DNS",
+    cluster_type: dnsClusterType(node.discovery.kind === "dns" && node.discovery.responseType === "LOADBALANCER", lookupFamily(mesh.ipPreference)),
     connect_timeout: CONNECT_TIMEOUT,
-    dns_lookup_family: lookupFamily(mesh.ipPreference),
-    respect_dns_ttl: true,
     load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint }] }] },
     health_checks: [healthCheck(hc)],
     // App Mesh outlier detection: eject after maxServerErrors consecutive 5xx.

@@ -22,6 +22,7 @@ import { LIMITS } from "../../../model/limits";
 import type { VirtualNodeModel } from "../../../model/types";
 import { localCluster } from "./clusters";
 import { filter, httpConnectionManager } from "./listeners";
+import { loopbackGetOk } from "./probes";
 import { Json, PORTS, T } from "./types";
 
 export const APP_HEALTH_PATH = "/app-health";
@@ -41,13 +42,6 @@ export function appHealthListener(node: VirtualNodeModel): Json | undefined {
     filter_chains: [{ filters: [httpConnectionManager({ statPrefix: "app-health", virtualHosts: [], httpFilters: [healthFilter] })] }],
   };
 }
-
-/**
- * A bash check that GETs `path` from a loopback port and succeeds only on a 200, on file
- * descriptor `fd`. Bash only: the upstream Envoy image has no curl.
- */
-export const loopbackGetOk = (port: number, path: string, fd = 3) =>
-  `exec ${fd}<>/dev/tcp/127.0.0.1/${port} && printf 'GET ${path} HTTP/1.0\\r\\n\\r\\n' >&${fd} && head -n 1 <&${fd} | grep -q ' 200 '`;
 
 /** Asks the app-health listener; exit status 0 only on a 200. */
 export const APP_HEALTH_CHECK = loopbackGetOk(PORTS.appHealth, APP_HEALTH_PATH);

@@ -112,6 +112,9 @@ export function outboundListener(model: MeshModel, caller: { backends: Backend[]
   return {
     name: "outbound",
     traffic_direction: "OUTBOUND",
+    // Not drained by the drain on stop (/healthcheck/fail): the application keeps reaching its
+    // backends while its own callers move away.
+    drain_type: "MODIFY_ONLY",
     // In proxy mode only the task's own containers may use the proxy.
     address: address(transparent ? "0.0.0.0" : "127.0.0.1", PORTS.egress),
     ...(transparent ? { listener_filters: [filter("envoy.filters.listener.original_dst", T.originalDst)] } : {}),

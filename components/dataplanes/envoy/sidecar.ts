@@ -10,7 +10,8 @@ import {
 import { taskPolicy } from "../../service/iam";
 import type { Sidecar } from "../../service/sidecar";
 import { gatewayBootstrap, sidecarBootstrap } from "./bootstrap";
-import { appHealthContainerCheck, loopbackGetOk } from "./health";
+import { appHealthContainerCheck } from "./health";
+import { loopbackGetOk, loopbackRequest } from "./probes";
 import { tlsSecrets } from "./tls";
 import { nodeOf } from "./routes";
 import { Json, PORTS } from "./types";
@@ -30,9 +31,15 @@ export const ENVOY_BINARY = "/usr/local/bin/envoy";
  * system stays read-only with no writable volume (the App Mesh image's agent, unlike this,
  * writes its configuration under /tmp).
  */
-/** Asks Envoy's admin interface to drain the inbound listeners gracefully. */
-const DRAIN_REQUEST = `exec 3<>/dev/tcp/127.0.0.1/${PORTS.admin} && printf 'POST /drain_listeners?graceful&inboundonly HTTP/1.0\\r\\n\\r\\n' >&3`;
-/** Whether Envoy still serves (admin /ready answers 200 when LIVE, 503 once draining). */
+/**
+ * Starts the drain, once: `/healthcheck/fail` first, which turns admin `/ready` to 503 DRAINING
+ * (a graceful drain_listeners alone leaves it LIVE, so nothing else could tell a drain had
+ * begun), then drains the inbound listeners gracefully. Callers see `Connection: close` on
+ * responses and connections refused once the drain time is up; the outbound listener is
+ * exempt (drain_type MODIFY_ONLY), so the application keeps calling its backends meanwhile.
+ */
+const DRAIN_REQUEST = `(${loopbackRequest("POST", PORTS.admin, "/healthcheck/fail")}) && (${loopbackRequest("POST", PORTS.admin, "/drain_listeners?graceful&inboundonly")})`;
+/** Whether Envoy serves and has not begun to drain (admin /ready: 200 LIVE, 503 DRAINING). */
 const IS_READY = `(${loopbackGetOk(PORTS.admin, "/ready", 4)})`;
 
 export const ENVOY_WRAPPER = [

