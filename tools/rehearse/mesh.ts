@@ -1,0 +1,128 @@
+/**
+ * A plan's data plane, run on this machine: every ECS service of the plan as its desired count
+ * of tasks (at least the count; the gateway's too), each task as task.ts runs it, Cloud Map as a
+ * DNS server that answers each service's name with its healthy tasks (MULTIVALUE) and each
+ * placeholder instance with its address. Read from the planned resources, never from a second
+ * model: what runs here is what `pulumi up` would register.
+ */
+import type { Plan, PlannedResource } from "../plan-core";
+import { Fabric } from "./fabric";
+import { ContainerDef, RunOptions, TaskDef, TaskRun } from "./task";
+
+export interface PlannedService {
+  /** The model's service key, or `gateway`. */
+  key: string;
+  desiredCount: number;
+  task: TaskDef;
+  /** The DNS name its tasks register under (Cloud Map service + namespace), if any. */
+  dnsName?: string;
+  ttl?: number;
+}
+
+const ref = (s: unknown) => /\{unknown:([^}.]+)\.id\}/.exec(String(s))?.[1];
+
+/** The ECS services of a plan with their task definitions and Cloud Map names. */
+export function plannedServices(plan: Plan): PlannedService[] {
+  const rs = plan.resources;
+  const byName = (name: string | undefined, type: string) => rs.find((r) => r.name === name && r.type === type);
+  const namespace = rs.find((r) => r.type === "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace")?.inputs.name as string | undefined;
+  const protocols = (key: string): Record<number, string> => {
+    const node = plan.model.nodes.find((n) => n.key === key);
+    return Object.fromEntries((node?.listeners ?? []).map((l) => [l.port, l.protocol]));
+  };
+  return rs.filter((r) => r.type === "aws:ecs/service:Service").map((svc) => {
+    const owner = svc.parent!.name;
+    const key = owner.replace(/^mesh-/, "");
+    const td = rs.find((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && r.parent?.name === owner)!;
+    const inputs = svc.inputs as { desiredCount: number; serviceRegistries?: { registryArn: string } };
+    const registry = byName(ref(inputs.serviceRegistries?.registryArn), "aws:servicediscovery/service:Service");
+    return {
+      key, desiredCount: inputs.desiredCount,
+      task: taskDef(key, td, protocols(key)),
+      ...(registry && namespace ? { dnsName: `${registry.inputs.name}.${namespace}`, ttl: dnsTtl(registry) } : {}),
+    };
+  });
+}
+
+function taskDef(service: string, td: PlannedResource, appProtocols: Record<number, string>): TaskDef {
+  const i = td.inputs as { family: string; containerDefinitions: string; proxyConfiguration?: { containerName: string; properties: Record<string, string> } };
+  return { service, family: i.family, containers: JSON.parse(i.containerDefinitions) as ContainerDef[], proxyConfiguration: i.proxyConfiguration, appProtocols };
+}
+
+const dnsTtl = (registry: PlannedResource) => (registry.inputs as { dnsConfig?: { dnsRecords?: { ttl: number }[] } }).dnsConfig?.dnsRecords?.[0]?.ttl ?? 10;
+
+/** Fixed records: Cloud Map instances the plan registers itself (a router name's placeholder). */
+export function placeholderRecords(plan: Plan): [string, string][] {
+  const rs = plan.resources;
+  const namespace = rs.find((r) => r.type === "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace")?.inputs.name as string | undefined;
+  return rs.filter((r) => r.type === "aws:servicediscovery/instance:Instance").flatMap((inst) => {
+    const svc = rs.find((r) => r.type === "aws:servicediscovery/service:Service" && r.name === ref(inst.inputs.serviceId));
+    const ip = (inst.inputs.attributes as Record<string, string> | undefined)?.AWS_INSTANCE_IPV4;
+    return svc && ip && namespace ? [[`${svc.inputs.name}.${namespace}`, ip] as [string, string]] : [];
+  });
+}
+
+export interface MeshRunOptions extends RunOptions {
+  /** Tasks per service at least (the issue: 2 where desiredCount ≥ 2); @default desiredCount */
+  count?: (s: PlannedService) => number;
+}
+
+export class MeshRun {
+  readonly fabric = new Fabric();
+  readonly tasks: TaskRun[] = [];
+  readonly services: PlannedService[];
+
+  constructor(readonly plan: Plan, private readonly opts: MeshRunOptions) {
+    this.services = plannedServices(plan);
+    const ttl = Math.min(...this.services.map((s) => s.ttl ?? 10), 10);
+    try {
+      const namespace = plan.resources.find((r) => r.type === "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace")?.inputs.name as string | undefined;
+      this.fabric.startDns(ttl, namespace ? [namespace] : []);
+      for (const [name, ip] of placeholderRecords(plan)) this.fabric.setRecords(name, [ip]);
+    } catch (e) { this.fabric.destroy(); throw e; }
+  }
+
+  /** Starts every service's tasks (all at once: ECS would too). */
+  start(): this {
+    try {
+      for (const s of this.services)
+        for (let i = 0; i < (this.opts.count?.(s) ?? s.desiredCount); i++) this.addTask(s, i);
+    } catch (e) { this.destroy(); throw e; }
+    return this;
+  }
+
+  /** A new task of service `s` (a rolling replacement starts one before the old one stops). */
+  addTask(s: PlannedService, index = this.tasksOf(s.key).length): TaskRun {
+    const t = new TaskRun(this.fabric, s.task, index, this.opts);
+    t.onChange = () => this.register(s);
+    this.tasks.push(t);
+    t.start();
+    return t;
+  }
+
+  tasksOf(key: string): TaskRun[] { return this.tasks.filter((t) => t.def.service === key); }
+
+  /** Cloud Map: a service's name answers with its HEALTHY tasks that are not stopping. */
+  private register(s: PlannedService): void {
+    if (!s.dnsName) return;
+    const ips = this.tasksOf(s.key).filter((t) => !t.isStopping && t.health === "HEALTHY").map((t) => t.ip);
+    this.fabric.setRecords(s.dnsName, ips);
+  }
+
+  /** Resolves once every task of every service is HEALTHY, or rejects after `ms` naming the ones that are not. */
+  async healthy(ms: number): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      if (this.tasks.every((t) => t.health === "HEALTHY")) return;
+      const stopped = this.tasks.find((t) => t.stopped);
+      if (stopped) throw new Error(`task ${stopped.name} stopped while starting:\n${[...stopped.containers.values()].map((c) => `--- ${c.def.name} (exit ${c.exitCode})\n${c.log.slice(-1500)}`).join("\n")}`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const pending = this.tasks.filter((t) => t.health !== "HEALTHY");
+    throw new Error(`not HEALTHY within ${ms} ms: ${pending.map((t) => `${t.name} (${[...t.containers.values()].map((c) => `${c.def.name} ${c.state} ${c.status ?? "-"}`).join(", ")})`).join("; ")}`);
+  }
+
+  async stop(): Promise<void> { await Promise.all(this.tasks.map((t) => t.stop())); }
+
+  destroy(): void { this.fabric.destroy(); }
+}
