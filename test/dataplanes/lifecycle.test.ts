@@ -87,7 +87,7 @@ describe("the Envoy container's lifecycle, run with bash", function () {
       p.kill("SIGTERM");
       assert.equal(await exited(p), 0);
       assert.ok(Date.now() - t0 >= 900, "waited for the drain");
-      assert.deepEqual(admin.requests, ["POST /healthcheck/fail", "POST /drain_listeners?graceful&inboundonly"]);
+      assert.deepEqual(admin.requests, ["POST /healthcheck/fail", "POST /drain_listeners?graceful&inboundonly", "POST /drain_listeners?inboundonly"]);
     } finally { admin.close(); }
   });
 

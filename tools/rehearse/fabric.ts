@@ -14,8 +14,12 @@ import { run, tryRun } from "./sys";
 
 /** Namespaces of this tool are named fm<pid>-<name>. */
 const PREFIX = "fm";
-/** RFC 2544's benchmarking range: never a real network's, so nothing here can collide with one. */
-const subnetOf = (pid: number) => `198.18.${pid % 250}`;
+/**
+ * RFC 2544's benchmarking range: never a real network's. Each fabric's bridge lives in its own
+ * namespace, so fabrics (of this process or others) cannot see each other's addresses.
+ */
+const SUBNET = "198.18.0";
+let made = 0;
 
 const live: Set<Fabric> = new Set();
 let hooked = false;
@@ -41,7 +45,7 @@ function removeNamespace(ns: string) {
 
 /** Removes what rehearsals of processes that no longer run left behind. */
 export function sweep(): string[] {
-  const stale = namespaces().filter((ns) => { const m = new RegExp(`^${PREFIX}(\\d+)-`).exec(ns); return m && !alive(Number(m[1])); });
+  const stale = namespaces().filter((ns) => { const m = new RegExp(`^${PREFIX}(\\d+)x\\d+-`).exec(ns); return m && !alive(Number(m[1])); });
   stale.forEach(removeNamespace);
   return stale;
 }
@@ -49,8 +53,8 @@ export function sweep(): string[] {
 export interface Host { ns: string; ip: string; name: string }
 
 export class Fabric {
-  readonly id = `${PREFIX}${process.pid}`;
-  readonly subnet = subnetOf(process.pid);
+  readonly id = `${PREFIX}${process.pid}x${made++}`;
+  readonly subnet = SUBNET;
   /** The bridge's own address: the tasks' gateway and the DNS server. */
   readonly gatewayIp = `${this.subnet}.1`;
   private readonly fabricNs = `${this.id}-net`;
@@ -66,7 +70,9 @@ export class Fabric {
     live.add(this);
     this.namespace(this.fabricNs);
     const ip = (...a: string[]) => run("ip", ["-n", this.fabricNs, ...a]);
-    ip("link", "add", "br0", "type", "bridge");
+    // A fixed MAC: a bridge otherwise takes its lowest port's, which changes as tasks join, and
+    // every task's cached ARP entry for the gateway (and DNS) address goes stale.
+    ip("link", "add", "br0", "address", "02:fa:f0:00:00:01", "type", "bridge");
     ip("addr", "add", `${this.gatewayIp}/24`, "dev", "br0");
     ip("link", "set", "br0", "up");
   }
@@ -117,7 +123,12 @@ export class Fabric {
       `--listen-address=${this.gatewayIp}`, `--hostsdir=${hostsDir}`, `--local-ttl=${ttl}`,
       // Authoritative for the namespace: a name with no healthy task is NXDOMAIN at once, as in Route 53.
       ...domains.map((d) => `--local=/${d}/`),
-      "--user=root", "--pid-file=", "--log-facility=-"], { ns: this.fabricNs });
+      "--user=root", "--pid-file=", "--log-facility=-", ...(process.env.FARGATE_MESH_DNS_LOG ? ["--log-queries"] : [])], { ns: this.fabricNs });
+    // Read, or dnsmasq blocks on a full pipe and stops answering; the tail is kept for diagnosis.
+    const keep = (d: Buffer) => { this.dnsLog = (this.dnsLog + d.toString()).slice(-20000); };
+    proc.stdout!.on("data", keep);
+    proc.stderr!.on("data", keep);
+    proc.on("exit", (code, signal) => keep(Buffer.from(`dnsmasq exited: ${code ?? signal}\n`)));
     this.dns = { proc, hostsDir, records: new Map(), ttl };
   }
 
@@ -125,11 +136,15 @@ export class Fabric {
   setRecords(name: string, ips: string[]): void {
     const dns = this.dns;
     if (!dns) throw new Error("startDns first");
+    if (!live.has(this)) return; // destroyed: the last processes' exits change nothing
     if (ips.length) dns.records.set(name, ips); else dns.records.delete(name);
     const tmp = path.join(this.dir, "cloudmap.tmp");
     fs.writeFileSync(tmp, [...dns.records].flatMap(([n, list]) => list.map((ip) => `${ip} ${n}`)).join("\n") + "\n");
     fs.renameSync(tmp, path.join(dns.hostsDir, "records"));
   }
+
+  /** What the DNS server logged (the tail). */
+  dnsLog = "";
 
   records(name: string): string[] { return this.dns?.records.get(name) ?? []; }
 

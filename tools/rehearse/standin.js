@@ -14,6 +14,7 @@
 //   {"reset": true}        reset each connection instead of answering
 //   {"stop": true}         close the ports (connections refused), as a crashed process
 //   {}                     back to normal
+//   {"stopDelayMs": 2000}  on SIGTERM, go on serving this long before exiting (not a mode)
 // and answers {"report": true} with one line of JSON: requests counted per path.
 "use strict";
 const http = require("http");
@@ -102,12 +103,15 @@ function listen() {
 readline.createInterface({ input: process.stdin }).on("line", (line) => {
   let msg;
   try { msg = JSON.parse(line); } catch { return; }
+  if (msg.stopDelayMs !== undefined) { stopDelayMs = msg.stopDelayMs; return; }
   if (msg.report) { process.stdout.write(JSON.stringify({ report: counts }) + "\n"); return; }
   if (msg.stop) { for (const s of servers.splice(0)) { s.close(); if (s.closeAllConnections) s.closeAllConnections(); } mode = {}; return; }
   if (!servers.length && !msg.stop) listen();
   mode = msg;
 });
 
-process.on("SIGTERM", () => process.exit(0));
+// {"stopDelayMs": 2000}: on SIGTERM, keep serving that long before exiting (finishing in-flight work).
+let stopDelayMs = 0;
+process.on("SIGTERM", () => setTimeout(() => process.exit(0), stopDelayMs));
 listen();
 process.stdout.write(JSON.stringify({ listening: ports }) + "\n");

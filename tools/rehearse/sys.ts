@@ -1,6 +1,9 @@
 /** Running system commands for the rehearsal: `ip`, `iptables` and processes in namespaces. */
 import { execFileSync, spawnSync } from "child_process";
 
+// ip, iptables and dnsmasq live in sbin, which a non-login PATH may lack.
+for (const dir of ["/usr/sbin", "/sbin"]) if (!(process.env.PATH ?? "").split(":").includes(dir)) process.env.PATH = `${process.env.PATH ?? "/usr/bin:/bin"}:${dir}`;
+
 /** Runs a command and returns its stdout; throws with its stderr. */
 export function run(cmd: string, args: string[], input?: string): string {
   try {

@@ -179,6 +179,8 @@ export class TaskRun {
       if (c.state !== "RUNNING" || this.stopping) return;
       const { env } = this.argv(c.def);
       const p = this.fabric.spawn(c.def.user ? ["setpriv", `--reuid=${c.def.user}`, `--regid=${c.def.user}`, "--clear-groups", "--", ...argv] : argv, { ns: this.host.ns, env });
+      p.stdout!.resume();
+      p.stderr!.resume();
       const killer = setTimeout(() => { try { process.kill(-p.pid!, "SIGKILL"); } catch { /* gone */ } }, (hc.timeout ?? ECS_HEALTH_DEFAULTS.timeout) * 1000);
       p.on("exit", (code) => {
         clearTimeout(killer);

@@ -38,7 +38,7 @@ export const ENVOY_BINARY = "/usr/local/bin/envoy";
  * responses and connections refused once the drain time is up; the outbound listener is
  * exempt (drain_type MODIFY_ONLY), so the application keeps calling its backends meanwhile.
  */
-const DRAIN_REQUEST = `(${loopbackRequest("POST", PORTS.admin, "/healthcheck/fail")}) && (${loopbackRequest("POST", PORTS.admin, "/drain_listeners?graceful&inboundonly")})`;
+const DRAIN_REQUEST = `echo "fargate-mesh: draining inbound listeners for $LISTENER_DRAIN_WAIT_TIME_S s" >&2; (${loopbackRequest("POST", PORTS.admin, "/healthcheck/fail")}) && (${loopbackRequest("POST", PORTS.admin, "/drain_listeners?graceful&inboundonly")})`;
 /** Whether Envoy serves and has not begun to drain (admin /ready: 200 LIVE, 503 DRAINING). */
 const IS_READY = `(${loopbackGetOk(PORTS.admin, "/ready", 4)})`;
 
@@ -46,7 +46,7 @@ export const ENVOY_WRAPPER = [
   `${ENVOY_BINARY} --config-yaml "$1" --disable-hot-restart --log-level "$ENVOY_LOG_LEVEL" --drain-time-s "$LISTENER_DRAIN_WAIT_TIME_S" &`,
   "pid=$!",
   // Drained already (by the drain container, before the application stopped): stop at once.
-  `drain() { if ${IS_READY}; then ${DRAIN_REQUEST}; sleep "$LISTENER_DRAIN_WAIT_TIME_S"; fi; kill -TERM "$pid"; }`,
+  `drain() { if ${IS_READY}; then ${DRAIN_REQUEST}; sleep "$LISTENER_DRAIN_WAIT_TIME_S"; else echo "fargate-mesh: drained already, stopping Envoy" >&2; fi; kill -TERM "$pid"; }`,
   "trap drain TERM INT",
   'wait "$pid"; code=$?',
   'if kill -0 "$pid" 2>/dev/null; then wait "$pid"; code=$?; fi',
@@ -66,8 +66,15 @@ export const LIFECYCLE_CONTAINER = "lifecycle";
 /** Sleeps until a signal: `wait` returns at once when the trap fires, `sleep` would not. */
 const IDLE_LOOP = "while :; do sleep 3600 & wait $!; done";
 
+/**
+ * At the end of the drain time, closes the inbound listeners at once (drain_listeners without
+ * `graceful`), rather than racing Envoy's own drain timer: the application stops next, and no
+ * new connection may reach it. Not a second drain: it only ends the first.
+ */
+const CLOSE_INBOUND = `(${loopbackRequest("POST", PORTS.admin, "/drain_listeners?inboundonly")})`;
+
 export const DRAIN_SCRIPT = [
-  `trap '${DRAIN_REQUEST.replace(/'/g, `'"'"'`)}; sleep "$LISTENER_DRAIN_WAIT_TIME_S"; kill $! 2>/dev/null; exit 0' TERM INT`,
+  `trap '${`${DRAIN_REQUEST}; sleep "$LISTENER_DRAIN_WAIT_TIME_S"; ${CLOSE_INBOUND}`.replace(/'/g, `'"'"'`)}; kill $! 2>/dev/null; exit 0' TERM INT`,
   IDLE_LOOP,
 ].join("\n");
 
