@@ -21,7 +21,10 @@ function envoyResourceArn(task: PolicyResource): string | undefined {
  * pass-through, or a VPC Lattice service (which checks its targets' health itself).
  */
 const meshClusters = (b: any) => list<any>(b?.static_resources?.clusters)
-  .filter((c) => (c.type === "STRICT_DNS" || c.type === "LOGICAL_DNS") && c.metadata?.filter_metadata?.["fargate-mesh"]?.upstream !== "vpc-lattice");
+  .filter((c) => foundByDns(c) && c.metadata?.filter_metadata?.["fargate-mesh"]?.upstream !== "vpc-lattice");
+/** A DNS cluster, in either spelling: the legacy cluster types, or the envoy.cluster.dns extension. */
+const foundByDns = (c: any) => c.type === "STRICT_DNS" || c.type === "LOGICAL_DNS"
+  || String(c.cluster_type?.typed_config?.["@type"] ?? "").endsWith("envoy.extensions.clusters.dns.v3.DnsCluster");
 /** Listeners that take traffic from callers: a sidecar's inbound listener, the gateway's listeners. */
 const servingListeners = (b: any) => list<any>(b?.static_resources?.listeners).filter((l) => l.traffic_direction === "INBOUND");
 

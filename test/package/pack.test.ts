@@ -65,6 +65,6 @@ describe("the npm package", function () {
     assert.ok(types.includes("fargate-mesh:index:FargateMesh") && types.includes("aws:lb/loadBalancer:LoadBalancer"));
     assert.ok(!types.some((t: string) => t.startsWith("aws:appmesh")), "the Envoy data plane by default");
     assert.ok(out.registered.some((r: any) => r.type === "aws:ecs/taskDefinition:TaskDefinition" && r.name === "solo-api-task"));
-    assert.deepEqual(out.bootstrapKeys, ["node", "admin", "static_resources"]);
+    assert.deepEqual(out.bootstrapKeys, ["node", "admin", "overload_manager", "static_resources"]);
   });
 });
