@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// Sends N HTTP/1.1 requests from the namespace it runs in and prints what answered, as JSON:
+// { results: [{ status, service, task }], errors: { message: count } }. The stand-in
+// applications name their service and task in each answer (standin.js); anything else that
+// answers (Envoy's own 404 or 503) has service null.
+//   node load.js METHOD URL COUNT [name:value ...]
+"use strict";
+const http = require("http");
+
+const [method, url, countText, ...headerArgs] = process.argv.slice(2);
+const count = Number(countText || 1);
+const headers = Object.fromEntries(headerArgs.map((h) => [h.slice(0, h.indexOf(":")).trim(), h.slice(h.indexOf(":") + 1).trim()]));
+const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+const results = [];
+const errors = {};
+const deadline = Date.now() + 60000;
+
+function one() {
+  return new Promise((resolve) => {
+    const req = http.request(url, { method, headers, agent, timeout: 20000 }, (res) => {
+      let body = "";
+      res.on("data", (d) => (body += d));
+      res.on("end", () => {
+        let parsed = {};
+        try { parsed = JSON.parse(body); } catch { /* not a stand-in */ }
+        results.push({ status: res.statusCode, service: parsed.service ?? null, task: parsed.task ?? null, server: res.headers.server ?? null });
+        resolve();
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", (e) => { errors[e.code || e.message] = (errors[e.code || e.message] || 0) + 1; resolve(); });
+    req.end();
+  });
+}
+
+(async () => {
+  let sent = 0;
+  const worker = async () => { while (sent < count && Date.now() < deadline) { sent++; await one(); } };
+  await Promise.all([worker(), worker(), worker(), worker()]);
+  process.stdout.write(JSON.stringify({ results, errors }) + "\n");
+  agent.destroy();
+})();

@@ -1,0 +1,100 @@
+/**
+ * A rehearsal: a plan's data plane running (mesh.ts), plus the NLB in front of the gateway and
+ * a way to send requests from the internet's side or from any service's task, and to count
+ * where they went. The NLB is a port forward in a client namespace: its listener port on the
+ * NLB's address goes to the HEALTHY gateway tasks' target port, each connection to one of them.
+ */
+import { spawn } from "child_process";
+import * as path from "path";
+import type { Plan } from "../plan-core";
+import type { Host } from "./fabric";
+import { MeshRun, MeshRunOptions } from "./mesh";
+import { run } from "./sys";
+
+const LOAD = path.join(__dirname, "load.js");
+
+export interface Observed {
+  /** Answers per service (null: answered by Envoy itself, such as a 404 without a route). */
+  byService: Record<string, number>;
+  byTask: Record<string, number>;
+  byStatus: Record<string, number>;
+  /** Connection errors by code (ECONNREFUSED, ECONNRESET, ...). */
+  errors: Record<string, number>;
+  total: number;
+}
+
+export class Rehearsal {
+  readonly mesh: MeshRun;
+  client?: Host;
+  /** The address and port the NLB answers on (inside the rehearsal's network). */
+  nlb?: { ip: string; port: number; targetPort: number };
+
+  constructor(readonly plan: Plan, opts: MeshRunOptions) {
+    this.mesh = new MeshRun(plan, opts);
+  }
+
+  /** Starts every task and waits until all are HEALTHY, then opens the NLB to the gateway. */
+  async start(healthyWithin = 120_000): Promise<this> {
+    this.mesh.start();
+    try {
+      await this.mesh.healthy(healthyWithin);
+      this.openNlb();
+    } catch (e) { this.destroy(); throw e; }
+    return this;
+  }
+
+  private openNlb(): void {
+    const listener = this.plan.resources.find((r) => r.type === "aws:lb/listener:Listener");
+    const group = this.plan.resources.find((r) => r.type === "aws:lb/targetGroup:TargetGroup");
+    this.client = this.mesh.fabric.host("client");
+    if (!listener || !group) return;
+    const ip = `${this.mesh.fabric.subnet}.2`;
+    const port = Number(listener.inputs.port), targetPort = Number(group.inputs.port);
+    const targets = this.mesh.tasksOf("gateway").filter((t) => t.health === "HEALTHY");
+    // One target per connection, evenly: the k-th rule takes 1/(n-k) of what the earlier ones left.
+    targets.forEach((t, k) => {
+      const share = k === targets.length - 1 ? [] : ["-m", "statistic", "--mode", "random", "--probability", (1 / (targets.length - k)).toFixed(5)];
+      run("ip", ["netns", "exec", this.client!.ns, "iptables", "-w", "-t", "nat", "-A", "OUTPUT", "-d", ip, "-p", "tcp", "--dport", String(port), ...share, "-j", "DNAT", "--to-destination", `${t.ip}:${targetPort}`]);
+    });
+    this.nlb = { ip, port, targetPort };
+  }
+
+  /**
+   * Sends `count` requests. `from` is `gateway` (through the NLB, with a path) or a service key
+   * (from one of its tasks' namespaces, as its application would: intercepted by its Envoy).
+   */
+  request(from: string, method: string, target: string, count: number, headers: Record<string, string> = {}): Promise<Observed> {
+    let ns: string, url: string;
+    if (from === "gateway") {
+      if (!this.nlb || !this.client) throw new Error(`${this.plan.stack} has no gateway behind an NLB`);
+      ns = this.client.ns;
+      url = target.startsWith("/") ? `http://${this.nlb.ip}:${this.nlb.port}${target}` : target;
+    } else {
+      const task = this.mesh.tasksOf(from).find((t) => !t.isStopping);
+      if (!task) throw new Error(`no running task of service ${from}; services: ${this.mesh.services.map((s) => s.key).join(", ")}`);
+      if (target.startsWith("/")) throw new Error(`from a service, give a URL ("GET http://red.colors.local/"), not a path`);
+      ns = task.host.ns;
+      url = target;
+    }
+    const args = [process.execPath, LOAD, method, url, String(count), ...Object.entries(headers).map(([k, v]) => `${k}:${v}`)];
+    return new Promise((resolve, reject) => {
+      const p = spawn("ip", ["netns", "exec", ns, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+      let out = "", err = "";
+      p.stdout.on("data", (d) => (out += d));
+      p.stderr.on("data", (d) => (err += d));
+      p.on("exit", (code) => {
+        if (code !== 0) { reject(new Error(`requests from ${from} failed: ${err.trim()}`)); return; }
+        const { results, errors } = JSON.parse(out) as { results: { status: number; service: string | null; task: string | null }[]; errors: Record<string, number> };
+        const tally = (key: (r: (typeof results)[number]) => string) => results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [key(r)]: (acc[key(r)] ?? 0) + 1 }), {});
+        resolve({
+          byService: tally((r) => (r.status < 400 && r.service ? r.service : `(${r.status})`)),
+          byTask: tally((r) => r.task ?? `(${r.status})`), byStatus: tally((r) => String(r.status)),
+          errors, total: results.length + Object.values(errors).reduce((a, b) => a + b, 0),
+        });
+      });
+    });
+  }
+
+  async stop(): Promise<void> { await this.mesh.stop(); }
+  destroy(): void { this.mesh.destroy(); }
+}
