@@ -70,3 +70,52 @@ describe("the mesh carries real requests: a rehearsal of the staging stack", fun
     assert.deepEqual(passed.byService, { [stranger.key]: 20 }, JSON.stringify(passed));
   });
 });
+
+describe("the mesh carries real requests: seed 000's canary over HTTP/2", function () {
+  this.timeout(240_000);
+  const CANARY = require("path").join(__dirname, "../../examples/canary.yaml");
+  let canary: Rehearsal;
+  let promoted: Rehearsal;
+
+  before(async () => {
+    const why = rehearsalUnavailable();
+    if (why) throw new Error(`the rehearsal runs Envoy in network namespaces: ${why}`);
+    const plan = await planOf(CANARY);
+    // The last step of the story: everything to v2, no application or DNS name changed.
+    const router = plan.model.routers[0];
+    const [first, ...rest] = router.routes[0].targets;
+    const all = await planOf(CANARY, (c) => {
+      const r = c["fargate-mesh:topology"].routers[router.key];
+      r.routes[router.routes[0].key].targets = { [first.node]: 0, ...Object.fromEntries(rest.map((t, i) => [t.node, i === 0 ? 100 : 0])) };
+    });
+    canary = new Rehearsal(plan, { envoy: ENVOY, envoyImage: plan.model.envoy.image });
+    promoted = new Rehearsal(all, { envoy: ENVOY, envoyImage: all.model.envoy.image });
+    await Promise.all([canary.start(), promoted.start()]);
+  });
+
+  after(() => { canary?.destroy(); promoted?.destroy(); });
+
+  const callerOf = (r: Rehearsal) => {
+    const router = r.plan.model.routers[0];
+    const caller = r.plan.model.nodes.find((n) => n.backendKeys.includes(router.key))!;
+    return { caller, router, url: `http://${router.serviceName}:${router.listeners[0].port}/` };
+  };
+
+  it("the caller's requests split between the versions as the route's weights say (1000 requests, HTTP/2 upstream)", async () => {
+    const { caller, router, url } = callerOf(canary);
+    assert.equal(router.listeners[0].protocol, "http2");
+    const o = await canary.request(caller.key, "GET", url, 1000);
+    const expect = Object.fromEntries(router.routes[0].targets.map((t) => [t.node, t.percent]));
+    const verdict = judge({ from: caller.key, request: `GET ${url}`, expect }, o);
+    assert.ok(verdict.ok, `${JSON.stringify(o.byService)}: ${verdict.why}`);
+  });
+
+  it("after the weights move to 0/100 everything reaches v2, and the target with weight 0 receives nothing", async () => {
+    const { caller, router, url } = callerOf(promoted);
+    const o = await promoted.request(caller.key, "GET", url, 300);
+    const zero = router.routes[0].targets.find((t) => t.weight === 0)!;
+    const full = router.routes[0].targets.find((t) => t.weight === 100)!;
+    assert.deepEqual(o.byService, { [full.node]: 300 }, JSON.stringify(o));
+    assert.equal(o.byService[zero.node], undefined);
+  });
+});
