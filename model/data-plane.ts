@@ -8,6 +8,7 @@ import { IssueList } from "./errors";
 import { TESTED_ENVOY_VERSION } from "./envoy-release";
 import { checkEnvoyImage, isAppMeshEnvoyImage } from "./envoy-image";
 import { has } from "./own";
+import { reservedPorts } from "./task-ports";
 import { hasVirtualService, routerTargets } from "./providers";
 
 type Raw = Record<string, any>;
@@ -58,6 +59,11 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
   if (proxy && rec(cfg.mesh).egressFilter === "ALLOW_ALL")
     issues.add(["mesh", "egressFilter"], `ALLOW_ALL with envoy.interception proxy is ${ON_ENVOY}: a proxy-mode Envoy cannot pass unknown hosts on to their original destination; use interception transparent, or DROP_ALL`);
 
+  const reservedAt = reservedPorts({ xray: envoy.xray === true });
+  arr(rec(cfg.gateway).listeners).forEach((l, i) => {
+    const taken = reservedAt.get(rec(l).port);
+    if (taken) issues.add(["gateway", "listeners", i, "port"], `${rec(l).port} is ${taken} in the gateway's task; use another port`);
+  });
   const services = rec(cfg.services);
   const routers = rec(cfg.routers);
   const listenersOf = (key: string) => (has(services, key) ? arr(rec(services[key]).listeners) : has(routers, key) ? arr(rec(routers[key]).listeners) : []).map(rec);
@@ -67,6 +73,13 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
     const path = ["services", key];
     if (Object.keys(rec(rec(rec(svc.discovery).cloudMap).attributes)).length)
       issues.add([...path, "discovery", "cloudMap", "attributes"], `are ${ON_ENVOY}: Envoy finds tasks through the Cloud Map DNS name, and DNS cannot select instances by attribute; register the subset under its own Cloud Map service`);
+    // The sidecars' own ports: an application on one of them could not start, or would be bypassed.
+    const reserved = reservedAt;
+    arr(svc.listeners).forEach((l, i) => {
+      const taken = reserved.get(rec(l).port);
+      if (taken) issues.add([...path, "listeners", i, "port"], `${rec(l).port} is ${taken} in every task of the envoy data plane; use another port`);
+    });
+    // (Container ports must be listener ports, references.ts, so the listeners cover them.)
     arr(svc.listeners).forEach((l, i) => {
       if (proxy && rec(l).tls !== undefined)
         issues.add([...path, "listeners", i, "tls"], "needs envoy.interception transparent: in proxy mode callers reach the application directly, so Envoy cannot terminate TLS in front of it");

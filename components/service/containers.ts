@@ -6,19 +6,13 @@
  */
 import type { ContainerModel, EnvoyModel, VirtualNodeModel } from "../../model/types";
 
-/** Envoy's inbound and outbound capture ports, fixed by the App Mesh CNI/iptables setup. */
-export const PROXY_INGRESS_PORT = 15000;
-export const PROXY_EGRESS_PORT = 15001;
+import { APP_HEALTH_PORT, ENVOY_ADMIN_PORT, PROXY_EGRESS_PORT, PROXY_INGRESS_PORT, XRAY_PORT } from "../../model/task-ports";
+
+export { APP_HEALTH_PORT, ENVOY_ADMIN_PORT, PROXY_EGRESS_PORT, PROXY_INGRESS_PORT, XRAY_PORT };
 /** ECS task metadata and EC2 instance metadata endpoints: never send them through Envoy. */
 export const EGRESS_IGNORED_IPS = "169.254.170.2,169.254.169.254";
-/** Envoy's admin interface: the LIVE check below reads its server_info. */
-export const ENVOY_ADMIN_PORT = 9901;
-/** Envoy's loopback listener that answers 200 only while the local application is healthy. */
-export const APP_HEALTH_PORT = 15021;
 export const ENVOY_CONTAINER = "envoy";
 export const XRAY_CONTAINER = "xray-daemon";
-/** UDP port the X-Ray daemon listens on; Envoy sends trace segments there. */
-export const XRAY_PORT = 2000;
 
 export interface LogTarget { group: string; region: string }
 
