@@ -73,14 +73,11 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
     const path = ["services", key];
     if (Object.keys(rec(rec(rec(svc.discovery).cloudMap).attributes)).length)
       issues.add([...path, "discovery", "cloudMap", "attributes"], `are ${ON_ENVOY}: Envoy finds tasks through the Cloud Map DNS name, and DNS cannot select instances by attribute; register the subset under its own Cloud Map service`);
-    // The sidecars' own ports: an application on one of them could not start, or would be bypassed.
-    const reserved = reservedAt;
     arr(svc.listeners).forEach((l, i) => {
-      const taken = reserved.get(rec(l).port);
+      // The sidecars' own ports: an application on one of them could not start, or would be
+      // bypassed. (Container ports must be listener ports, references.ts, so this covers them.)
+      const taken = reservedAt.get(rec(l).port);
       if (taken) issues.add([...path, "listeners", i, "port"], `${rec(l).port} is ${taken} in every task of the envoy data plane; use another port`);
-    });
-    // (Container ports must be listener ports, references.ts, so the listeners cover them.)
-    arr(svc.listeners).forEach((l, i) => {
       if (proxy && rec(l).tls !== undefined)
         issues.add([...path, "listeners", i, "tls"], "needs envoy.interception transparent: in proxy mode callers reach the application directly, so Envoy cannot terminate TLS in front of it");
       if (proxy && rec(l).protocol === "tcp")

@@ -13,6 +13,7 @@ import { envoyBinary } from "./envoy/binary";
 import { plan, planSources } from "./plan-core";
 import { issuesText } from "./plan-format";
 import { expectationsFile, readExpectations } from "./routing/expectations";
+import { parseRequest } from "./routing/request";
 import { checkTraffic } from "./rehearse/check";
 import { Rehearsal } from "./rehearse/session";
 import { rehearsalUnavailable } from "./rehearse/sys";
@@ -27,11 +28,13 @@ function parseArgs(argv: string[]) {
   return { ...sourceFlags(p, usage), check: p.flag["--check"], request: p.value["--request"], count, json: p.flag["--json"] };
 }
 
-/** `FROM METHOD TARGET name:value...` */
+/** `FROM METHOD TARGET name:value...`: the request and headers read as `npm run routes` reads them. */
 function parseRequestFlag(text: string) {
   const [from, method, target, ...headers] = text.trim().split(/\s+/);
-  if (!from || !method || !target || !/^[A-Z]+$/.test(method)) usage(`--request "${text}": write FROM METHOD URL, such as "gateway GET /router" or "blue GET http://red.colors.local/"`);
-  return { from, method, target, headers: Object.fromEntries(headers.map((h) => [h.slice(0, h.indexOf(":")), h.slice(h.indexOf(":") + 1)])) };
+  if (!from || !method || !target) usage(`--request "${text}": write FROM METHOD URL, such as "gateway GET /router" or "blue GET http://red.colors.local/"`);
+  try {
+    return { from, target, ...parseRequest(`${method} ${target}`, headers) };
+  } catch (e) { return usage(`--request "${text}": ${(e as Error).message}`); }
 }
 
 async function main() {

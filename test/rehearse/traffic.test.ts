@@ -14,8 +14,16 @@ import { routeRequest } from "../../tools/routing";
 import { expectationsFile, readExpectations } from "../../tools/routing/expectations";
 import { parseRequest } from "../../tools/routing/request";
 import { planOf } from "../components/plan-helpers";
+import type { Plan } from "../../tools/plan-core";
 
-const ENVOY = process.env.FARGATE_MESH_ENVOY!;
+/** Starts a rehearsal of each plan, all at once, with the suite's Envoy; fails saying why where it cannot run. */
+async function rehearseAll(...plans: Plan[]): Promise<Rehearsal[]> {
+  const why = rehearsalUnavailable();
+  if (why) throw new Error(`the rehearsal runs Envoy in network namespaces: ${why}`);
+  const runs = plans.map((p) => new Rehearsal(p, { envoy: process.env.FARGATE_MESH_ENVOY!, envoyImage: p.model.envoy.image }));
+  await Promise.all(runs.map((r) => r.start()));
+  return runs;
+}
 
 describe("the mesh carries real requests: a rehearsal of the staging stack", function () {
   this.timeout(240_000);
@@ -23,14 +31,10 @@ describe("the mesh carries real requests: a rehearsal of the staging stack", fun
   let open: Rehearsal;
 
   before(async () => {
-    const why = rehearsalUnavailable();
-    if (why) throw new Error(`the rehearsal runs Envoy in network namespaces: ${why}`);
     const plan = await planOf("staging");
     // The same stack with egress ALLOW_ALL, started alongside.
     const allowAll = await planOf("staging", (c) => (c["fargate-mesh:topology"].mesh.egressFilter = "ALLOW_ALL"));
-    staging = new Rehearsal(plan, { envoy: ENVOY, envoyImage: plan.model.envoy.image });
-    open = new Rehearsal(allowAll, { envoy: ENVOY, envoyImage: allowAll.model.envoy.image });
-    await Promise.all([staging.start(), open.start()]);
+    [staging, open] = await rehearseAll(plan, allowAll);
   });
 
   after(() => { staging?.destroy(); open?.destroy(); });
@@ -78,8 +82,6 @@ describe("the mesh carries real requests: seed 000's canary over HTTP/2", functi
   let promoted: Rehearsal;
 
   before(async () => {
-    const why = rehearsalUnavailable();
-    if (why) throw new Error(`the rehearsal runs Envoy in network namespaces: ${why}`);
     const plan = await planOf(CANARY);
     // The last step of the story: everything to v2, no application or DNS name changed.
     const router = plan.model.routers[0];
@@ -88,9 +90,7 @@ describe("the mesh carries real requests: seed 000's canary over HTTP/2", functi
       const r = c["fargate-mesh:topology"].routers[router.key];
       r.routes[router.routes[0].key].targets = { [first.node]: 0, ...Object.fromEntries(rest.map((t, i) => [t.node, i === 0 ? 100 : 0])) };
     });
-    canary = new Rehearsal(plan, { envoy: ENVOY, envoyImage: plan.model.envoy.image });
-    promoted = new Rehearsal(all, { envoy: ENVOY, envoyImage: all.model.envoy.image });
-    await Promise.all([canary.start(), promoted.start()]);
+    [canary, promoted] = await rehearseAll(plan, all);
   });
 
   after(() => { canary?.destroy(); promoted?.destroy(); });

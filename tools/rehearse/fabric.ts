@@ -59,7 +59,7 @@ export class Fabric {
   readonly gatewayIp = `${this.subnet}.1`;
   private readonly fabricNs = `${this.id}-net`;
   private readonly made: string[] = [];
-  private readonly processes: ChildProcess[] = [];
+  private readonly processes = new Set<ChildProcess>();
   private next = 10;
   private dns?: { proc: ChildProcess; hostsDir: string; records: Map<string, string[]>; ttl: number };
   readonly dir = fs.mkdtempSync(path.join(os.tmpdir(), `${this.id}-`));
@@ -107,7 +107,9 @@ export class Fabric {
   spawn(argv: string[], opts: { env?: Record<string, string>; ns?: string } = {}): ChildProcess {
     const full = opts.ns ? ["ip", "netns", "exec", opts.ns, ...argv] : argv;
     const p = spawn(full[0], full.slice(1), { env: opts.env ?? { PATH: process.env.PATH ?? "/usr/bin:/bin" }, stdio: ["pipe", "pipe", "pipe"], detached: true });
-    this.processes.push(p);
+    // Tracked while it runs, so a long rehearsal does not keep every health probe it ever ran.
+    this.processes.add(p);
+    p.on("exit", () => this.processes.delete(p));
     return p;
   }
 

@@ -19,13 +19,17 @@ export interface PlannedService {
   ttl?: number;
 }
 
+/** The Cloud Map namespace the plan creates (`colors.local`), if any. */
+const namespaceOf = (plan: Plan) =>
+  plan.resources.find((r) => r.type === "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace")?.inputs.name as string | undefined;
+
 const ref = (s: unknown) => /\{unknown:([^}.]+)\.id\}/.exec(String(s))?.[1];
 
 /** The ECS services of a plan with their task definitions and Cloud Map names. */
 export function plannedServices(plan: Plan): PlannedService[] {
   const rs = plan.resources;
   const byName = (name: string | undefined, type: string) => rs.find((r) => r.name === name && r.type === type);
-  const namespace = rs.find((r) => r.type === "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace")?.inputs.name as string | undefined;
+  const namespace = namespaceOf(plan);
   const protocols = (key: string): Record<number, string> => {
     const node = plan.model.nodes.find((n) => n.key === key);
     return Object.fromEntries((node?.listeners ?? []).map((l) => [l.port, l.protocol]));
@@ -54,7 +58,7 @@ const dnsTtl = (registry: PlannedResource) => (registry.inputs as { dnsConfig?: 
 /** Fixed records: Cloud Map instances the plan registers itself (a router name's placeholder). */
 export function placeholderRecords(plan: Plan): [string, string][] {
   const rs = plan.resources;
-  const namespace = rs.find((r) => r.type === "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace")?.inputs.name as string | undefined;
+  const namespace = namespaceOf(plan);
   return rs.filter((r) => r.type === "aws:servicediscovery/instance:Instance").flatMap((inst) => {
     const svc = rs.find((r) => r.type === "aws:servicediscovery/service:Service" && r.name === ref(inst.inputs.serviceId));
     const ip = (inst.inputs.attributes as Record<string, string> | undefined)?.AWS_INSTANCE_IPV4;
@@ -76,7 +80,7 @@ export class MeshRun {
     this.services = plannedServices(plan);
     const ttl = Math.min(...this.services.map((s) => s.ttl ?? 10), 10);
     try {
-      const namespace = plan.resources.find((r) => r.type === "aws:servicediscovery/privateDnsNamespace:PrivateDnsNamespace")?.inputs.name as string | undefined;
+      const namespace = namespaceOf(plan);
       this.fabric.startDns(ttl, namespace ? [namespace] : []);
       for (const [name, ip] of placeholderRecords(plan)) this.fabric.setRecords(name, [ip]);
     } catch (e) { this.fabric.destroy(); throw e; }

@@ -51,6 +51,9 @@ const STANDIN = path.join(__dirname, "standin.js");
 const ENVOY_IN_IMAGE = "/usr/local/bin/envoy";
 const XRAY_IMAGE = /xray/;
 
+/** Runs `argv` as the container's user, as ECS does (setpriv: user and group, no others). */
+const asUserOf = (c: ContainerDef, argv: string[]) => (c.user ? ["setpriv", `--reuid=${c.user}`, `--regid=${c.user}`, "--clear-groups", "--", ...argv] : argv);
+
 export type ContainerState = "PENDING" | "RUNNING" | "STOPPED";
 
 export class Container {
@@ -81,7 +84,8 @@ export class TaskRun {
   readonly host: Host;
   readonly containers: Map<string, Container>;
   private stopping?: Promise<void>;
-  private readonly timers: NodeJS.Timeout[] = [];
+  /** Each checked container's next probe. */
+  private readonly healthTimers = new Map<string, NodeJS.Timeout>();
   /** Called when the task's health changes (for Cloud Map registration) and when it stops. */
   onChange: () => void = () => {};
 
@@ -130,20 +134,24 @@ export class TaskRun {
     for (const c of this.containers.values()) if (c.state === "PENDING" && this.ready(c)) this.launch(c);
   }
 
-  private argv(c: ContainerDef): { argv: string[]; env: Record<string, string> } {
+  /** The container's environment as ECS gives it: its variables and its secrets' values. */
+  private envOf(c: ContainerDef): Record<string, string> {
     const env: Record<string, string> = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: "/" };
     for (const e of c.environment ?? []) env[e.name] = e.value;
-    Object.assign(env, this.opts.secretValues?.(c) ?? {});
-    const asUser = (argv: string[]) => (c.user ? ["setpriv", `--reuid=${c.user}`, `--regid=${c.user}`, "--clear-groups", "--", ...argv] : argv);
+    return Object.assign(env, this.opts.secretValues?.(c) ?? {});
+  }
+
+  private argv(c: ContainerDef): { argv: string[]; env: Record<string, string> } {
+    const env = this.envOf(c);
     if (c.image === this.opts.envoyImage) {
       // The image's binary where the command expects it, in this container's mount namespace only.
       const setup = `mount -t tmpfs -o size=64k,mode=755 fm-envoy /usr/local/bin && ln -s '${this.opts.envoy}' ${ENVOY_IN_IMAGE} && exec "$@"`;
-      return { argv: ["bash", "-c", setup, "container", ...asUser([...(c.entryPoint ?? []), ...(c.command ?? [])])], env };
+      return { argv: ["bash", "-c", setup, "container", ...asUserOf(c, [...(c.entryPoint ?? []), ...(c.command ?? [])])], env };
     }
-    if (XRAY_IMAGE.test(c.image)) return { argv: asUser(["bash", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]), env };
+    if (XRAY_IMAGE.test(c.image)) return { argv: asUserOf(c, ["bash", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]), env };
     const ports = (c.portMappings ?? []).map((p) => `${p.containerPort}/${this.def.appProtocols[p.containerPort] ?? "http"}`).join(",");
     Object.assign(env, { STANDIN_SERVICE: this.def.service, STANDIN_TASK: this.name, STANDIN_PORTS: ports });
-    return { argv: asUser([process.execPath, STANDIN]), env };
+    return { argv: asUserOf(c, [process.execPath, STANDIN]), env };
   }
 
   private launch(c: Container): void {
@@ -174,11 +182,12 @@ export class TaskRun {
   private watchHealth(c: Container): void {
     const hc = c.def.healthCheck!;
     const state = (c.health = new HealthState(hc, c.startedAt));
-    const argv = healthArgv(hc.command);
+    // Docker runs the check in the container, as its user, with its environment.
+    const argv = asUserOf(c.def, healthArgv(hc.command));
+    const env = this.envOf(c.def);
     const probe = () => {
       if (c.state !== "RUNNING" || this.stopping) return;
-      const { env } = this.argv(c.def);
-      const p = this.fabric.spawn(c.def.user ? ["setpriv", `--reuid=${c.def.user}`, `--regid=${c.def.user}`, "--clear-groups", "--", ...argv] : argv, { ns: this.host.ns, env });
+      const p = this.fabric.spawn(argv, { ns: this.host.ns, env });
       p.stdout!.resume();
       p.stderr!.resume();
       const killer = setTimeout(() => { try { process.kill(-p.pid!, "SIGKILL"); } catch { /* gone */ } }, (hc.timeout ?? ECS_HEALTH_DEFAULTS.timeout) * 1000);
@@ -187,10 +196,10 @@ export class TaskRun {
         const before = state.status;
         state.record(code === 0, Date.now());
         if (state.status !== before) { c.changed(); this.onChange(); this.schedule(); }
-        this.timers.push(setTimeout(probe, state.interval * 1000));
+        this.healthTimers.set(c.def.name, setTimeout(probe, state.interval * 1000));
       });
     };
-    this.timers.push(setTimeout(probe, state.interval * 1000));
+    this.healthTimers.set(c.def.name, setTimeout(probe, state.interval * 1000));
   }
 
   /** Tells a stand-in application how to behave (standin.js). */
@@ -216,7 +225,7 @@ export class TaskRun {
       clearTimeout(kill);
     };
     this.stopping = Promise.all([...this.containers.values()].map(stopOne)).then(() => {
-      for (const t of this.timers) clearTimeout(t);
+      for (const t of this.healthTimers.values()) clearTimeout(t);
       this.onChange();
     });
     return this.stopping;
