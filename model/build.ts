@@ -65,11 +65,18 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
   };
 }
 
-/** What the plan cannot vouch for, though valid: an Envoy other than the tested release. */
+/**
+ * What the plan cannot vouch for, or what a reader could take for more than it is, though valid:
+ * an Envoy other than the tested release; ALLOW_ALL, which opens Envoy but not the security groups.
+ */
 function notes(cfg: TopologyConfig): M.MeshModel["notes"] {
-  if ((cfg.dataPlane ?? DEFAULTS.dataPlane) === "appmesh") return [];
-  const note = untestedEnvoyNote(cfg.envoy.version, cfg.envoy.image);
-  return note ? [note] : [];
+  const plane = cfg.dataPlane ?? DEFAULTS.dataPlane;
+  if (plane === "appmesh") return [];
+  const untested = untestedEnvoyNote(cfg.envoy.version, cfg.envoy.image);
+  const allowAll = plane === "envoy" && cfg.mesh.egressFilter === "ALLOW_ALL"
+    ? { path: "mesh.egressFilter", reason: "ALLOW_ALL lets Envoy pass connections to undeclared destinations on, but the security groups still admit only each service's declared backends and HTTPS (443) to anywhere: a call to a mesh service that is not a backend is dropped there" }
+    : undefined;
+  return [untested, allowAll].filter((n): n is M.MeshModel["notes"][number] => !!n);
 }
 
 /**

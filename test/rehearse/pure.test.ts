@@ -1,10 +1,13 @@
 /**
  * The rehearsal's models of ECS, as pure functions: the interception rules the aws-appmesh CNI
- * plugin installs, and how Docker and ECS turn health-check results into a container's health.
+ * plugin installs, how Docker and ECS turn health-check results into a container's health, and
+ * the plan's security groups as packet filters.
  */
 import { strict as assert } from "assert";
 import { interceptionRules } from "../../tools/rehearse/interception";
 import { HealthState, healthArgv } from "../../tools/rehearse/ecs-health";
+import { filterScript, groupsOf, plannedGroups } from "../../tools/rehearse/security-groups";
+import { planOf } from "../components/plan-helpers";
 
 describe("ECS's interception rules for proxyConfiguration (aws-appmesh CNI plugin)", () => {
   const base = { IgnoredUID: "1337", ProxyIngressPort: "15000", ProxyEgressPort: "15001", AppPorts: "80,8080" };
@@ -74,5 +77,47 @@ describe("a container's health as ECS computes it (Docker's HEALTHCHECK semantic
     assert.deepEqual(healthArgv(["CMD", "/bin/bash", "-c", "x"]), ["/bin/bash", "-c", "x"]);
     assert.deepEqual(healthArgv(["CMD-SHELL", "curl -f localhost"]), ["/bin/sh", "-c", "curl -f localhost"]);
     assert.throws(() => healthArgv(["NONE"]), /CMD or CMD-SHELL/);
+  });
+});
+
+describe("the plan's security groups as packet filters (security-groups.ts)", () => {
+  const ctx = (members: Record<string, string[]>) => ({ members: (g: string) => members[g] ?? [], vpcCidr: "10.0.0.0/16", subnetCidr: "198.18.0.0/24", dnsIp: "198.18.0.1" });
+
+  it("reads every rule of every group of the plan, and the groups each service's tasks and the NLB are in", async () => {
+    const plan = await planOf("staging");
+    const groups = plannedGroups(plan);
+    const rules = plan.resources.filter((r) => /securityGroup(Ingress|Egress)Rule/.test(r.type));
+    assert.equal([...groups.values()].flat().length, rules.length);
+    const { services, nlb } = groupsOf(plan);
+    for (const node of plan.model.nodes.filter((n) => n.listeners.length)) assert.equal(services.get(node.key)?.length, 1, node.key);
+    assert.equal(services.get("gateway")?.length, 1);
+    assert.equal(nlb.length, 1);
+    // The gateway admits the NLB's group on its port, and nothing else.
+    const admits = groups.get(services.get("gateway")![0])!.filter((r) => r.direction === "ingress");
+    assert.deepEqual(admits.map((r) => r.group), [nlb[0]]);
+  });
+
+  it("admits a group's members on the rule's ports only, stateful, with DNS open and everything else dropped", () => {
+    const groups = new Map([["a", [
+      { direction: "ingress" as const, protocol: "tcp", fromPort: 80, toPort: 80, group: "b", name: "in-a-from-b" },
+      { direction: "egress" as const, protocol: "tcp", fromPort: 443, toPort: 443, cidr: "0.0.0.0/0", name: "https" },
+      { direction: "egress" as const, protocol: "-1", cidr: "10.0.4.0/24", name: "vpc-part" },
+      { direction: "ingress" as const, protocol: "tcp", fromPort: 9000, toPort: 9100, group: "empty", name: "none" },
+    ]]]);
+    const lines = filterScript(["a"], groups, ctx({ b: ["198.18.0.11", "198.18.0.12"] })).split("\n");
+    const body = lines.filter((l) => l.startsWith("-A"));
+    assert.deepEqual(body.filter((l) => /-s 198\.18\.0\.1[12] -p tcp --dport 80 /.test(l) && l.includes("FM_SG_IN")).length, 2);
+    assert.ok(body.some((l) => l.startsWith("-A FM_SG_OUT -d 0.0.0.0/0 -p tcp --dport 443 ")));
+    // A CIDR inside the VPC stands for the rehearsal's subnet; every protocol means no -p.
+    assert.ok(body.some((l) => l.startsWith("-A FM_SG_OUT -d 198.18.0.0/24 -m comment")));
+    assert.ok(!body.some((l) => l.includes("9000")), "a group with no members admits nobody");
+    for (const chain of ["FM_SG_IN", "FM_SG_OUT"]) {
+      const own = body.filter((l) => l.startsWith(`-A ${chain} `));
+      assert.match(own[0], /ESTABLISHED,RELATED -j RETURN$/);
+      assert.equal(own[own.length - 1], `-A ${chain} -j DROP`);
+    }
+    assert.ok(body.some((l) => /FM_SG_OUT -d 198\.18\.0\.1 -p udp --dport 53/.test(l)));
+    // Declaring the chains empties them under --noflush, so a rewrite never stacks rules.
+    assert.deepEqual(lines.slice(0, 3), ["*mangle", ":FM_SG_IN - [0:0]", ":FM_SG_OUT - [0:0]"]);
   });
 });

@@ -6,15 +6,33 @@
  * of its binomial expectation (about 1 run in 370 per target fails by chance).
  */
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import { Rehearsal } from "../../tools/rehearse/session";
 import { checkTraffic, judge } from "../../tools/rehearse/check";
 import { rehearsalUnavailable } from "../../tools/rehearse/sys";
+import { PROXY_INGRESS_PORT } from "../../model/task-ports";
 import { toDocument } from "../../tools/plan-document";
 import { routeRequest } from "../../tools/routing";
 import { expectationsFile, readExpectations } from "../../tools/routing/expectations";
 import { parseRequest } from "../../tools/routing/request";
 import { planOf } from "../components/plan-helpers";
 import type { Plan } from "../../tools/plan-core";
+
+/**
+ * Whether a TCP connection from namespace `ns` to ip:port is established within 1.5 s, made as
+ * UID `uid` (Envoy's UID bypasses ECS's interception: the packet meets only the security groups).
+ */
+function connects(ns: string, ip: string, port: number, uid?: string): boolean {
+  const probe = `const s = require("net").connect(${port}, "${ip}", () => process.exit(0)); s.on("error", () => process.exit(2)); setTimeout(() => process.exit(3), 1500);`;
+  const as = uid ? ["setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--"] : [];
+  return spawnSync("ip", ["netns", "exec", ns, ...as, process.execPath, "-e", probe]).status === 0;
+}
+
+/** What a service may reach: its backends, and through a router every target of its routes. */
+const reachOf = (m: Plan["model"]) => (key: string) => m.nodes.find((n) => n.key === key)!.backendKeys.flatMap((b) => {
+  const router = m.routers.find((r) => r.key === b);
+  return router ? router.routes.flatMap((r) => r.targets.map((t) => t.node)) : [b];
+});
 
 /** Starts a rehearsal of each plan, all at once, with the suite's Envoy; fails saying why where it cannot run. */
 async function rehearseAll(...plans: Plan[]): Promise<Rehearsal[]> {
@@ -63,15 +81,51 @@ describe("the mesh carries real requests: a rehearsal of the staging stack", fun
     }
   });
 
-  it("a call to a service that is not a backend is refused under DROP_ALL and goes through under ALLOW_ALL", async () => {
+  it("a call to a service that is not a backend is refused under DROP_ALL; under ALLOW_ALL Envoy passes it on and the security groups drop it", async () => {
     const m = staging.plan.model;
-    const caller = m.nodes.find((n) => n.listeners.length && m.nodes.some((x) => x !== n && x.listeners.length && !n.backendKeys.includes(x.key)))!;
-    const stranger = m.nodes.find((x) => x !== caller && x.listeners.length && !caller.backendKeys.includes(x.key))!;
+    const reach = reachOf(m);
+    const caller = m.nodes.find((n) => n.listeners.length && m.nodes.some((x) => x !== n && x.listeners.length && !reach(n.key).includes(x.key)))!;
+    const stranger = m.nodes.find((x) => x !== caller && x.listeners.length && !reach(caller.key).includes(x.key))!;
     const url = `http://${stranger.discovery.kind === "cloudMap" ? `${stranger.discovery.service}.${stranger.discovery.namespace}` : stranger.discovery.hostname}:${stranger.listeners[0].port}/`;
     const dropped = await staging.request(caller.key, "GET", url, 20);
     assert.ok(judge({ from: caller.key, request: `GET ${url}`, expect: "refused" }, dropped).ok, JSON.stringify(dropped));
-    const passed = await open.request(caller.key, "GET", url, 20);
-    assert.deepEqual(passed.byService, { [stranger.key]: 20 }, JSON.stringify(passed));
+    const task = open.mesh.tasksOf(caller.key)[0];
+    const before = task.envoyStats("cluster\\.passthrough\\.upstream_cx_total")["cluster.passthrough.upstream_cx_total"] ?? 0;
+    const passed = await open.request(caller.key, "GET", url, 4);
+    assert.deepEqual(passed.byService, {}, `the security groups let ${caller.key} reach ${stranger.key}: ${JSON.stringify(passed)}`);
+    const after = task.envoyStats("cluster\\.passthrough\\.upstream_cx_total")["cluster.passthrough.upstream_cx_total"];
+    assert.ok(after > before, `ALLOW_ALL: Envoy did not pass the connection on (passthrough upstream_cx_total ${before} → ${after})`);
+  });
+
+  it("the security groups: a task reaches its backends' application port and nothing else of theirs, never a stranger, and from outside only the NLB reaches the gateway", () => {
+    const m = staging.plan.model;
+    const reach = reachOf(m);
+    const caller = m.nodes.find((n) => reach(n.key).length)!;
+    const backend = m.nodes.find((x) => reach(caller.key).includes(x.key))!;
+    // Any service and one it may not reach (in seed 002: a colour that calls nobody, and another).
+    const lonely = m.nodes.find((n) => n.listeners.length && m.nodes.some((x) => x !== n && x.listeners.length && !reach(n.key).includes(x.key)))!;
+    const stranger = m.nodes.find((x) => x !== lonely && x.listeners.length && !reach(lonely.key).includes(x.key))!;
+    const from = staging.mesh.tasksOf(caller.key)[0].host.ns;
+    const uid = staging.mesh.services.find((x) => x.key === caller.key)!.task.proxyConfiguration!.properties.IgnoredUID;
+    const ipOf = (key: string) => staging.mesh.tasksOf(key)[0].ip;
+    assert.ok(connects(from, ipOf(backend.key), backend.listeners[0].port, uid), `${caller.key} cannot reach its backend ${backend.key}`);
+    assert.ok(!connects(from, ipOf(backend.key), PROXY_INGRESS_PORT, uid), `${caller.key} reaches ${backend.key}'s Envoy ingress port directly`);
+    const lonelyNs = staging.mesh.tasksOf(lonely.key)[0].host.ns;
+    assert.ok(!connects(lonelyNs, ipOf(stranger.key), stranger.listeners[0].port, uid), `${lonely.key} reaches ${stranger.key}, which is not its backend`);
+    const client = staging.client!.ns;
+    assert.ok(connects(client, ipOf("gateway"), staging.nlb!.targetPort), "the NLB cannot reach the gateway");
+    assert.ok(!connects(client, ipOf(backend.key), backend.listeners[0].port), `the NLB's side reaches ${backend.key} directly`);
+  });
+
+  it("a call out of the mesh on a port the security groups open goes through under ALLOW_ALL and is refused under DROP_ALL", async () => {
+    const egress = [...staging.mesh.securityGroups.groups.values()].flat().find((r) => r.direction === "egress" && r.cidr === "0.0.0.0/0" && r.fromPort !== undefined)!;
+    const caller = staging.plan.model.nodes.find((n) => n.listeners.length)!;
+    const outside = [staging, open].map((r) => r.outside("api", egress.fromPort!));
+    const url = (h: { ip: string }) => `http://${h.ip}:${egress.fromPort}/`;
+    const dropped = await staging.request(caller.key, "GET", url(outside[0]), 10);
+    assert.ok(judge({ from: caller.key, request: `GET ${url(outside[0])}`, expect: "refused" }, dropped).ok, JSON.stringify(dropped));
+    const passed = await open.request(caller.key, "GET", url(outside[1]), 10);
+    assert.deepEqual(passed.byService, { api: 10 }, JSON.stringify(passed));
   });
 });
 

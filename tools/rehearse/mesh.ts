@@ -6,7 +6,8 @@
  * model: what runs here is what `pulumi up` would register.
  */
 import type { Plan, PlannedResource } from "../plan-core";
-import { Fabric } from "./fabric";
+import { Fabric, Host } from "./fabric";
+import { groupsOf, SecurityGroups } from "./security-groups";
 import { ContainerDef, RunOptions, TaskDef, TaskRun } from "./task";
 
 export interface PlannedService {
@@ -75,9 +76,17 @@ export class MeshRun {
   readonly fabric = new Fabric();
   readonly tasks: TaskRun[] = [];
   readonly services: PlannedService[];
+  /** The plan's security groups, as packet filters in every host's namespace. */
+  readonly securityGroups: SecurityGroups;
+  private readonly memberships: ReturnType<typeof groupsOf>;
 
   constructor(readonly plan: Plan, private readonly opts: MeshRunOptions) {
     this.services = plannedServices(plan);
+    this.memberships = groupsOf(plan);
+    const net = plan.model.network;
+    this.securityGroups = new SecurityGroups(plan, {
+      vpcCidr: net.kind === "new" ? net.cidr : net.vpcCidr, subnetCidr: `${this.fabric.subnet}.0/24`, dnsIp: this.fabric.gatewayIp,
+    });
     const ttl = Math.min(...this.services.map((s) => s.ttl ?? 10), 10);
     try {
       const namespace = namespaceOf(plan);
@@ -86,22 +95,35 @@ export class MeshRun {
     } catch (e) { this.fabric.destroy(); throw e; }
   }
 
-  /** Starts every service's tasks (all at once: ECS would too). */
+  /** Starts every service's tasks (all at once: ECS would too), each behind its security groups. */
   start(): this {
     try {
-      for (const s of this.services)
-        for (let i = 0; i < (this.opts.count?.(s) ?? s.desiredCount); i++) this.addTask(s, i);
+      const made = this.services.flatMap((s) => Array.from({ length: this.opts.count?.(s) ?? s.desiredCount }, (_, i) => this.makeTask(s, i)));
+      made.forEach((t) => t.start());
     } catch (e) { this.destroy(); throw e; }
     return this;
   }
 
   /** A new task of service `s` (a rolling replacement starts one before the old one stops). */
   addTask(s: PlannedService, index = this.tasksOf(s.key).length): TaskRun {
+    const t = this.makeTask(s, index);
+    t.start();
+    return t;
+  }
+
+  private makeTask(s: PlannedService, index: number): TaskRun {
     const t = new TaskRun(this.fabric, s.task, index, this.opts);
     t.onChange = () => this.register(s);
     this.tasks.push(t);
-    t.start();
+    this.securityGroups.attach(t.host, this.memberships.services.get(s.key) ?? []);
     return t;
+  }
+
+  /** A host outside the services (the NLB's side) in the NLB's security groups. */
+  nlbHost(name: string): Host {
+    const h = this.fabric.host(name);
+    this.securityGroups.attach(h, this.memberships.nlb);
+    return h;
   }
 
   tasksOf(key: string): TaskRun[] { return this.tasks.filter((t) => t.def.service === key); }

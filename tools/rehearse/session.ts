@@ -9,6 +9,7 @@ import * as path from "path";
 import type { Plan } from "../plan-core";
 import type { Host } from "./fabric";
 import { MeshRun, MeshRunOptions } from "./mesh";
+import { STANDIN } from "./task";
 import { run } from "./sys";
 
 const LOAD = path.join(__dirname, "load.js");
@@ -46,7 +47,7 @@ export class Rehearsal {
   private openNlb(): void {
     const listener = this.plan.resources.find((r) => r.type === "aws:lb/listener:Listener");
     const group = this.plan.resources.find((r) => r.type === "aws:lb/targetGroup:TargetGroup");
-    this.client = this.mesh.fabric.host("client");
+    this.client = this.mesh.nlbHost("client");
     if (!listener || !group) return;
     const ip = `${this.mesh.fabric.subnet}.2`;
     const port = Number(listener.inputs.port), targetPort = Number(group.inputs.port);
@@ -93,6 +94,16 @@ export class Rehearsal {
         });
       });
     });
+  }
+
+  /**
+   * A host outside the mesh (the internet, an AWS API) answering HTTP on `port` as the service
+   * `name`, behind no security group. Its address is the rehearsal's own.
+   */
+  outside(name: string, port: number): Host {
+    const h = this.mesh.fabric.host(name);
+    this.mesh.fabric.spawn([process.execPath, STANDIN], { ns: h.ns, env: { PATH: process.env.PATH ?? "", STANDIN_SERVICE: name, STANDIN_TASK: `${name}/0`, STANDIN_PORTS: `${port}/http` } });
+    return h;
   }
 
   async stop(): Promise<void> { await this.mesh.stop(); }

@@ -16,6 +16,7 @@ import { ECS_HEALTH_DEFAULTS, HealthCheckDef, HealthState, healthArgv, Health } 
 import { Fabric, Host } from "./fabric";
 import { interceptionRules, ProxyProperties } from "./interception";
 import { run } from "./sys";
+import { ENVOY_ADMIN_PORT } from "../../model/task-ports";
 
 export interface ContainerDef {
   name: string; image: string; essential?: boolean; user?: string;
@@ -47,7 +48,7 @@ export interface RunOptions {
   defaultStopTimeout?: number;
 }
 
-const STANDIN = path.join(__dirname, "standin.js");
+export const STANDIN = path.join(__dirname, "standin.js");
 const ENVOY_IN_IMAGE = "/usr/local/bin/envoy";
 const XRAY_IMAGE = /xray/;
 
@@ -232,6 +233,16 @@ export class TaskRun {
   }
 
   get isStopping() { return this.stopping !== undefined; }
+
+  /**
+   * Envoy's counters and gauges in this task whose names match `filter` (a regular expression),
+   * read from its admin interface on the task's loopback, as an operator would.
+   */
+  envoyStats(filter: string): Record<string, number> {
+    const script = `require("http").get("http://127.0.0.1:${ENVOY_ADMIN_PORT}/stats?format=json&filter=" + encodeURIComponent(process.argv[1]), (r) => { let b = ""; r.on("data", (d) => (b += d)); r.on("end", () => process.stdout.write(b)); }).on("error", (e) => { console.error(e.message); process.exit(1); })`;
+    const { stats } = JSON.parse(this.exec(process.execPath, ["-e", script, filter])) as { stats: { name: string; value?: number }[] };
+    return Object.fromEntries(stats.filter((x) => typeof x.value === "number").map((x) => [x.name, x.value!]));
+  }
 
   /** Runs a command in the task's namespace (as root), for probes from the test. */
   exec(cmd: string, args: string[]): string { return run("ip", ["netns", "exec", this.host.ns, cmd, ...args]); }
