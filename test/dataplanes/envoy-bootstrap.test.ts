@@ -27,7 +27,11 @@ describe("the Envoy data plane's configuration (dev)", () => {
     assert.deepEqual(hosts.map((h: any) => h.domains), [["red.colors.local", "red.colors.local:80"], ["router.colors.local", "router.colors.local:80"]]);
     // A backend with no router in front gets the default retries and request timeout too.
     const retry = { retry_on: "refused-stream,gateway-error,reset,connect-failure", num_retries: 2, per_try_timeout: "5s" };
-    assert.deepEqual(hosts[0].routes, [{ match: { prefix: "/" }, route: { cluster: "node-red-80", timeout: "15s", retry_policy: retry } }]);
+    const direct = { match: { prefix: "/" }, route: { cluster: "node-red-80", timeout: "15s", retry_policy: retry } };
+    // POST and PATCH first, retried on a reset only before they were sent (idempotent.ts).
+    const unsafe = { ...direct, match: { prefix: "/", headers: [{ name: ":method", string_match: { safe_regex: { regex: "POST|PATCH" } } }] },
+      route: { ...direct.route, retry_policy: { num_retries: 2, retry_on: "connect-failure,refused-stream,reset-before-request" } } };
+    assert.deepEqual(hosts[0].routes, [unsafe, direct]);
     const [route] = hosts[1].routes;
     assert.deepEqual(route.match, { prefix: "/", headers: [{ name: ":method", string_match: { exact: "GET" } }] });
     assert.deepEqual(shares(route), { "node-green-80": 50, "node-yellow-80": 50 });
@@ -109,8 +113,8 @@ describe("the Envoy data plane's configuration (dev)", () => {
     const l = listener(b, "gateway-8080");
     assert.deepEqual(l.address.socket_address, { address: "0.0.0.0", port_value: 8080 });
     const routes = hcmOf(l.filter_chains[0]).route_config.virtual_hosts[0].routes;
-    assert.deepEqual(routes.map((r: any) => r.name), ["to-router/color-route", "to-blue"]);
-    const [toRouter, toBlue] = routes;
+    assert.deepEqual(routes.map((r: any) => r.name), ["to-router/color-route", "to-blue-post-patch", "to-blue"]);
+    const [toRouter, , toBlue] = routes;
     assert.deepEqual(toRouter.match, { prefix: "/router", headers: [{ name: ":method", string_match: { exact: "GET" } }] });
     assert.deepEqual(shares(toRouter), { "node-green-80": 50, "node-yellow-80": 50 });
     assert.equal(toRouter.route.host_rewrite_literal, "router.colors.local");
@@ -172,8 +176,8 @@ describe("mappings written down next to the code", () => {
     }));
     const hosts = outboundHosts(sidecarBootstrap(m, "blue")).filter((h: any) => h.name.startsWith("colors-"));
     assert.deepEqual(hosts.map((h: any) => [h.domains, h.routes.map((r: any) => r.name)]), [
-      [["router.colors.local", "router.colors.local:80"], ["first", "color-route", "late"]],
-      [["router.colors.local:8080"], ["elsewhere"]],
+      [["router.colors.local", "router.colors.local:80"], ["first-post-patch", "first", "color-route", "late-post-patch", "late"]],
+      [["router.colors.local:8080"], ["elsewhere-post-patch", "elsewhere"]],
     ]);
   });
 });

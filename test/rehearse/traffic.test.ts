@@ -6,42 +6,15 @@
  * of its binomial expectation (about 1 run in 370 per target fails by chance).
  */
 import { strict as assert } from "assert";
-import { spawnSync } from "child_process";
 import { Rehearsal } from "../../tools/rehearse/session";
+import { connects, reachOf, rehearseAll } from "./helpers";
 import { checkTraffic, judge } from "../../tools/rehearse/check";
-import { rehearsalUnavailable } from "../../tools/rehearse/sys";
 import { PROXY_INGRESS_PORT } from "../../model/task-ports";
 import { toDocument } from "../../tools/plan-document";
 import { routeRequest } from "../../tools/routing";
 import { expectationsFile, readExpectations } from "../../tools/routing/expectations";
 import { parseRequest } from "../../tools/routing/request";
 import { planOf } from "../components/plan-helpers";
-import type { Plan } from "../../tools/plan-core";
-
-/**
- * Whether a TCP connection from namespace `ns` to ip:port is established within 1.5 s, made as
- * UID `uid` (Envoy's UID bypasses ECS's interception: the packet meets only the security groups).
- */
-function connects(ns: string, ip: string, port: number, uid?: string): boolean {
-  const probe = `const s = require("net").connect(${port}, "${ip}", () => process.exit(0)); s.on("error", () => process.exit(2)); setTimeout(() => process.exit(3), 1500);`;
-  const as = uid ? ["setpriv", `--reuid=${uid}`, `--regid=${uid}`, "--clear-groups", "--"] : [];
-  return spawnSync("ip", ["netns", "exec", ns, ...as, process.execPath, "-e", probe]).status === 0;
-}
-
-/** What a service may reach: its backends, and through a router every target of its routes. */
-const reachOf = (m: Plan["model"]) => (key: string) => m.nodes.find((n) => n.key === key)!.backendKeys.flatMap((b) => {
-  const router = m.routers.find((r) => r.key === b);
-  return router ? router.routes.flatMap((r) => r.targets.map((t) => t.node)) : [b];
-});
-
-/** Starts a rehearsal of each plan, all at once, with the suite's Envoy; fails saying why where it cannot run. */
-async function rehearseAll(...plans: Plan[]): Promise<Rehearsal[]> {
-  const why = rehearsalUnavailable();
-  if (why) throw new Error(`the rehearsal runs Envoy in network namespaces: ${why}`);
-  const runs = plans.map((p) => new Rehearsal(p, { envoy: process.env.FARGATE_MESH_ENVOY!, envoyImage: p.model.envoy.image }));
-  await Promise.all(runs.map((r) => r.start()));
-  return runs;
-}
 
 describe("the mesh carries real requests: a rehearsal of the staging stack", function () {
   this.timeout(240_000);
@@ -52,7 +25,7 @@ describe("the mesh carries real requests: a rehearsal of the staging stack", fun
     const plan = await planOf("staging");
     // The same stack with egress ALLOW_ALL, started alongside.
     const allowAll = await planOf("staging", (c) => (c["fargate-mesh:topology"].mesh.egressFilter = "ALLOW_ALL"));
-    [staging, open] = await rehearseAll(plan, allowAll);
+    [staging, open] = await rehearseAll([plan, allowAll]);
   });
 
   after(() => { staging?.destroy(); open?.destroy(); });
@@ -144,7 +117,7 @@ describe("the mesh carries real requests: seed 000's canary over HTTP/2", functi
       const r = c["fargate-mesh:topology"].routers[router.key];
       r.routes[router.routes[0].key].targets = { [first.node]: 0, ...Object.fromEntries(rest.map((t, i) => [t.node, i === 0 ? 100 : 0])) };
     });
-    [canary, promoted] = await rehearseAll(plan, all);
+    [canary, promoted] = await rehearseAll([plan, all]);
   });
 
   after(() => { canary?.destroy(); promoted?.destroy(); });

@@ -4,6 +4,8 @@
 // applications name their service and task in each answer (standin.js); anything else that
 // answers (Envoy's own 404 or 503) has service null.
 //   node load.js METHOD URL COUNT [name:value ...]
+// With LOAD_RPS set, requests start at that rate (one worker per request in flight), as
+// steady traffic would; without it, four workers send as fast as answers come.
 "use strict";
 const http = require("http");
 
@@ -35,8 +37,20 @@ function one() {
 
 (async () => {
   let sent = 0;
-  const worker = async () => { while (sent < count && Date.now() < deadline) { sent++; await one(); } };
-  await Promise.all([worker(), worker(), worker(), worker()]);
+  const rps = Number(process.env.LOAD_RPS || 0);
+  if (rps > 0) {
+    const inFlight = [];
+    const t0 = Date.now();
+    for (; sent < count; sent++) {
+      const wait = t0 + (sent * 1000) / rps - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      inFlight.push(one());
+    }
+    await Promise.all(inFlight);
+  } else {
+    const worker = async () => { while (sent < count && Date.now() < deadline) { sent++; await one(); } };
+    await Promise.all([worker(), worker(), worker(), worker()]);
+  }
   process.stdout.write(JSON.stringify({ results, errors }) + "\n");
   agent.destroy();
 })();

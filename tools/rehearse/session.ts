@@ -64,7 +64,7 @@ export class Rehearsal {
    * Sends `count` requests. `from` is `gateway` (through the NLB, with a path) or a service key
    * (from one of its tasks' namespaces, as its application would: intercepted by its Envoy).
    */
-  request(from: string, method: string, target: string, count: number, headers: Record<string, string> = {}): Promise<Observed> {
+  request(from: string, method: string, target: string, count: number, headers: Record<string, string> = {}, opts: { rps?: number } = {}): Promise<Observed> {
     let ns: string, url: string;
     if (from === "gateway") {
       if (!this.nlb || !this.client) throw new Error(`${this.plan.stack} has no gateway behind an NLB`);
@@ -79,7 +79,8 @@ export class Rehearsal {
     }
     const args = [process.execPath, LOAD, method, url, String(count), ...Object.entries(headers).map(([k, v]) => `${k}:${v}`)];
     return new Promise((resolve, reject) => {
-      const p = spawn("ip", ["netns", "exec", ns, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+      const env = { ...process.env, ...(opts.rps ? { LOAD_RPS: String(opts.rps) } : {}) };
+      const p = spawn("ip", ["netns", "exec", ns, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
       let out = "", err = "";
       p.stdout.on("data", (d) => (out += d));
       p.stderr.on("data", (d) => (err += d));

@@ -10,6 +10,7 @@
 // It is told to misbehave on stdin, one JSON object per line, each replacing the last:
 //   {"status": 503}        answer every request with this status
 //   {"status": 503, "times": 1}   only the next N requests, then healthy again
+//   {"status": 503, "path": "/x"}  only requests whose path starts with /x (not health checks)
 //   {"delayMs": 3000}      answer after a delay
 //   {"reset": true}        reset each connection instead of answering
 //   {"stop": true}         close the ports (connections refused), as a crashed process
@@ -61,25 +62,30 @@ function call(url, h2, done) {
 
 const parse = (s) => { try { return JSON.parse(s); } catch { return s; } };
 
+/** The misbehaviour that applies to a request on `path`, counting it against `times`. */
+function modeFor(path) {
+  if (mode.path && !path.startsWith(mode.path)) return {};
+  const m = mode;
+  if (m.times !== undefined && --m.times <= 0) mode = {};
+  return m;
+}
+
 function handle(port, req, res) {
   const path = req.url || req.headers[":path"] || "/";
   counts[path] = (counts[path] || 0) + 1;
-  if (mode.reset) { req.socket.destroy(); return; }
+  const m = modeFor(path);
+  if (m.reset) { req.socket.destroy(); return; }
   const answer = () => {
     const u = new URL(path, "http://x");
     if (u.pathname === "/call" && u.searchParams.get("url")) {
       call(u.searchParams.get("url"), u.searchParams.get("h2") === "1", (status, body) => send(res, status, { service, task, via: body }));
       return;
     }
-    let status = 200;
-    if (mode.status) {
-      status = mode.status;
-      if (mode.times !== undefined && --mode.times <= 0) mode = {};
-    }
+    const status = m.status || 200;
     const headers = { ...req.headers };
     send(res, status, { service, task, port, method: req.method, path, headers });
   };
-  if (mode.delayMs) setTimeout(answer, mode.delayMs); else answer();
+  if (m.delayMs) setTimeout(answer, m.delayMs); else answer();
 }
 
 function send(res, status, body) {

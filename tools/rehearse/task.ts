@@ -208,6 +208,12 @@ export class TaskRun {
     this.container(container).proc?.stdin?.write(JSON.stringify(message) + "\n");
   }
 
+  /** Tells every application container of the task (the stand-ins on its ports). */
+  tellApps(message: Record<string, unknown>): void {
+    for (const c of this.def.containers)
+      if (c.image !== this.opts.envoyImage && !XRAY_IMAGE.test(c.image) && c.portMappings?.length) this.tell(c.name, message);
+  }
+
   /**
    * Stops the task as ECS does: each container once every container that depends on it has
    * stopped; SIGTERM, then SIGKILL after its stopTimeout.
