@@ -8,18 +8,24 @@
 // steady traffic would; without it, four workers send as fast as answers come.
 "use strict";
 const http = require("http");
+const https = require("https");
+const fs = require("fs");
 
 const [method, url, countText, ...headerArgs] = process.argv.slice(2);
 const count = Number(countText || 1);
 const headers = Object.fromEntries(headerArgs.map((h) => [h.slice(0, h.indexOf(":")).trim(), h.slice(h.indexOf(":") + 1).trim()]));
-const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
+// https: the server's certificate is checked against LOAD_CA_FILE (the rehearsal's test CA).
+const secure = url.startsWith("https:");
+const agent = secure
+  ? new https.Agent({ keepAlive: true, maxSockets: 4, ca: process.env.LOAD_CA_FILE ? fs.readFileSync(process.env.LOAD_CA_FILE) : undefined, servername: process.env.LOAD_SERVERNAME || undefined })
+  : new http.Agent({ keepAlive: true, maxSockets: 4 });
 const results = [];
 const errors = {};
 const deadline = Date.now() + 60000;
 
 function one() {
   return new Promise((resolve) => {
-    const req = http.request(url, { method, headers, agent, timeout: 20000 }, (res) => {
+    const req = (secure ? https : http).request(url, { method, headers, agent, timeout: 20000 }, (res) => {
       let body = "";
       res.on("data", (d) => (body += d));
       res.on("end", () => {

@@ -24,11 +24,19 @@ export interface Observed {
   total: number;
 }
 
+export interface RequestOptions {
+  /** Start requests at this rate instead of as fast as answers come. */
+  rps?: number;
+  /** For https: the CA that signed the server's certificate, and the name to ask for (SNI). */
+  caFile?: string;
+  servername?: string;
+}
+
 export class Rehearsal {
   readonly mesh: MeshRun;
   client?: Host;
   /** The address and port the NLB answers on (inside the rehearsal's network). */
-  nlb?: { ip: string; port: number; targetPort: number };
+  nlb?: { ip: string; port: number; targetPort: number; tls: boolean };
 
   constructor(readonly plan: Plan, opts: MeshRunOptions) {
     this.mesh = new MeshRun(plan, opts);
@@ -57,19 +65,21 @@ export class Rehearsal {
       const share = k === targets.length - 1 ? [] : ["-m", "statistic", "--mode", "random", "--probability", (1 / (targets.length - k)).toFixed(5)];
       run("ip", ["netns", "exec", this.client!.ns, "iptables", "-w", "-t", "nat", "-A", "OUTPUT", "-d", ip, "-p", "tcp", "--dport", String(port), ...share, "-j", "DNAT", "--to-destination", `${t.ip}:${targetPort}`]);
     });
-    this.nlb = { ip, port, targetPort };
+    // TCP passes TLS through: the gateway's listener terminates it where the plan says so.
+    const tls = this.plan.model.gateway?.listeners.some((l) => l.port === targetPort && l.tls !== undefined) ?? false;
+    this.nlb = { ip, port, targetPort, tls };
   }
 
   /**
    * Sends `count` requests. `from` is `gateway` (through the NLB, with a path) or a service key
    * (from one of its tasks' namespaces, as its application would: intercepted by its Envoy).
    */
-  request(from: string, method: string, target: string, count: number, headers: Record<string, string> = {}, opts: { rps?: number } = {}): Promise<Observed> {
+  request(from: string, method: string, target: string, count: number, headers: Record<string, string> = {}, opts: RequestOptions = {}): Promise<Observed> {
     let ns: string, url: string;
     if (from === "gateway") {
       if (!this.nlb || !this.client) throw new Error(`${this.plan.stack} has no gateway behind an NLB`);
       ns = this.client.ns;
-      url = target.startsWith("/") ? `http://${this.nlb.ip}:${this.nlb.port}${target}` : target;
+      url = target.startsWith("/") ? `${this.nlb.tls ? "https" : "http"}://${this.nlb.ip}:${this.nlb.port}${target}` : target;
     } else {
       const task = this.mesh.tasksOf(from).find((t) => !t.isStopping);
       if (!task) throw new Error(`no running task of service ${from}; services: ${this.mesh.services.map((s) => s.key).join(", ")}`);
@@ -79,7 +89,7 @@ export class Rehearsal {
     }
     const args = [process.execPath, LOAD, method, url, String(count), ...Object.entries(headers).map(([k, v]) => `${k}:${v}`)];
     return new Promise((resolve, reject) => {
-      const env = { ...process.env, ...(opts.rps ? { LOAD_RPS: String(opts.rps) } : {}) };
+      const env = { ...process.env, ...(opts.rps ? { LOAD_RPS: String(opts.rps) } : {}), ...(opts.caFile ? { LOAD_CA_FILE: opts.caFile } : {}), ...(opts.servername ? { LOAD_SERVERNAME: opts.servername } : {}) };
       const p = spawn("ip", ["netns", "exec", ns, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
       let out = "", err = "";
       p.stdout.on("data", (d) => (out += d));

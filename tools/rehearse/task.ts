@@ -43,7 +43,7 @@ export interface RunOptions {
   /** The Envoy image of the plan: containers of this image run their own command. */
   envoyImage: string;
   /** Values ECS would read from `secrets` (TLS material), by variable name. */
-  secretValues?: (container: ContainerDef) => Record<string, string>;
+  secretValues?: (container: ContainerDef, service: string) => Record<string, string>;
   /** ECS's default stopTimeout when a container sets none (ECS_CONTAINER_STOP_TIMEOUT). */
   defaultStopTimeout?: number;
 }
@@ -139,7 +139,7 @@ export class TaskRun {
   private envOf(c: ContainerDef): Record<string, string> {
     const env: Record<string, string> = { PATH: "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", HOME: "/" };
     for (const e of c.environment ?? []) env[e.name] = e.value;
-    return Object.assign(env, this.opts.secretValues?.(c) ?? {});
+    return Object.assign(env, this.opts.secretValues?.(c, this.def.service) ?? {});
   }
 
   private argv(c: ContainerDef): { argv: string[]; env: Record<string, string> } {
