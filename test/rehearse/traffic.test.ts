@@ -146,3 +146,19 @@ describe("the mesh carries real requests: seed 000's canary over HTTP/2", functi
     assert.equal(o.byService[zero.node], undefined);
   });
 });
+
+describe("the mesh carries real requests: the header canary example", function () {
+  this.timeout(240_000);
+  const FILE = require("path").join(__dirname, "../../examples/header-canary.yaml");
+  let canary: Rehearsal;
+
+  before(async () => { [canary] = await rehearseAll([await planOf(FILE)]); });
+  after(() => canary?.destroy());
+
+  it("every expectation of the example holds with traffic (a header sends all to the canary, the rest split by weight)", async () => {
+    const expectations = readExpectations(expectationsFile({ configFile: FILE }));
+    assert.ok(expectations.some((e) => e.headers && Object.keys(e.headers).length), "the example's expectations include a header match");
+    const results = await checkTraffic(canary, expectations, 300);
+    assert.deepEqual(results.filter((r) => !r.ok).map((r) => r.message), []);
+  });
+});
