@@ -3,6 +3,8 @@ import { strict as assert } from "assert";
 import * as envoy from "../../components/dataplanes/envoy/bootstrap";
 import { retryPolicy } from "../../components/dataplanes/envoy/mapping";
 import { CANARY, input, model, withChange } from "../helpers";
+import { routeThroughEnvoy } from "../../tools/routing/envoy";
+import { parseRequest } from "../../tools/routing/request";
 
 // Bootstraps are JSON documents; tests read them as such.
 const sidecarBootstrap = (m: any, key: string): any => envoy.sidecarBootstrap(m, key);
@@ -109,8 +111,8 @@ describe("the Envoy data plane's configuration (dev)", () => {
     const l = listener(b, "gateway-8080");
     assert.deepEqual(l.address.socket_address, { address: "0.0.0.0", port_value: 8080 });
     const routes = hcmOf(l.filter_chains[0]).route_config.virtual_hosts[0].routes;
-    assert.deepEqual(routes.map((r: any) => r.name), ["to-router/color-route", "to-blue"]);
-    const [toRouter, toBlue] = routes;
+    assert.deepEqual(routes.map((r: any) => r.name), ["to-router/color-route", "to-router/unmatched", "to-blue"]);
+    const [toRouter, , toBlue] = routes;
     assert.deepEqual(toRouter.match, { prefix: "/router", headers: [{ name: ":method", string_match: { exact: "GET" } }] });
     assert.deepEqual(shares(toRouter), { "node-green-80": 50, "node-yellow-80": 50 });
     assert.equal(toRouter.route.host_rewrite_literal, "router.colors.local");
@@ -134,6 +136,52 @@ describe("the Envoy data plane's configuration (dev)", () => {
     const [inner] = hcmOf(listener(nested, "gateway-8080").filter_chains[0]).route_config.virtual_hosts[0].routes;
     // /router/api/x reaches the router as /api/x, which its route matches.
     assert.deepEqual(inner.match.safe_regex, { regex: "/router/*api.*" });
+  });
+});
+
+describe("gateway routes match as App Mesh matches them: gateway route first, then its router's routes", () => {
+  const gatewayRoutesOf = (m: any) => hcmOf(listener(gatewayBootstrap(m), "gateway-8080").filter_chains[0]).route_config.virtual_hosts[0].routes;
+  const via = (m: any, line: string) => routeThroughEnvoy(gatewayBootstrap(m), "gateway", { ...parseRequest(line), port: 8080 }, true);
+
+  it("GIVEN a router that matches GET only WHEN POST /router/x arrives THEN the router's 404 answers, not the / route", () => {
+    const m = model(input("dev"));
+    const post = via(m, "POST /router/x");
+    assert.equal(post.outcome, "refused");
+    assert.match(post.steps.at(-1)!, /gateway route to-router matches, but none of its router's routes does \(Envoy answers 404/);
+    // The properties around it: GET still reaches the router's targets, and POST / still reaches blue.
+    assert.deepEqual(Object.keys(via(m, "GET /router/x").shares).sort(), ["green", "yellow"]);
+    assert.deepEqual(via(m, "POST /").shares, { blue: 100 });
+  });
+
+  it("every folded gateway route ends with a 404 of its own match, before any later gateway route", () => {
+    for (const stack of ["dev", "staging", "prod"]) {
+      const m = model(input(stack));
+      const routes = gatewayRoutesOf(m);
+      for (const gr of m.gateway!.routes.filter((g: any) => m.routers.some((r: any) => r.key === g.target.key))) {
+        const own = routes.filter((r: any) => r.name.startsWith(`${gr.name}/`));
+        const last = own.at(-1);
+        assert.equal(last.name, `${gr.name}/unmatched`);
+        assert.deepEqual(last.direct_response, { status: 404 });
+        assert.equal(last.match.prefix, gr.match.prefix ?? "/");
+        // Contiguous: no other gateway route's entry sits between its folded routes and its 404.
+        const first = routes.indexOf(own[0]);
+        assert.deepEqual(routes.slice(first, first + own.length), own);
+      }
+    }
+  });
+
+  it("a gateway route's hostname and headers apply to every folded route and to its 404", () => {
+    const m = model(withChange("dev", (t) => Object.assign(t.gateway.routes["to-router"].match, {
+      hostname: { exact: "shop.example.com" }, headers: [{ name: "x-beta", exact: "1" }],
+    })));
+    const own = gatewayRoutesOf(m).filter((r: any) => r.name.startsWith("to-router/"));
+    assert.ok(own.length >= 2);
+    for (const r of own) {
+      const names = r.match.headers.map((h: any) => h.name);
+      for (const n of [":authority", "x-beta"]) assert.ok(names.includes(n), `${r.name} lacks ${n}`);
+    }
+    // Another host does not match the gateway route: the request goes on to / (blue), as in App Mesh.
+    assert.deepEqual(via(m, "GET /router/x").shares, { blue: 100 });
   });
 });
 
