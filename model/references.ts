@@ -182,6 +182,7 @@ function checkProtocolFields(protocol: unknown, route: Raw, path: (string | numb
   if (protocol === "tcp") {
     for (const f of ["prefix", "method", "headers"]) if (match[f] !== undefined) issues.add([...path, "match", f], `tcp routes cannot match on ${f}`);
     if (route.retryPolicy !== undefined) issues.add([...path, "retryPolicy"], "tcp routes cannot have a retry policy (App Mesh has none for tcp)");
+    if (rec(route.timeout).perRequest !== undefined) issues.add([...path, "timeout", "perRequest"], "tcp routes have no request to time (App Mesh's TcpTimeout has only idle); use timeout.idle");
   }
   if (protocol !== "grpc") {
     if (rec(route.retryPolicy).grpcRetryEvents !== undefined) issues.add([...path, "retryPolicy", "grpcRetryEvents"], `grpcRetryEvents apply only to grpc routes, not ${protocol}`);

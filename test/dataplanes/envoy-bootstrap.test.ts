@@ -275,5 +275,23 @@ describe("egress and interception modes", () => {
     const tcp = out.filter_chains.find((c: any) => c.name === "tcp-colors-80");
     assert.deepEqual(tcp.filter_chain_match, { destination_port: 80 });
     assert.deepEqual(tcp.filters[0].typed_config.weighted_clusters, { clusters: [{ name: "node-green-80", weight: 100 }] });
+    assert.equal(tcp.filters[0].typed_config.idle_timeout, undefined, "no idle timeout written: Envoy's own default applies");
+  });
+
+  it("GIVEN a tcp route with an idle timeout WHEN a caller proxies to it THEN its tcp_proxy closes idle connections after exactly that", () => {
+    for (const idle of ["1s", "250ms", "3600s"]) {
+      const m = model(withChange("dev", (t) => {
+        for (const s of ["green", "yellow"]) t.services[s].listeners[0] = { port: 80, protocol: "tcp" };
+        t.routers.colors.listeners[0].protocol = "tcp";
+        t.routers.colors.routes["color-route"].match = { port: 80 };
+        t.routers.colors.routes["color-route"].timeout = { idle };
+        t.services.blue.backends = ["colors"];
+        delete t.gateway.routes["to-router"];
+      }));
+      const route = m.routers[0].routes[0];
+      const tcp = listener(sidecarBootstrap(m, "blue"), "outbound").filter_chains.find((c: any) => c.name === "tcp-colors-80");
+      const ms = route.timeout!.idle!.unit === "s" ? route.timeout!.idle!.value * 1000 : route.timeout!.idle!.value;
+      assert.equal(Number.parseFloat(tcp.filters[0].typed_config.idle_timeout) * 1000, ms, idle);
+    }
   });
 });

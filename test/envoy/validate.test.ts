@@ -101,6 +101,7 @@ describe("real Envoy loads every generated bootstrap", function () {
       t.routers.colors.listeners[0].protocol = "tcp";
       t.routers.colors.routes["color-route"].match = { port: 80 };
       t.services.green.listeners[0].timeout = { idle: "120s" };
+      t.routers.colors.routes["color-route"].timeout = { idle: "300s" };
       t.services.blue.backends = ["colors"];
       delete t.gateway.routes["to-router"];
     }));
