@@ -49,6 +49,19 @@ describe("the Envoy data plane's configuration (dev)", () => {
     assert.deepEqual(red.outlier_detection, { consecutive_5xx: 5, interval: "10s", base_ejection_time: "30s", max_ejection_percent: 50 });
   });
 
+  it("a task gone from DNS leaves every caller's host set at once, health checks or not (strict DNS); a logical DNS host is left alone", () => {
+    const lb = model(withChange("dev", (t) => (t.services.red.discovery = { dns: { hostname: "red.example.internal", responseType: "LOADBALANCER" } })));
+    for (const mm of [m, lb]) for (const key of ["blue", "gateway"]) {
+      const b = key === "gateway" ? gatewayBootstrap(mm) : sidecarBootstrap(mm, key);
+      for (const c of b.static_resources.clusters.filter((x: any) => x.cluster_type?.name === "envoy.cluster.dns")) {
+        const strict = c.cluster_type.typed_config.all_addresses_in_single_endpoint === false;
+        assert.ok(c.health_checks?.length, `${c.name} is actively health-checked`);
+        assert.equal(c.ignore_health_on_host_removal, strict ? true : undefined, c.name);
+      }
+    }
+    assert.equal(cluster(sidecarBootstrap(lb, "blue"), "node-red-80").cluster_type.typed_config.all_addresses_in_single_endpoint, true);
+  });
+
   it("yellow's Envoy has no outbound virtual host at all (and so no outbound listener)", () => {
     const b = sidecarBootstrap(m, "yellow");
     assert.deepEqual(outboundHosts(b), []);

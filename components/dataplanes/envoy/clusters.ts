@@ -74,11 +74,18 @@ export function targetCluster(node: VirtualNodeModel, listener: ListenerModel, m
   const od = listener.outlierDetection;
   const options = protocolOptions(listener.protocol);
   const tls = upstreamTls(host, listener, client);
+  const logical = node.discovery.kind === "dns" && node.discovery.responseType === "LOADBALANCER";
   return {
     name,
     // Cloud Map answers with every healthy task (MULTIVALUE): each address becomes a host. A DNS
     // name that fronts a load balancer (responseType LOADBALANCER) is one logical host.
-    cluster_type: dnsClusterType(node.discovery.kind === "dns" && node.discovery.responseType === "LOADBALANCER", lookupFamily(mesh.ipPreference)),
+    cluster_type: dnsClusterType(logical, lookupFamily(mesh.ipPreference)),
+    // A task that leaves DNS (ECS deregisters it from Cloud Map before it stops) leaves the host
+    // set at the next resolution. Without this, an actively health-checked host that is gone from
+    // DNS stays while it still passes its checks (Envoy's updateDynamicHostList keeps it): a
+    // draining task would keep getting requests until its listener closes. Strict DNS only: a
+    // logical DNS cluster replaces its one host on every address change, whatever this says.
+    ...(logical ? {} : { ignore_health_on_host_removal: true }),
     connect_timeout: CONNECT_TIMEOUT,
     load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint }] }] },
     health_checks: [healthCheck(hc)],
