@@ -10,6 +10,8 @@ export interface Duration { value: number; unit: "s" | "ms" }
 export interface HealthCheckModel {
   protocol: Protocol; path?: string; port?: number;
   intervalMillis: number; timeoutMillis: number; healthyThreshold: number; unhealthyThreshold: number;
+  /** HTTP statuses that count as healthy, `end` exclusive (http and http2 checks; see defaults.ts). */
+  healthyStatuses?: { start: number; end: number };
 }
 export interface OutlierDetectionModel {
   maxServerErrors: number; interval: Duration; baseEjectionDuration: Duration; maxEjectionPercent: number;

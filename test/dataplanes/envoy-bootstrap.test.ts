@@ -45,7 +45,7 @@ describe("the Envoy data plane's configuration (dev)", () => {
     assert.equal(red.type, undefined, "the DNS cluster extension, not the deprecated cluster fields");
     assert.deepEqual(red.cluster_type.typed_config, { "@type": "type.googleapis.com/envoy.extensions.clusters.dns.v3.DnsCluster", all_addresses_in_single_endpoint: false, respect_dns_ttl: true, dns_lookup_family: "V4_ONLY" });
     assert.deepEqual(red.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address, { address: "red.colors.local", port_value: 80 });
-    assert.deepEqual(red.health_checks, [{ timeout: "2s", interval: "5s", healthy_threshold: 2, unhealthy_threshold: 2, http_health_check: { path: "/healthcheck" } }]);
+    assert.deepEqual(red.health_checks, [{ timeout: "2s", interval: "5s", healthy_threshold: 2, unhealthy_threshold: 2, http_health_check: { path: "/healthcheck", expected_statuses: [{ start: 200, end: 400 }] } }]);
     assert.deepEqual(red.outlier_detection, { consecutive_5xx: 5, interval: "10s", base_ejection_time: "30s", max_ejection_percent: 50 });
   });
 
@@ -62,6 +62,26 @@ describe("the Envoy data plane's configuration (dev)", () => {
     assert.equal(cluster(sidecarBootstrap(lb, "blue"), "node-red-80").cluster_type.typed_config.all_addresses_in_single_endpoint, true);
   });
 
+  it("an HTTP health check counts every 2xx and 3xx as healthy, and no 4xx or 5xx, in callers and at the task itself", () => {
+    const healthy = (hc: any, status: number) => hc.expected_statuses.some((r: any) => status >= r.start && status < r.end);
+    const h2 = model(withChange("dev", (t) => { t.services.red.listeners[0].protocol = "http2"; delete t.services.red.listeners[0].healthCheck; }));
+    for (const [mm, b] of [[m, "blue"], [h2, "blue"]] as const)
+      for (const c of [cluster(sidecarBootstrap(mm, b), "node-red-80"), cluster(sidecarBootstrap(mm, "red"), "local-80")]) {
+        const hc = c.health_checks[0].http_health_check;
+        // Boundaries: the last status below the range, its first and last, the first above it.
+        assert.deepEqual([199, 200, 204, 302, 399, 400, 404, 503].map((s) => healthy(hc, s)), [false, true, true, true, true, false, false, false], c.name);
+      }
+    // The default check of an http2 listener (GET / over HTTP/2) is the one the issue was about.
+    assert.equal(cluster(sidecarBootstrap(h2, "blue"), "node-red-80").health_checks[0].http_health_check.path, "/");
+  });
+
+  it("a gRPC health check has no HTTP statuses to count", () => {
+    const g = model(withChange("dev", (t) => { t.services.red.listeners[0] = { port: 80, protocol: "grpc" }; }));
+    const hc = cluster(sidecarBootstrap(g, "blue"), "node-red-80").health_checks[0];
+    assert.deepEqual(hc.grpc_health_check, {});
+    assert.equal(hc.http_health_check, undefined);
+  });
+
   it("yellow's Envoy has no outbound virtual host at all (and so no outbound listener)", () => {
     const b = sidecarBootstrap(m, "yellow");
     assert.deepEqual(outboundHosts(b), []);
@@ -72,7 +92,7 @@ describe("the Envoy data plane's configuration (dev)", () => {
   it("health-checks the local application as its listener says, and answers /app-health on loopback only while it passes", () => {
     const b = sidecarBootstrap(m, "red");
     assert.deepEqual(cluster(b, "local-80").health_checks, [{
-      timeout: "2s", interval: "5s", healthy_threshold: 2, unhealthy_threshold: 2, http_health_check: { path: "/healthcheck" },
+      timeout: "2s", interval: "5s", healthy_threshold: 2, unhealthy_threshold: 2, http_health_check: { path: "/healthcheck", expected_statuses: [{ start: 200, end: 400 }] },
       // An idle cluster is otherwise checked every 60 s: a new task's health would show late.
       no_traffic_interval: "5s",
     }]);

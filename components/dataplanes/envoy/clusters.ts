@@ -54,7 +54,9 @@ export function healthCheck(h: HealthCheckModel): Json {
   const base = { timeout: millis(h.timeoutMillis), interval: millis(h.intervalMillis), healthy_threshold: h.healthyThreshold, unhealthy_threshold: h.unhealthyThreshold };
   if (h.protocol === "tcp") return { ...base, tcp_health_check: {} };
   if (h.protocol === "grpc") return { ...base, grpc_health_check: {} };
-  return { ...base, http_health_check: { path: h.path ?? "/", ...(h.protocol === "http2" ? { codec_client_type: "HTTP2" } : {}) } };
+  // Envoy alone counts only a 200; the model says which statuses are healthy (defaults.ts).
+  const statuses = h.healthyStatuses ? { expected_statuses: [{ start: h.healthyStatuses.start, end: h.healthyStatuses.end }] } : {};
+  return { ...base, http_health_check: { path: h.path ?? "/", ...statuses, ...(h.protocol === "http2" ? { codec_client_type: "HTTP2" } : {}) } };
 }
 
 /** An endpoint at `host` on the listener's port, health-checked on the health check's own port when it differs. */

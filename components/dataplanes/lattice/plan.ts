@@ -5,6 +5,7 @@
  * the node's tasks in. Pure, so it is tested without the Pulumi runtime.
  */
 import { fit } from "../../../model/names";
+import { HEALTHY_HTTP_STATUSES } from "../../../model/defaults";
 import type { HeaderMatchModel, HealthCheckModel, MeshModel, RouteModel, VirtualNodeModel } from "../../../model/types";
 import { byPriority } from "../envoy/mapping";
 
@@ -40,7 +41,8 @@ export function healthCheck(h: HealthCheckModel, port: number): Record<string, u
     enabled: true, protocol: "HTTP", protocolVersion: h.protocol === "http2" ? "HTTP2" : "HTTP1", path: h.path ?? "/",
     ...(h.port !== undefined && h.port !== port ? { port: h.port } : {}),
     healthCheckIntervalSeconds: Math.round(h.intervalMillis / 1000), healthCheckTimeoutSeconds: Math.round(h.timeoutMillis / 1000),
-    healthyThresholdCount: h.healthyThreshold, unhealthyThresholdCount: h.unhealthyThreshold, matcher: { value: "200-399" },
+    healthyThresholdCount: h.healthyThreshold, unhealthyThresholdCount: h.unhealthyThreshold,
+    matcher: { value: `${(h.healthyStatuses ?? HEALTHY_HTTP_STATUSES).start}-${(h.healthyStatuses ?? HEALTHY_HTTP_STATUSES).end - 1}` },
   };
 }
 
