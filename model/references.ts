@@ -97,12 +97,27 @@ function checkVirtualServiceNames(services: Raw, routers: Raw, ns: string, targe
   }
 }
 
+/**
+ * A listener's health check goes to the listener's own port. App Mesh's HealthCheckPolicy says the
+ * port "must match the port defined in the PortMapping for the listener"; and a caller (or VPC
+ * Lattice) reaches a task only on its listener ports, the ones its security group admits, so a
+ * check sent elsewhere never arrives: every task would look unhealthy and callers would route in
+ * panic mode. Opening the other port instead would let callers reach the application around
+ * its Envoy (no TLS, no inbound limits), so it is refused rather than opened.
+ */
+function checkHealthCheckPort(l: Raw, path: (string | number)[], issues: IssueList) {
+  const port = rec(l.healthCheck).port;
+  if (port !== undefined && typeof l.port === "number" && port !== l.port)
+    issues.add([...path, "healthCheck", "port"], `must be the listener's port ${l.port} (App Mesh: the health check port must match the listener's port mapping), got ${JSON.stringify(port)}: callers reach a task only on its listener ports, so a check on another port never arrives and every task looks unhealthy; leave it out, and serve the health path on the listener's port`);
+}
+
 function checkService(key: string, svc: Raw, services: Raw, routers: Raw, targets: Map<string, string>, sidecars: number, issues: IssueList) {
   const base = ["services", key];
   const listeners = arr(svc.listeners);
   const listenerPorts = listeners.map((l) => num(rec(l).port)).filter((p): p is number => p !== undefined);
   const containerPorts = new Set<number>();
   const containers = rec(svc.containers);
+  listeners.forEach((l, i) => checkHealthCheckPort(rec(l), [...base, "listeners", i], issues));
   listenerPorts.forEach((p, i) => {
     if (listenerPorts.indexOf(p) !== i) issues.add([...base, "listeners", i, "port"], `port ${p} is listed twice`);
   });

@@ -107,15 +107,22 @@ describe("the Envoy data plane's configuration (dev)", () => {
     assert.deepEqual(hcm.route_config.virtual_hosts, [], "nothing else is served there");
   });
 
-  it("every listener of a service counts for its health, each checked by its own protocol and port", () => {
+  it("every listener of a service counts for its health, each checked by its own protocol on its own port", () => {
     const two = model(withChange("dev", (t) => {
-      t.services.red.listeners.push({ port: 9090, protocol: "grpc", healthCheck: { port: 9091, intervalMillis: 12000, unhealthyThreshold: 4 } });
+      t.services.red.listeners.push({ port: 9090, protocol: "grpc", healthCheck: { port: 9090, intervalMillis: 12000, unhealthyThreshold: 4 } });
       t.services.red.containers.app.ports = [80, 9090];
     }));
     const b = sidecarBootstrap(two, "red");
     const grpc = cluster(b, "local-9090");
     assert.deepEqual(grpc.health_checks[0].grpc_health_check, {});
-    assert.deepEqual(grpc.load_assignment.endpoints[0].lb_endpoints[0].endpoint.health_check_config, { port_value: 9091 });
+    assert.deepEqual(grpc.load_assignment.endpoints[0].lb_endpoints[0].endpoint, { address: { socket_address: { address: "127.0.0.1", port_value: 9090 } } });
+    // Callers check it where they reach it: the listener's port, which red's security group admits.
+    const callers = cluster(sidecarBootstrap(model(withChange("dev", (t) => {
+      t.services.red.listeners.push({ port: 9090, protocol: "grpc", healthCheck: { port: 9090 } });
+      t.services.red.containers.app.ports = [80, 9090];
+    })), "blue"), "node-red-9090");
+    assert.equal(callers.load_assignment.endpoints[0].lb_endpoints[0].endpoint.health_check_config, undefined);
+    assert.equal(callers.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value, 9090);
     assert.deepEqual(hcmOf(listener(b, "app-health").filter_chains[0]).http_filters[0].typed_config.cluster_min_healthy_percentages,
       { "local-80": { value: 100 }, "local-9090": { value: 100 } });
   });

@@ -59,12 +59,12 @@ export function healthCheck(h: HealthCheckModel): Json {
   return { ...base, http_health_check: { path: h.path ?? "/", ...statuses, ...(h.protocol === "http2" ? { codec_client_type: "HTTP2" } : {}) } };
 }
 
-/** An endpoint at `host` on the listener's port, health-checked on the health check's own port when it differs. */
+/**
+ * An endpoint at `host` on the listener's port, health-checked on that port too: the only one a
+ * caller may reach (validation refuses a health check port that differs, references.ts).
+ */
 function endpointOf(host: string, listener: ListenerModel): Json {
-  const hc = listener.healthCheck;
-  const endpoint: Json = { address: { socket_address: { address: host, port_value: listener.port } } };
-  if (hc.port !== undefined && hc.port !== listener.port) endpoint.health_check_config = { port_value: hc.port };
-  return endpoint;
+  return { address: { socket_address: { address: host, port_value: listener.port } } };
 }
 
 /** The cluster a caller uses to reach `node` on `listener`. */
