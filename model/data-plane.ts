@@ -84,6 +84,16 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
         issues.add([...path, "listeners", i, "protocol"], "tcp needs envoy.interception transparent: HTTP_PROXY only carries HTTP");
     });
     checkLogPath(svc.accessLog, path, issues);
+    // gRPC clients do not send their calls to an HTTP_PROXY as plain requests: they open an HTTP
+    // CONNECT tunnel to the target (grpc-go, gRPC C-core and Java when a proxy is set) or ignore
+    // the variables, and the proxy-mode Envoy routes requests, not tunnels. The call would fail or
+    // leave the mesh.
+    if (proxy) arr(svc.backends).forEach((b, i) => {
+      if (typeof b !== "string") return;
+      const grpc = listenersOf(b).filter((l) => l.protocol === "grpc").map((l) => l.port);
+      if (grpc.length)
+        issues.add([...path, "backends", i], `${b} takes grpc on port ${grpc.join(", ")}, which needs envoy.interception transparent: gRPC clients tunnel through an HTTP_PROXY with CONNECT (or ignore it), and the proxy-mode Envoy routes plain HTTP requests only`);
+    });
     // TCP has no Host header: the outbound listener tells TCP backends apart by destination port.
     const seen = new Map<number, string>();
     const httpPorts = new Map<number, string>();

@@ -105,6 +105,13 @@ const cases: Case[] = [
   ["ALLOW_ALL with proxy interception", (t) => { t.envoy.interception = "proxy"; t.mesh.egressFilter = "ALLOW_ALL"; }, "mesh.egressFilter", "ALLOW_ALL with envoy.interception proxy is not available on the envoy data plane: a proxy-mode Envoy cannot pass unknown hosts on to their original destination; use interception transparent, or DROP_ALL"],
   ["listener TLS with proxy interception", (t) => { t.envoy.interception = "proxy"; red(t).listeners[0].tls = { mode: "STRICT", certificate: { file: { certificateChain: "/certs/c.pem", privateKey: "/certs/k.pem" } } }; }, "services.red.listeners[0].tls", "needs envoy.interception transparent: in proxy mode callers reach the application directly, so Envoy cannot terminate TLS in front of it"],
   ["a tcp listener with proxy interception", (t) => { t.envoy.interception = "proxy"; red(t).listeners[0] = { port: 80, protocol: "tcp" }; }, "services.red.listeners[0].protocol", "tcp needs envoy.interception transparent: HTTP_PROXY only carries HTTP"],
+  ["a grpc backend with proxy interception", (t) => { t.envoy.interception = "proxy"; red(t).listeners[0].protocol = "grpc"; }, "services.blue.backends[0]", "red takes grpc on port 80, which needs envoy.interception transparent: gRPC clients tunnel through an HTTP_PROXY with CONNECT (or ignore it), and the proxy-mode Envoy routes plain HTTP requests only"],
+  ["a grpc router backend with proxy interception", (t) => {
+    t.envoy.interception = "proxy";
+    for (const s of ["green", "yellow"]) t.services[s].listeners[0].protocol = "grpc";
+    t.routers.colors.listeners[0].protocol = "grpc";
+    tRoute(t).match = { serviceName: "colors.Palette" };
+  }, "services.blue.backends[1]", "colors takes grpc on port 80, which needs envoy.interception transparent: gRPC clients tunnel through an HTTP_PROXY with CONNECT (or ignore it), and the proxy-mode Envoy routes plain HTTP requests only"],
   ["two tcp backends on one port", (t) => {
     red(t).listeners[0] = { port: 80, protocol: "tcp" };
     t.services.purple = { ...JSON.parse(JSON.stringify(t.services.red)), discovery: { cloudMap: { service: "purple" } } };
@@ -172,6 +179,19 @@ describe("validation: one rule, one path, one message", () => {
       assert.deepEqual(at(found, path), [message], `issues were:\n${found.map((i) => `${i.path}: ${i.message}`).join("\n")}`);
     });
   }
+
+  it("GIVEN proxy interception WHEN two backends take grpc THEN both are reported at once, each with its path and the file that set it", () => {
+    const found = issues(withChange("dev", (t, e) => {
+      t.envoy.interception = "proxy";
+      for (const s of ["red", "green", "yellow"]) t.services[s].listeners[0].protocol = "grpc";
+      t.routers.colors.listeners[0].protocol = "grpc";
+      tRoute(t).match = { serviceName: "colors.Palette" };
+      e.services.blue = { ...(e.services.blue ?? {}), backends: ["red", "colors"] };
+    }));
+    const grpc = found.filter((i) => /takes grpc/.test(i.message));
+    assert.deepEqual(grpc.map((i) => i.path), ["services.blue.backends[0]", "services.blue.backends[1]"]);
+    for (const i of grpc) assert.match(i.message, /needs envoy\.interception transparent.*\(set in Pulumi\.dev\.yaml\)$/);
+  });
 
   it("accepts the reference stacks unchanged", () => {
     assert.deepEqual(issues(withChange("dev", () => undefined)), []);
