@@ -67,9 +67,22 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
 
 /** What the plan cannot vouch for, though valid: an Envoy other than the tested release. */
 function notes(cfg: TopologyConfig): M.MeshModel["notes"] {
+  return [...(egressNotes(cfg)), ...envoyNotes(cfg)];
+}
+
+function envoyNotes(cfg: TopologyConfig): M.MeshModel["notes"] {
   if ((cfg.dataPlane ?? DEFAULTS.dataPlane) === "appmesh") return [];
   const note = untestedEnvoyNote(cfg.envoy.version, cfg.envoy.image);
   return note ? [note] : [];
+}
+
+/** What a port let past Envoy means, said in every plan that has one. */
+function egressNotes(cfg: TopologyConfig): M.MeshModel["notes"] {
+  const dropAll = (cfg.mesh.egressFilter ?? DEFAULTS.egressFilter) === "DROP_ALL";
+  return Object.entries(cfg.services).filter(([, s]) => s.egressIgnoredPorts?.length).map(([key, s]) => ({
+    path: `services.${key}.egressIgnoredPorts`,
+    reason: `the application's connections to port ${s.egressIgnoredPorts!.join(", ")} leave the task past Envoy${dropAll ? ", so DROP_ALL does not apply to them" : ""}: only the task's security group limits where they go`,
+  }));
 }
 
 /**
@@ -130,6 +143,7 @@ function buildNode(key: string, svc: ServiceConfig, mesh: string, ns: string, me
     listeners: (svc.listeners ?? []).map(buildListener),
     discovery, registration,
     backends: [], backendKeys: svc.backends ?? [],
+    egressIgnoredPorts: svc.egressIgnoredPorts ?? [],
     accessLog: svc.accessLog,
     ...(svc.clientTls ? { clientTls: clientTlsModel(svc.clientTls) } : {}),
     containers: Object.entries(svc.containers).map(([name, c]) => ({

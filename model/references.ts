@@ -111,6 +111,23 @@ function checkHealthCheckPort(l: Raw, path: (string | number)[], issues: IssueLi
     issues.add([...path, "healthCheck", "port"], `must be the listener's port ${l.port} (App Mesh: the health check port must match the listener's port mapping), got ${JSON.stringify(port)}: callers reach a task only on its listener ports, so a check on another port never arrives and every task looks unhealthy; leave it out, and serve the health path on the listener's port`);
 }
 
+/**
+ * A port let past Envoy must not be a backend's: calls to that backend would skip the mesh (its
+ * routes, retries, TLS and DROP_ALL) and, since security groups admit them, still arrive.
+ */
+function checkEgressIgnoredPorts(svc: Raw, services: Raw, routers: Raw, base: (string | number)[], issues: IssueList) {
+  const backendPorts = new Map<number, string>();
+  for (const b of arr(svc.backends)) {
+    if (typeof b !== "string") continue;
+    const owner = has(services, b) ? services[b] : has(routers, b) ? routers[b] : undefined;
+    for (const l of arr(rec(owner).listeners)) if (typeof rec(l).port === "number" && !backendPorts.has(rec(l).port)) backendPorts.set(rec(l).port, b);
+  }
+  arr(svc.egressIgnoredPorts).forEach((p, i) => {
+    const b = typeof p === "number" ? backendPorts.get(p) : undefined;
+    if (b) issues.add([...base, "egressIgnoredPorts", i], `${p} is the port of backend ${b}: its calls would leave past Envoy (no routes, retries or TLS) and still arrive; let another port past Envoy, or move ${b} to another port`);
+  });
+}
+
 function checkService(key: string, svc: Raw, services: Raw, routers: Raw, targets: Map<string, string>, sidecars: number, issues: IssueList) {
   const base = ["services", key];
   const listeners = arr(svc.listeners);
@@ -142,6 +159,7 @@ function checkService(key: string, svc: Raw, services: Raw, routers: Raw, target
   const size = checkFargateSize(num(svc.cpu) ?? 256, num(svc.memory) ?? 512);
   if (size && (svc.cpu === undefined || typeof svc.cpu === "number") && (svc.memory === undefined || typeof svc.memory === "number"))
     issues.add([...base, "memory"], size);
+  checkEgressIgnoredPorts(svc, services, routers, base, issues);
   arr(svc.backends).forEach((b, i) => {
     if (typeof b !== "string") return;
     const path = [...base, "backends", i];

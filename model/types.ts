@@ -83,6 +83,8 @@ export interface VirtualNodeModel {
   backendKeys: string[];
   /** TLS to backends: verify them, and present a certificate for mutual TLS. */
   clientTls?: ClientTlsModel;
+  /** Destination ports the application reaches past Envoy (proxyConfiguration EgressIgnoredPorts). */
+  egressIgnoredPorts: number[];
   accessLog?: AccessLogModel;
   containers: ContainerModel[];
   /** The customer KMS key the containers' secrets are encrypted with, if not AWS's own. */

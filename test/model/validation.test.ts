@@ -112,6 +112,10 @@ const cases: Case[] = [
     t.routers.colors.listeners[0].protocol = "grpc";
     tRoute(t).match = { serviceName: "colors.Palette" };
   }, "services.blue.backends[1]", "colors takes grpc on port 80, which needs envoy.interception transparent: gRPC clients tunnel through an HTTP_PROXY with CONNECT (or ignore it), and the proxy-mode Envoy routes plain HTTP requests only"],
+  ["egressIgnoredPorts with proxy interception", (t) => { t.envoy.interception = "proxy"; t.services.blue.egressIgnoredPorts = [443]; }, "services.blue.egressIgnoredPorts", "applies to envoy.interception transparent only: in proxy mode only what an application sends to HTTP_PROXY reaches Envoy, and AWS APIs (.amazonaws.com) are in NO_PROXY already; remove it"],
+  ["egressIgnoredPorts on the lattice data plane", (t, e) => { e.dataPlane = "lattice"; t.services.blue.egressIgnoredPorts = [443]; }, "services.blue.egressIgnoredPorts", "is not available on the lattice data plane: no sidecar intercepts the application's connections; its security group alone limits them (HTTPS and the Lattice prefix list); remove it"],
+  ["a backend's port let past Envoy", (t) => (t.services.blue.egressIgnoredPorts = [443, 80]), "services.blue.egressIgnoredPorts[1]", "80 is the port of backend red: its calls would leave past Envoy (no routes, retries or TLS) and still arrive; let another port past Envoy, or move red to another port"],
+  ["egressIgnoredPorts that is empty", (t) => (t.services.blue.egressIgnoredPorts = []), "services.blue.egressIgnoredPorts", "must list at least one port (leave it out for none)"],
   ["two tcp backends on one port", (t) => {
     red(t).listeners[0] = { port: 80, protocol: "tcp" };
     t.services.purple = { ...JSON.parse(JSON.stringify(t.services.red)), discovery: { cloudMap: { service: "purple" } } };
