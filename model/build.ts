@@ -67,9 +67,14 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
 
 /**
  * What the plan cannot vouch for, or what a reader could take for more than it is, though valid:
- * an Envoy other than the tested release; ALLOW_ALL, which opens Envoy but not the security groups.
+ * an Envoy other than the tested release; ALLOW_ALL, which opens Envoy but not the security
+ * groups; ports an application reaches past Envoy.
  */
 function notes(cfg: TopologyConfig): M.MeshModel["notes"] {
+  return [...egressNotes(cfg), ...envoyNotes(cfg)];
+}
+
+function envoyNotes(cfg: TopologyConfig): M.MeshModel["notes"] {
   const plane = cfg.dataPlane ?? DEFAULTS.dataPlane;
   if (plane === "appmesh") return [];
   const untested = untestedEnvoyNote(cfg.envoy.version, cfg.envoy.image);
@@ -77,6 +82,15 @@ function notes(cfg: TopologyConfig): M.MeshModel["notes"] {
     ? { path: "mesh.egressFilter", reason: "ALLOW_ALL lets Envoy pass connections to undeclared destinations on, but the security groups still admit only each service's declared backends and HTTPS (443) to anywhere: a call to a mesh service that is not a backend is dropped there" }
     : undefined;
   return [untested, allowAll].filter((n): n is M.MeshModel["notes"][number] => !!n);
+}
+
+/** What a port let past Envoy means, said in every plan that has one. */
+function egressNotes(cfg: TopologyConfig): M.MeshModel["notes"] {
+  const dropAll = (cfg.mesh.egressFilter ?? DEFAULTS.egressFilter) === "DROP_ALL";
+  return Object.entries(cfg.services).filter(([, s]) => s.egressIgnoredPorts?.length).map(([key, s]) => ({
+    path: `services.${key}.egressIgnoredPorts`,
+    reason: `the application's connections to port ${s.egressIgnoredPorts!.join(", ")} leave the task past Envoy${dropAll ? ", so DROP_ALL does not apply to them" : ""}: only the task's security group limits where they go`,
+  }));
 }
 
 /**
@@ -137,6 +151,7 @@ function buildNode(key: string, svc: ServiceConfig, mesh: string, ns: string, me
     listeners: (svc.listeners ?? []).map(buildListener),
     discovery, registration,
     backends: [], backendKeys: svc.backends ?? [],
+    egressIgnoredPorts: svc.egressIgnoredPorts ?? [],
     accessLog: svc.accessLog,
     ...(svc.clientTls ? { clientTls: clientTlsModel(svc.clientTls) } : {}),
     containers: Object.entries(svc.containers).map(([name, c]) => ({

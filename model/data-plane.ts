@@ -84,6 +84,18 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
         issues.add([...path, "listeners", i, "protocol"], "tcp needs envoy.interception transparent: HTTP_PROXY only carries HTTP");
     });
     checkLogPath(svc.accessLog, path, issues);
+    if (proxy && svc.egressIgnoredPorts !== undefined)
+      issues.add([...path, "egressIgnoredPorts"], "applies to envoy.interception transparent only: in proxy mode only what an application sends to HTTP_PROXY reaches Envoy, and AWS APIs (.amazonaws.com) are in NO_PROXY already; remove it");
+    // gRPC clients do not send their calls to an HTTP_PROXY as plain requests: they open an HTTP
+    // CONNECT tunnel to the target (grpc-go, gRPC C-core and Java when a proxy is set) or ignore
+    // the variables, and the proxy-mode Envoy routes requests, not tunnels. The call would fail or
+    // leave the mesh.
+    if (proxy) arr(svc.backends).forEach((b, i) => {
+      if (typeof b !== "string") return;
+      const grpc = listenersOf(b).filter((l) => l.protocol === "grpc").map((l) => l.port);
+      if (grpc.length)
+        issues.add([...path, "backends", i], `${b} takes grpc on port ${grpc.join(", ")}, which needs envoy.interception transparent: gRPC clients tunnel through an HTTP_PROXY with CONNECT (or ignore it), and the proxy-mode Envoy routes plain HTTP requests only`);
+    });
     // TCP has no Host header: the outbound listener tells TCP backends apart by destination port.
     const seen = new Map<number, string>();
     const httpPorts = new Map<number, string>();
@@ -143,6 +155,8 @@ function checkLatticePlane(cfg: Raw, envoy: Raw, issues: IssueList) {
     if (listeners.length > LATTICE.listenersPerService)
       issues.add([...path, "listeners"], `has ${listeners.length} listeners; a Lattice service takes at most ${LATTICE.listenersPerService} (default quota): split the service`);
     listeners.forEach((l, i) => checkLatticeListener(rec(l), [...path, "listeners", i], issues));
+    if (svc.egressIgnoredPorts !== undefined)
+      issues.add([...path, "egressIgnoredPorts"], `is ${ON_LATTICE}: no sidecar intercepts the application's connections; its security group alone limits them (HTTPS and the Lattice prefix list); remove it`);
     if (hasVirtualService(key, svc, targetsOf)) countTg(key, listeners.length);
   }
   for (const [rk, r] of Object.entries(routers)) {

@@ -5,11 +5,25 @@ import { TESTED_ENVOY_VERSION } from "./envoy-release";
 import type { Protocol } from "./limits";
 import type { Duration, HealthCheckModel, OutlierDetectionModel, RetryPolicyModel } from "./types";
 
+/**
+ * The HTTP statuses an http or http2 health check counts as healthy: 200 to 399 (`end` is
+ * exclusive, as Envoy's range). App Mesh's API has no field for it, and App Mesh's own Envoy
+ * configuration counted a 200 only (aws/aws-app-mesh-roadmap#396, never resolved: services whose
+ * health path answers 204 looked unhealthy everywhere and their callers routed in panic mode).
+ * A check of the default path `/` often meets a redirect too. So any 2xx or 3xx is healthy, as
+ * the Lattice target groups here and an NLB's HTTP health check count it; a 4xx (a wrong path)
+ * and a 5xx (an application asking to be taken out) still fail. The same on every data plane
+ * that renders health checks itself (envoy, lattice); App Mesh kept its 200.
+ */
+export const HEALTHY_HTTP_STATUSES = { start: 200, end: 400 } as const;
+
 /** App Mesh's own recommended starting point for active health checks. */
 export function defaultHealthCheck(protocol: Protocol): HealthCheckModel {
+  const http = protocol === "http" || protocol === "http2";
   return {
     protocol,
-    path: protocol === "http" || protocol === "http2" ? "/" : undefined,
+    path: http ? "/" : undefined,
+    ...(http ? { healthyStatuses: { ...HEALTHY_HTTP_STATUSES } } : {}),
     intervalMillis: 5000,
     timeoutMillis: 2000,
     healthyThreshold: 2,

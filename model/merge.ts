@@ -23,6 +23,8 @@ export function mergeOverlay(base: unknown, overlay: unknown): unknown {
 export function overlayAt(overlay: unknown, path: ReadonlyArray<PropertyKey>): "leaf" | "partial" | "absent" {
   let cur: unknown = overlay;
   for (const seg of path) {
+    // Lists replace, never merge: a list the overlay holds was written there whole, items included.
+    if (Array.isArray(cur) && cur !== overlay) return "leaf";
     if (!isMap(cur) || !has(cur, String(seg))) return "absent";
     cur = cur[String(seg)];
   }

@@ -97,12 +97,44 @@ function checkVirtualServiceNames(services: Raw, routers: Raw, ns: string, targe
   }
 }
 
+/**
+ * A listener's health check goes to the listener's own port. App Mesh's HealthCheckPolicy says the
+ * port "must match the port defined in the PortMapping for the listener"; and a caller (or VPC
+ * Lattice) reaches a task only on its listener ports, the ones its security group admits, so a
+ * check sent elsewhere never arrives: every task would look unhealthy and callers would route in
+ * panic mode. Opening the other port instead would let callers reach the application around
+ * its Envoy (no TLS, no inbound limits), so it is refused rather than opened.
+ */
+function checkHealthCheckPort(l: Raw, path: (string | number)[], issues: IssueList) {
+  const port = rec(l.healthCheck).port;
+  if (port !== undefined && typeof l.port === "number" && port !== l.port)
+    issues.add([...path, "healthCheck", "port"], `must be the listener's port ${l.port} (App Mesh: the health check port must match the listener's port mapping), got ${JSON.stringify(port)}: callers reach a task only on its listener ports, so a check on another port never arrives and every task looks unhealthy; leave it out, and serve the health path on the listener's port`);
+}
+
+/**
+ * A port let past Envoy must not be a backend's: calls to that backend would skip the mesh (its
+ * routes, retries, TLS and DROP_ALL) and, since security groups admit them, still arrive.
+ */
+function checkEgressIgnoredPorts(svc: Raw, services: Raw, routers: Raw, base: (string | number)[], issues: IssueList) {
+  const backendPorts = new Map<number, string>();
+  for (const b of arr(svc.backends)) {
+    if (typeof b !== "string") continue;
+    const owner = has(services, b) ? services[b] : has(routers, b) ? routers[b] : undefined;
+    for (const l of arr(rec(owner).listeners)) if (typeof rec(l).port === "number" && !backendPorts.has(rec(l).port)) backendPorts.set(rec(l).port, b);
+  }
+  arr(svc.egressIgnoredPorts).forEach((p, i) => {
+    const b = typeof p === "number" ? backendPorts.get(p) : undefined;
+    if (b) issues.add([...base, "egressIgnoredPorts", i], `${p} is the port of backend ${b}: its calls would leave past Envoy (no routes, retries or TLS) and still arrive; let another port past Envoy, or move ${b} to another port`);
+  });
+}
+
 function checkService(key: string, svc: Raw, services: Raw, routers: Raw, targets: Map<string, string>, sidecars: number, issues: IssueList) {
   const base = ["services", key];
   const listeners = arr(svc.listeners);
   const listenerPorts = listeners.map((l) => num(rec(l).port)).filter((p): p is number => p !== undefined);
   const containerPorts = new Set<number>();
   const containers = rec(svc.containers);
+  listeners.forEach((l, i) => checkHealthCheckPort(rec(l), [...base, "listeners", i], issues));
   listenerPorts.forEach((p, i) => {
     if (listenerPorts.indexOf(p) !== i) issues.add([...base, "listeners", i, "port"], `port ${p} is listed twice`);
   });
@@ -127,6 +159,7 @@ function checkService(key: string, svc: Raw, services: Raw, routers: Raw, target
   const size = checkFargateSize(num(svc.cpu) ?? 256, num(svc.memory) ?? 512);
   if (size && (svc.cpu === undefined || typeof svc.cpu === "number") && (svc.memory === undefined || typeof svc.memory === "number"))
     issues.add([...base, "memory"], size);
+  checkEgressIgnoredPorts(svc, services, routers, base, issues);
   arr(svc.backends).forEach((b, i) => {
     if (typeof b !== "string") return;
     const path = [...base, "backends", i];
@@ -182,6 +215,7 @@ function checkProtocolFields(protocol: unknown, route: Raw, path: (string | numb
   if (protocol === "tcp") {
     for (const f of ["prefix", "method", "headers"]) if (match[f] !== undefined) issues.add([...path, "match", f], `tcp routes cannot match on ${f}`);
     if (route.retryPolicy !== undefined) issues.add([...path, "retryPolicy"], "tcp routes cannot have a retry policy (App Mesh has none for tcp)");
+    if (rec(route.timeout).perRequest !== undefined) issues.add([...path, "timeout", "perRequest"], "tcp routes have no request to time (App Mesh's TcpTimeout has only idle); use timeout.idle");
   }
   if (protocol !== "grpc") {
     if (rec(route.retryPolicy).grpcRetryEvents !== undefined) issues.add([...path, "retryPolicy", "grpcRetryEvents"], `grpcRetryEvents apply only to grpc routes, not ${protocol}`);

@@ -10,6 +10,8 @@ export interface Duration { value: number; unit: "s" | "ms" }
 export interface HealthCheckModel {
   protocol: Protocol; path?: string; port?: number;
   intervalMillis: number; timeoutMillis: number; healthyThreshold: number; unhealthyThreshold: number;
+  /** HTTP statuses that count as healthy, `end` exclusive (http and http2 checks; see defaults.ts). */
+  healthyStatuses?: { start: number; end: number };
 }
 export interface OutlierDetectionModel {
   maxServerErrors: number; interval: Duration; baseEjectionDuration: Duration; maxEjectionPercent: number;
@@ -81,6 +83,8 @@ export interface VirtualNodeModel {
   backendKeys: string[];
   /** TLS to backends: verify them, and present a certificate for mutual TLS. */
   clientTls?: ClientTlsModel;
+  /** Destination ports the application reaches past Envoy (proxyConfiguration EgressIgnoredPorts). */
+  egressIgnoredPorts: number[];
   accessLog?: AccessLogModel;
   containers: ContainerModel[];
   /** The customer KMS key the containers' secrets are encrypted with, if not AWS's own. */

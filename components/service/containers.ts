@@ -78,6 +78,8 @@ export function proxyConfiguration(node: VirtualNodeModel, envoy: EnvoyModel) {
       ProxyEgressPort: String(PROXY_EGRESS_PORT),
       AppPorts: node.listeners.map((l) => l.port).join(","),
       EgressIgnoredIPs: EGRESS_IGNORED_IPS,
+      // Ports the description lets past Envoy (22 the ECS agent always ignores).
+      ...(node.egressIgnoredPorts.length ? { EgressIgnoredPorts: node.egressIgnoredPorts.join(",") } : {}),
     },
   };
 }

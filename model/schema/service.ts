@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LIMITS } from "../limits";
-import { accessLog, bool, int, key, keyed, show, tags, text } from "./common";
+import { accessLog, bool, int, key, keyed, port, show, tags, text } from "./common";
 import { clientTls, listener } from "./listener";
 
 export { SECRET_NAME } from "../secrets";
@@ -71,6 +71,14 @@ export const service = z.strictObject({
   discovery: discovery.optional(),
   /** Names of services or routers this service may call. Calls are asymmetric. @default none */
   backends: z.array(key).optional(),
+  /**
+   * Destination ports the application reaches directly, past Envoy (ECS proxyConfiguration
+   * EgressIgnoredPorts; transparent interception). With egress DROP_ALL, Envoy refuses every
+   * connection that is not to a backend, so an application that calls AWS APIs (or any HTTPS
+   * service) itself needs `[443]` here; those connections are then limited only by the task's
+   * security group (HTTPS egress). @default none: DROP_ALL holds for every port
+   */
+  egressIgnoredPorts: z.array(port).min(1, { error: "must list at least one port (leave it out for none)" }).optional(),
   /** TLS when it calls its backends: verify them (and present a certificate for mutual TLS). @default none */
   clientTls: clientTls.optional(),
   accessLog: accessLog.optional(),

@@ -115,4 +115,18 @@ describe("task definition pieces (pure)", () => {
     }));
     assert.equal(proxyConfiguration(m.nodes[0], m.envoy).properties.AppPorts, "80,8080");
   });
+
+  it("GIVEN no egressIgnoredPorts THEN DROP_ALL holds for every port; GIVEN [443] THEN only 443 leaves past Envoy, with a plan note", () => {
+    for (const stack of ["dev", "staging", "prod"]) {
+      const m = model(withChange(stack, () => undefined));
+      for (const n of m.nodes) assert.equal((proxyConfiguration(n, m.envoy).properties as any).EgressIgnoredPorts, undefined, `${stack} ${n.key}`);
+      assert.ok(!m.notes.some((x) => x.path.endsWith("egressIgnoredPorts")));
+    }
+    const m = model(withChange("dev", (t) => (t.services.blue.egressIgnoredPorts = [443])));
+    const blue = m.nodes.find((n) => n.key === "blue")!;
+    assert.equal((proxyConfiguration(blue, m.envoy).properties as any).EgressIgnoredPorts, "443");
+    for (const n of m.nodes.filter((x) => x.key !== "blue")) assert.equal((proxyConfiguration(n, m.envoy).properties as any).EgressIgnoredPorts, undefined, "per service, not mesh-wide");
+    const note = m.notes.find((x) => x.path === "services.blue.egressIgnoredPorts");
+    assert.match(note!.reason, /port 443 leave the task past Envoy, so DROP_ALL does not apply to them: only the task's security group limits where they go/);
+  });
 });

@@ -3,6 +3,8 @@ import { strict as assert } from "assert";
 import * as envoy from "../../components/dataplanes/envoy/bootstrap";
 import { retryPolicy } from "../../components/dataplanes/envoy/mapping";
 import { CANARY, input, model, withChange } from "../helpers";
+import { routeThroughEnvoy } from "../../tools/routing/envoy";
+import { parseRequest } from "../../tools/routing/request";
 
 // Bootstraps are JSON documents; tests read them as such.
 const sidecarBootstrap = (m: any, key: string): any => envoy.sidecarBootstrap(m, key);
@@ -47,8 +49,41 @@ describe("the Envoy data plane's configuration (dev)", () => {
     assert.equal(red.type, undefined, "the DNS cluster extension, not the deprecated cluster fields");
     assert.deepEqual(red.cluster_type.typed_config, { "@type": "type.googleapis.com/envoy.extensions.clusters.dns.v3.DnsCluster", all_addresses_in_single_endpoint: false, respect_dns_ttl: true, dns_lookup_family: "V4_ONLY" });
     assert.deepEqual(red.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address, { address: "red.colors.local", port_value: 80 });
-    assert.deepEqual(red.health_checks, [{ timeout: "2s", interval: "5s", healthy_threshold: 2, unhealthy_threshold: 2, http_health_check: { path: "/healthcheck" } }]);
+    assert.deepEqual(red.health_checks, [{ timeout: "2s", interval: "5s", healthy_threshold: 2, unhealthy_threshold: 2, http_health_check: { path: "/healthcheck", expected_statuses: [{ start: 200, end: 400 }] } }]);
     assert.deepEqual(red.outlier_detection, { consecutive_5xx: 5, interval: "10s", base_ejection_time: "30s", max_ejection_percent: 50 });
+  });
+
+  it("a task gone from DNS leaves every caller's host set at once, health checks or not (strict DNS); a logical DNS host is left alone", () => {
+    const lb = model(withChange("dev", (t) => (t.services.red.discovery = { dns: { hostname: "red.example.internal", responseType: "LOADBALANCER" } })));
+    for (const mm of [m, lb]) for (const key of ["blue", "gateway"]) {
+      const b = key === "gateway" ? gatewayBootstrap(mm) : sidecarBootstrap(mm, key);
+      for (const c of b.static_resources.clusters.filter((x: any) => x.cluster_type?.name === "envoy.cluster.dns")) {
+        const strict = c.cluster_type.typed_config.all_addresses_in_single_endpoint === false;
+        assert.ok(c.health_checks?.length, `${c.name} is actively health-checked`);
+        assert.equal(c.ignore_health_on_host_removal, strict ? true : undefined, c.name);
+      }
+    }
+    assert.equal(cluster(sidecarBootstrap(lb, "blue"), "node-red-80").cluster_type.typed_config.all_addresses_in_single_endpoint, true);
+  });
+
+  it("an HTTP health check counts every 2xx and 3xx as healthy, and no 4xx or 5xx, in callers and at the task itself", () => {
+    const healthy = (hc: any, status: number) => hc.expected_statuses.some((r: any) => status >= r.start && status < r.end);
+    const h2 = model(withChange("dev", (t) => { t.services.red.listeners[0].protocol = "http2"; delete t.services.red.listeners[0].healthCheck; }));
+    for (const [mm, b] of [[m, "blue"], [h2, "blue"]] as const)
+      for (const c of [cluster(sidecarBootstrap(mm, b), "node-red-80"), cluster(sidecarBootstrap(mm, "red"), "local-80")]) {
+        const hc = c.health_checks[0].http_health_check;
+        // Boundaries: the last status below the range, its first and last, the first above it.
+        assert.deepEqual([199, 200, 204, 302, 399, 400, 404, 503].map((s) => healthy(hc, s)), [false, true, true, true, true, false, false, false], c.name);
+      }
+    // The default check of an http2 listener (GET / over HTTP/2) is the one the issue was about.
+    assert.equal(cluster(sidecarBootstrap(h2, "blue"), "node-red-80").health_checks[0].http_health_check.path, "/");
+  });
+
+  it("a gRPC health check has no HTTP statuses to count", () => {
+    const g = model(withChange("dev", (t) => { t.services.red.listeners[0] = { port: 80, protocol: "grpc" }; }));
+    const hc = cluster(sidecarBootstrap(g, "blue"), "node-red-80").health_checks[0];
+    assert.deepEqual(hc.grpc_health_check, {});
+    assert.equal(hc.http_health_check, undefined);
   });
 
   it("yellow's Envoy has no outbound virtual host at all (and so no outbound listener)", () => {
@@ -61,7 +96,7 @@ describe("the Envoy data plane's configuration (dev)", () => {
   it("health-checks the local application as its listener says, and answers /app-health on loopback only while it passes", () => {
     const b = sidecarBootstrap(m, "red");
     assert.deepEqual(cluster(b, "local-80").health_checks, [{
-      timeout: "2s", interval: "5s", healthy_threshold: 2, unhealthy_threshold: 2, http_health_check: { path: "/healthcheck" },
+      timeout: "2s", interval: "5s", healthy_threshold: 2, unhealthy_threshold: 2, http_health_check: { path: "/healthcheck", expected_statuses: [{ start: 200, end: 400 }] },
       // An idle cluster is otherwise checked every 60 s: a new task's health would show late.
       no_traffic_interval: "5s",
     }]);
@@ -76,15 +111,22 @@ describe("the Envoy data plane's configuration (dev)", () => {
     assert.deepEqual(hcm.route_config.virtual_hosts, [], "nothing else is served there");
   });
 
-  it("every listener of a service counts for its health, each checked by its own protocol and port", () => {
+  it("every listener of a service counts for its health, each checked by its own protocol on its own port", () => {
     const two = model(withChange("dev", (t) => {
-      t.services.red.listeners.push({ port: 9090, protocol: "grpc", healthCheck: { port: 9091, intervalMillis: 12000, unhealthyThreshold: 4 } });
+      t.services.red.listeners.push({ port: 9090, protocol: "grpc", healthCheck: { port: 9090, intervalMillis: 12000, unhealthyThreshold: 4 } });
       t.services.red.containers.app.ports = [80, 9090];
     }));
     const b = sidecarBootstrap(two, "red");
     const grpc = cluster(b, "local-9090");
     assert.deepEqual(grpc.health_checks[0].grpc_health_check, {});
-    assert.deepEqual(grpc.load_assignment.endpoints[0].lb_endpoints[0].endpoint.health_check_config, { port_value: 9091 });
+    assert.deepEqual(grpc.load_assignment.endpoints[0].lb_endpoints[0].endpoint, { address: { socket_address: { address: "127.0.0.1", port_value: 9090 } } });
+    // Callers check it where they reach it: the listener's port, which red's security group admits.
+    const callers = cluster(sidecarBootstrap(model(withChange("dev", (t) => {
+      t.services.red.listeners.push({ port: 9090, protocol: "grpc", healthCheck: { port: 9090 } });
+      t.services.red.containers.app.ports = [80, 9090];
+    })), "blue"), "node-red-9090");
+    assert.equal(callers.load_assignment.endpoints[0].lb_endpoints[0].endpoint.health_check_config, undefined);
+    assert.equal(callers.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address.port_value, 9090);
     assert.deepEqual(hcmOf(listener(b, "app-health").filter_chains[0]).http_filters[0].typed_config.cluster_min_healthy_percentages,
       { "local-80": { value: 100 }, "local-9090": { value: 100 } });
   });
@@ -113,7 +155,7 @@ describe("the Envoy data plane's configuration (dev)", () => {
     const l = listener(b, "gateway-8080");
     assert.deepEqual(l.address.socket_address, { address: "0.0.0.0", port_value: 8080 });
     const routes = hcmOf(l.filter_chains[0]).route_config.virtual_hosts[0].routes;
-    assert.deepEqual(routes.map((r: any) => r.name), ["to-router/color-route", "to-blue-post-patch", "to-blue"]);
+    assert.deepEqual(routes.map((r: any) => r.name), ["to-router/color-route", "to-router/unmatched", "to-blue-post-patch", "to-blue"]);
     const [toRouter, , toBlue] = routes;
     assert.deepEqual(toRouter.match, { prefix: "/router", headers: [{ name: ":method", string_match: { exact: "GET" } }] });
     assert.deepEqual(shares(toRouter), { "node-green-80": 50, "node-yellow-80": 50 });
@@ -138,6 +180,52 @@ describe("the Envoy data plane's configuration (dev)", () => {
     const [inner] = hcmOf(listener(nested, "gateway-8080").filter_chains[0]).route_config.virtual_hosts[0].routes;
     // /router/api/x reaches the router as /api/x, which its route matches.
     assert.deepEqual(inner.match.safe_regex, { regex: "/router/*api.*" });
+  });
+});
+
+describe("gateway routes match as App Mesh matches them: gateway route first, then its router's routes", () => {
+  const gatewayRoutesOf = (m: any) => hcmOf(listener(gatewayBootstrap(m), "gateway-8080").filter_chains[0]).route_config.virtual_hosts[0].routes;
+  const via = (m: any, line: string) => routeThroughEnvoy(gatewayBootstrap(m), "gateway", { ...parseRequest(line), port: 8080 }, true);
+
+  it("GIVEN a router that matches GET only WHEN POST /router/x arrives THEN the router's 404 answers, not the / route", () => {
+    const m = model(input("dev"));
+    const post = via(m, "POST /router/x");
+    assert.equal(post.outcome, "refused");
+    assert.match(post.steps.at(-1)!, /gateway route to-router matches, but none of its router's routes does \(Envoy answers 404/);
+    // The properties around it: GET still reaches the router's targets, and POST / still reaches blue.
+    assert.deepEqual(Object.keys(via(m, "GET /router/x").shares).sort(), ["green", "yellow"]);
+    assert.deepEqual(via(m, "POST /").shares, { blue: 100 });
+  });
+
+  it("every folded gateway route ends with a 404 of its own match, before any later gateway route", () => {
+    for (const stack of ["dev", "staging", "prod"]) {
+      const m = model(input(stack));
+      const routes = gatewayRoutesOf(m);
+      for (const gr of m.gateway!.routes.filter((g: any) => m.routers.some((r: any) => r.key === g.target.key))) {
+        const own = routes.filter((r: any) => r.name.startsWith(`${gr.name}/`));
+        const last = own.at(-1);
+        assert.equal(last.name, `${gr.name}/unmatched`);
+        assert.deepEqual(last.direct_response, { status: 404 });
+        assert.equal(last.match.prefix, gr.match.prefix ?? "/");
+        // Contiguous: no other gateway route's entry sits between its folded routes and its 404.
+        const first = routes.indexOf(own[0]);
+        assert.deepEqual(routes.slice(first, first + own.length), own);
+      }
+    }
+  });
+
+  it("a gateway route's hostname and headers apply to every folded route and to its 404", () => {
+    const m = model(withChange("dev", (t) => Object.assign(t.gateway.routes["to-router"].match, {
+      hostname: { exact: "shop.example.com" }, headers: [{ name: "x-beta", exact: "1" }],
+    })));
+    const own = gatewayRoutesOf(m).filter((r: any) => r.name.startsWith("to-router/"));
+    assert.ok(own.length >= 2);
+    for (const r of own) {
+      const names = r.match.headers.map((h: any) => h.name);
+      for (const n of [":authority", "x-beta"]) assert.ok(names.includes(n), `${r.name} lacks ${n}`);
+    }
+    // Another host does not match the gateway route: the request goes on to / (blue), as in App Mesh.
+    assert.deepEqual(via(m, "GET /router/x").shares, { blue: 100 });
   });
 });
 
@@ -231,5 +319,23 @@ describe("egress and interception modes", () => {
     const tcp = out.filter_chains.find((c: any) => c.name === "tcp-colors-80");
     assert.deepEqual(tcp.filter_chain_match, { destination_port: 80 });
     assert.deepEqual(tcp.filters[0].typed_config.weighted_clusters, { clusters: [{ name: "node-green-80", weight: 100 }] });
+    assert.equal(tcp.filters[0].typed_config.idle_timeout, undefined, "no idle timeout written: Envoy's own default applies");
+  });
+
+  it("GIVEN a tcp route with an idle timeout WHEN a caller proxies to it THEN its tcp_proxy closes idle connections after exactly that", () => {
+    for (const idle of ["1s", "250ms", "3600s"]) {
+      const m = model(withChange("dev", (t) => {
+        for (const s of ["green", "yellow"]) t.services[s].listeners[0] = { port: 80, protocol: "tcp" };
+        t.routers.colors.listeners[0].protocol = "tcp";
+        t.routers.colors.routes["color-route"].match = { port: 80 };
+        t.routers.colors.routes["color-route"].timeout = { idle };
+        t.services.blue.backends = ["colors"];
+        delete t.gateway.routes["to-router"];
+      }));
+      const route = m.routers[0].routes[0];
+      const tcp = listener(sidecarBootstrap(m, "blue"), "outbound").filter_chains.find((c: any) => c.name === "tcp-colors-80");
+      const ms = route.timeout!.idle!.unit === "s" ? route.timeout!.idle!.value * 1000 : route.timeout!.idle!.value;
+      assert.equal(Number.parseFloat(tcp.filters[0].typed_config.idle_timeout) * 1000, ms, idle);
+    }
   });
 });

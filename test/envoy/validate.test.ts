@@ -75,7 +75,7 @@ describe("real Envoy loads every generated bootstrap", function () {
       t.services.blue.accessLog = { path: "/dev/stderr", format: { json: { method: "%REQ(:METHOD)%", status: "%RESPONSE_CODE%" } } };
       t.services.green.listeners[0].outlierDetection = { maxServerErrors: 3, interval: "5s", baseEjectionDuration: "10s", maxEjectionPercent: 100 };
       t.services.red.listeners[0].timeout = { perRequest: "5s", idle: "300s" };
-      t.services.red.listeners[0].healthCheck = { path: "/healthcheck", port: 8081 };
+      t.services.red.listeners[0].healthCheck = { path: "/healthcheck", port: 80 };
       const route = t.routers.colors.routes["color-route"];
       route.match.headers = [
         { name: "x-a", exact: "1" }, { name: "x-b", prefix: "p" }, { name: "x-c", suffix: "s" },
@@ -101,6 +101,7 @@ describe("real Envoy loads every generated bootstrap", function () {
       t.routers.colors.listeners[0].protocol = "tcp";
       t.routers.colors.routes["color-route"].match = { port: 80 };
       t.services.green.listeners[0].timeout = { idle: "120s" };
+      t.routers.colors.routes["color-route"].timeout = { idle: "300s" };
       t.services.blue.backends = ["colors"];
       delete t.gateway.routes["to-router"];
     }));

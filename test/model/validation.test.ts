@@ -105,6 +105,17 @@ const cases: Case[] = [
   ["ALLOW_ALL with proxy interception", (t) => { t.envoy.interception = "proxy"; t.mesh.egressFilter = "ALLOW_ALL"; }, "mesh.egressFilter", "ALLOW_ALL with envoy.interception proxy is not available on the envoy data plane: a proxy-mode Envoy cannot pass unknown hosts on to their original destination; use interception transparent, or DROP_ALL"],
   ["listener TLS with proxy interception", (t) => { t.envoy.interception = "proxy"; red(t).listeners[0].tls = { mode: "STRICT", certificate: { file: { certificateChain: "/certs/c.pem", privateKey: "/certs/k.pem" } } }; }, "services.red.listeners[0].tls", "needs envoy.interception transparent: in proxy mode callers reach the application directly, so Envoy cannot terminate TLS in front of it"],
   ["a tcp listener with proxy interception", (t) => { t.envoy.interception = "proxy"; red(t).listeners[0] = { port: 80, protocol: "tcp" }; }, "services.red.listeners[0].protocol", "tcp needs envoy.interception transparent: HTTP_PROXY only carries HTTP"],
+  ["a grpc backend with proxy interception", (t) => { t.envoy.interception = "proxy"; red(t).listeners[0].protocol = "grpc"; }, "services.blue.backends[0]", "red takes grpc on port 80, which needs envoy.interception transparent: gRPC clients tunnel through an HTTP_PROXY with CONNECT (or ignore it), and the proxy-mode Envoy routes plain HTTP requests only"],
+  ["a grpc router backend with proxy interception", (t) => {
+    t.envoy.interception = "proxy";
+    for (const s of ["green", "yellow"]) t.services[s].listeners[0].protocol = "grpc";
+    t.routers.colors.listeners[0].protocol = "grpc";
+    tRoute(t).match = { serviceName: "colors.Palette" };
+  }, "services.blue.backends[1]", "colors takes grpc on port 80, which needs envoy.interception transparent: gRPC clients tunnel through an HTTP_PROXY with CONNECT (or ignore it), and the proxy-mode Envoy routes plain HTTP requests only"],
+  ["egressIgnoredPorts with proxy interception", (t) => { t.envoy.interception = "proxy"; t.services.blue.egressIgnoredPorts = [443]; }, "services.blue.egressIgnoredPorts", "applies to envoy.interception transparent only: in proxy mode only what an application sends to HTTP_PROXY reaches Envoy, and AWS APIs (.amazonaws.com) are in NO_PROXY already; remove it"],
+  ["egressIgnoredPorts on the lattice data plane", (t, e) => { e.dataPlane = "lattice"; t.services.blue.egressIgnoredPorts = [443]; }, "services.blue.egressIgnoredPorts", "is not available on the lattice data plane: no sidecar intercepts the application's connections; its security group alone limits them (HTTPS and the Lattice prefix list); remove it"],
+  ["a backend's port let past Envoy", (t) => (t.services.blue.egressIgnoredPorts = [443, 80]), "services.blue.egressIgnoredPorts[1]", "80 is the port of backend red: its calls would leave past Envoy (no routes, retries or TLS) and still arrive; let another port past Envoy, or move red to another port"],
+  ["egressIgnoredPorts that is empty", (t) => (t.services.blue.egressIgnoredPorts = []), "services.blue.egressIgnoredPorts", "must list at least one port (leave it out for none)"],
   ["two tcp backends on one port", (t) => {
     red(t).listeners[0] = { port: 80, protocol: "tcp" };
     t.services.purple = { ...JSON.parse(JSON.stringify(t.services.red)), discovery: { cloudMap: { service: "purple" } } };
@@ -116,10 +127,13 @@ const cases: Case[] = [
     t.services.blue.backends = ["red", "purple"];
   }, "services.blue.backends", "purple takes tcp on port 80, where red takes HTTP; the envoy data plane tells tcp backends apart by port, so give one of them another port"],
   // more cross-reference and shape rules
+  ["a health check on another port than its listener's", (t) => (red(t).listeners[0].healthCheck.port = 8081), "services.red.listeners[0].healthCheck.port", "must be the listener's port 80 (App Mesh: the health check port must match the listener's port mapping), got 8081: callers reach a task only on its listener ports, so a check on another port never arrives and every task looks unhealthy; leave it out, and serve the health path on the listener's port"],
+  ["a health check on another port on the lattice data plane too", (t, e) => { e.dataPlane = "lattice"; red(t).listeners[0].healthCheck.port = 81; }, "services.red.listeners[0].healthCheck.port", "must be the listener's port 80 (App Mesh: the health check port must match the listener's port mapping), got 81: callers reach a task only on its listener ports, so a check on another port never arrives and every task looks unhealthy; leave it out, and serve the health path on the listener's port"],
   ["a listener port listed twice", (t) => red(t).listeners.push({ port: 80, protocol: "http" }), "services.red.listeners[1].port", "port 80 is listed twice"],
   ["more than 10 containers in a task", (t) => { for (let i = 0; i < 10; i++) red(t).containers[`side${i}`] = { image: "busybox" }; }, "services.red.containers", "a task holds at most 10 containers including the ones the data plane adds (Envoy, its lifecycle container, X-Ray), got 13"],
   ["a tcp route matching a prefix", (t) => { t.routers.colors.listeners[0].protocol = "tcp"; }, "routers.colors.routes.color-route.match.prefix", "tcp routes cannot match on prefix"],
   ["a tcp route with a retry policy", (t) => { t.routers.colors.listeners[0].protocol = "tcp"; tRoute(t).match = { port: 80 }; tRoute(t).retryPolicy = { maxRetries: 1, perRetryTimeout: "1s" }; }, "routers.colors.routes.color-route.retryPolicy", "tcp routes cannot have a retry policy (App Mesh has none for tcp)"],
+  ["a tcp route with a request timeout", (t) => { t.routers.colors.listeners[0].protocol = "tcp"; tRoute(t).match = { port: 80 }; tRoute(t).timeout = { perRequest: "5s" }; }, "routers.colors.routes.color-route.timeout.perRequest", "tcp routes have no request to time (App Mesh's TcpTimeout has only idle); use timeout.idle"],
   ["a gRPC method without its service", (t) => { t.routers.colors.listeners[0].protocol = "grpc"; tRoute(t).match = { methodName: "Get" }; }, "routers.colors.routes.color-route.match.methodName", "methodName needs serviceName"],
   ["a gRPC service name on an http route", (t) => (tRoute(t).match.serviceName = "colors.Color"), "routers.colors.routes.color-route.match.serviceName", "serviceName applies only to grpc routes, not http"],
   ["a gateway route protocol the gateway does not listen on", (t) => (t.gateway.routes["to-blue"].protocol = "grpc"), "gateway.routes.to-blue.protocol", "grpc route on a gateway that listens on http"],
@@ -169,6 +183,19 @@ describe("validation: one rule, one path, one message", () => {
       assert.deepEqual(at(found, path), [message], `issues were:\n${found.map((i) => `${i.path}: ${i.message}`).join("\n")}`);
     });
   }
+
+  it("GIVEN proxy interception WHEN two backends take grpc THEN both are reported at once, each with its path and the file that set it", () => {
+    const found = issues(withChange("dev", (t, e) => {
+      t.envoy.interception = "proxy";
+      for (const s of ["red", "green", "yellow"]) t.services[s].listeners[0].protocol = "grpc";
+      t.routers.colors.listeners[0].protocol = "grpc";
+      tRoute(t).match = { serviceName: "colors.Palette" };
+      e.services.blue = { ...(e.services.blue ?? {}), backends: ["red", "colors"] };
+    }));
+    const grpc = found.filter((i) => /takes grpc/.test(i.message));
+    assert.deepEqual(grpc.map((i) => i.path), ["services.blue.backends[0]", "services.blue.backends[1]"]);
+    for (const i of grpc) assert.match(i.message, /needs envoy\.interception transparent.*\(set in Pulumi\.dev\.yaml\)$/);
+  });
 
   it("accepts the reference stacks unchanged", () => {
     assert.deepEqual(issues(withChange("dev", () => undefined)), []);

@@ -126,6 +126,15 @@ export function routeThroughEnvoy(bootstrap: J, who: string, req: RouteRequest, 
     if (!ok) { steps.push(`route ${route.name ?? i + 1} skipped: ${why.join("; ")}`); continue; }
     steps.push(`route ${route.name ?? i + 1} (${ordinal(i + 1)} of ${best.routes.length}): ${why.join("; ")}`);
     const action = route.route;
+    if (route.direct_response) {
+      const status = route.direct_response.status;
+      // A folded gateway route's end (components/dataplanes/envoy/gateway.ts): the gateway route
+      // matched, none of its router's routes did, and App Mesh's router would answer 404 too.
+      const unmatched = typeof route.name === "string" && route.name.endsWith("/unmatched");
+      return refused(steps, unmatched
+        ? `gateway route ${route.name.slice(0, -"/unmatched".length)} matches, but none of its router's routes does (Envoy answers ${status}, as App Mesh's router does)`
+        : `the route answers ${status} itself`);
+    }
     if (!action) return refused(steps, "the route answers directly");
     const shares = clusterShares(action);
     steps.push(`→ ${describeShares(shares)}`, ...describeAction(action));

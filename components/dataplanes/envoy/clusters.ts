@@ -54,15 +54,17 @@ export function healthCheck(h: HealthCheckModel): Json {
   const base = { timeout: millis(h.timeoutMillis), interval: millis(h.intervalMillis), healthy_threshold: h.healthyThreshold, unhealthy_threshold: h.unhealthyThreshold };
   if (h.protocol === "tcp") return { ...base, tcp_health_check: {} };
   if (h.protocol === "grpc") return { ...base, grpc_health_check: {} };
-  return { ...base, http_health_check: { path: h.path ?? "/", ...(h.protocol === "http2" ? { codec_client_type: "HTTP2" } : {}) } };
+  // Envoy alone counts only a 200; the model says which statuses are healthy (defaults.ts).
+  const statuses = h.healthyStatuses ? { expected_statuses: [{ start: h.healthyStatuses.start, end: h.healthyStatuses.end }] } : {};
+  return { ...base, http_health_check: { path: h.path ?? "/", ...statuses, ...(h.protocol === "http2" ? { codec_client_type: "HTTP2" } : {}) } };
 }
 
-/** An endpoint at `host` on the listener's port, health-checked on the health check's own port when it differs. */
+/**
+ * An endpoint at `host` on the listener's port, health-checked on that port too: the only one a
+ * caller may reach (validation refuses a health check port that differs, references.ts).
+ */
 function endpointOf(host: string, listener: ListenerModel): Json {
-  const hc = listener.healthCheck;
-  const endpoint: Json = { address: { socket_address: { address: host, port_value: listener.port } } };
-  if (hc.port !== undefined && hc.port !== listener.port) endpoint.health_check_config = { port_value: hc.port };
-  return endpoint;
+  return { address: { socket_address: { address: host, port_value: listener.port } } };
 }
 
 /** The cluster a caller uses to reach `node` on `listener`. */
@@ -74,11 +76,18 @@ export function targetCluster(node: VirtualNodeModel, listener: ListenerModel, m
   const od = listener.outlierDetection;
   const options = protocolOptions(listener.protocol);
   const tls = upstreamTls(host, listener, client);
+  const logical = node.discovery.kind === "dns" && node.discovery.responseType === "LOADBALANCER";
   return {
     name,
     // Cloud Map answers with every healthy task (MULTIVALUE): each address becomes a host. A DNS
     // name that fronts a load balancer (responseType LOADBALANCER) is one logical host.
-    cluster_type: dnsClusterType(node.discovery.kind === "dns" && node.discovery.responseType === "LOADBALANCER", lookupFamily(mesh.ipPreference)),
+    cluster_type: dnsClusterType(logical, lookupFamily(mesh.ipPreference)),
+    // A task that leaves DNS (ECS deregisters it from Cloud Map before it stops) leaves the host
+    // set at the next resolution. Without this, an actively health-checked host that is gone from
+    // DNS stays while it still passes its checks (Envoy's updateDynamicHostList keeps it): a
+    // draining task would keep getting requests until its listener closes. Strict DNS only: a
+    // logical DNS cluster replaces its one host on every address change, whatever this says.
+    ...(logical ? {} : { ignore_health_on_host_removal: true }),
     connect_timeout: CONNECT_TIMEOUT,
     load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint }] }] },
     health_checks: [healthCheck(hc)],

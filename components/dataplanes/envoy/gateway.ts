@@ -1,9 +1,14 @@
 /**
  * The gateway's routes. Each gateway route matches prefix, hostname, headers and port, rewrites
- * the Host to the target's virtual service name and the matched prefix to `/` (unless
- * keepPrefix), and sends the request to the target. A target router's own routes apply to the
- * rewritten request, so they are folded into the gateway route here: one Envoy route per
- * (gateway route, router route), in priority order, with the router's weights and retries.
+ * the Host to the target's virtual service name and the matched prefix to `/` (unless keepPrefix),
+ * and sends the request to the target. A target router's own routes apply to the rewritten
+ * request, so they are folded into the gateway route here: one Envoy route per (gateway route,
+ * router route), in priority order, with the router's weights and retries.
+ *
+ * App Mesh chooses the gateway route first and the router's route second: a request that matches
+ * a gateway route but none of its router's routes gets the router's 404, never a later gateway
+ * route. So each folded gateway route ends with a route of its own match that answers 404 (with
+ * `POST /router/x` and a router that matches GET only: 404, not the `/` gateway route).
  */
 import type { GatewayRouteModel, MeshModel, RouteModel } from "../../../model/types";
 import { clusterName, targetListener } from "./clusters";
@@ -64,9 +69,15 @@ export function gatewayRoutes(model: MeshModel, listenerPort: number): Json[] {
     if (gr.protocol === "grpc") {
       // gRPC gateway routes match the service name and never rewrite the path.
       const path = gr.match.serviceName ? { prefix: `/${gr.match.serviceName}/` } : { prefix: "/" };
-      if (router) for (const r of routerHttpRoutes(router, gr.target.port ?? router.listeners[0].port))
-        out.push(folded(model, gr, r, { ...routeMatch(r), ...mergeHeaders(routeMatch(r), extraHeaders) }, host));
-      else out.push({ name: gr.name, match: { ...path, grpc: {}, ...headersOf(extraHeaders) }, route: { cluster: nodeCluster(model, gr), ...host } });
+      if (router) {
+        for (const r of routerHttpRoutes(router, gr.target.port ?? router.listeners[0].port)) {
+          const p = grpcPath(gr.match.serviceName, r);
+          if (!p) continue;
+          const m = routeMatch(r, p);
+          out.push(folded(model, gr, r, { ...m, ...mergeHeaders(m, extraHeaders) }, host));
+        }
+        out.push(unmatched(gr, { ...path, grpc: {}, ...headersOf(extraHeaders) }));
+      } else out.push({ name: gr.name, match: { ...path, grpc: {}, ...headersOf(extraHeaders) }, route: { cluster: nodeCluster(model, gr), ...host } });
       continue;
     }
     if (!router) {
@@ -81,8 +92,29 @@ export function gatewayRoutes(model: MeshModel, listenerPort: number): Json[] {
       const m = routeMatch(r, pr.path);
       out.push(folded(model, gr, r, { ...m, ...mergeHeaders(m, extraHeaders) }, { ...host, ...pr.rewrite }));
     }
+    out.push(unmatched(gr, { ...pathAndRewrite(gr, "/")!.path, ...headersOf(extraHeaders) }));
   }
   return out;
+}
+
+/**
+ * The end of a folded gateway route: what the gateway route matches and none of its router's
+ * routes does. App Mesh sends it to the router, which answers 404; so does this route, and no
+ * later gateway route sees the request.
+ */
+function unmatched(gr: GatewayRouteModel, match: Json): Json {
+  return { name: `${gr.name}/unmatched`, match, direct_response: { status: 404 } };
+}
+
+/**
+ * The path of a router's gRPC route behind a gRPC gateway route: both service names must agree
+ * (undefined: no request can match both), and the router's method narrows it further.
+ */
+function grpcPath(gatewayService: string | undefined, r: RouteModel): Json | undefined {
+  const service = r.match.serviceName ?? gatewayService;
+  if (gatewayService && r.match.serviceName && gatewayService !== r.match.serviceName) return undefined;
+  if (!service) return { prefix: "/" };
+  return r.match.methodName ? { path: `/${service}/${r.match.methodName}` } : { prefix: `/${service}/` };
 }
 
 const headersOf = (h: Json[]) => (h.length ? { headers: h } : {});

@@ -103,7 +103,11 @@ export function outboundListener(model: MeshModel, caller: { backends: Backend[]
     for (const { port, protocol } of backendPorts(b)) {
       if (protocol !== "tcp") { httpPorts.add(port); continue; }
       const target = b.kind === "node" ? { cluster: clusterName(b.key, port) } : tcpTarget(model, b, port);
-      if (target) chains.push({ name: `tcp-${b.key}-${port}`, filter_chain_match: { destination_port: port }, filters: [tcpProxy(`outbound-${b.key}-${port}`, target, undefined, caller.accessLog)] });
+      // A router's tcp route may bound idle connections (App Mesh TcpTimeout.idle); Envoy's
+      // tcp_proxy otherwise closes them after its own default of 1 hour.
+      const route = b.kind === "router" ? routerTcpRoute(b.router, port) : undefined;
+      const idle = route?.timeout?.idle ? seconds(route.timeout.idle) : undefined;
+      if (target) chains.push({ name: `tcp-${b.key}-${port}`, filter_chain_match: { destination_port: port }, filters: [tcpProxy(`outbound-${b.key}-${port}`, target, idle, caller.accessLog)] });
     }
   if (!transparent) chains.push({ name: "http", filters: [hcm] });
   else for (const port of [...httpPorts].sort((a, b) => a - b)) chains.push({ name: `http-${port}`, filter_chain_match: { destination_port: port }, filters: [hcm] });

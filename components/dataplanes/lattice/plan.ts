@@ -5,6 +5,7 @@
  * the node's tasks in. Pure, so it is tested without the Pulumi runtime.
  */
 import { fit } from "../../../model/names";
+import { HEALTHY_HTTP_STATUSES } from "../../../model/defaults";
 import type { HeaderMatchModel, HealthCheckModel, MeshModel, RouteModel, VirtualNodeModel } from "../../../model/types";
 import { byPriority } from "../envoy/mapping";
 
@@ -34,13 +35,13 @@ export function latticeName(raw: string, max: number): string {
   return fit(clean.length >= 3 ? clean : `${clean}-svc`, max).replace(/-$/, "");
 }
 
-/** An App Mesh health check as a Lattice target group health check (seconds, HTTP on a path). */
-export function healthCheck(h: HealthCheckModel, port: number): Record<string, unknown> {
+/** An App Mesh health check as a Lattice target group health check (seconds, HTTP on a path, on the listener's port). */
+export function healthCheck(h: HealthCheckModel): Record<string, unknown> {
   return {
     enabled: true, protocol: "HTTP", protocolVersion: h.protocol === "http2" ? "HTTP2" : "HTTP1", path: h.path ?? "/",
-    ...(h.port !== undefined && h.port !== port ? { port: h.port } : {}),
     healthCheckIntervalSeconds: Math.round(h.intervalMillis / 1000), healthCheckTimeoutSeconds: Math.round(h.timeoutMillis / 1000),
-    healthyThresholdCount: h.healthyThreshold, unhealthyThresholdCount: h.unhealthyThreshold, matcher: { value: "200-399" },
+    healthyThresholdCount: h.healthyThreshold, unhealthyThresholdCount: h.unhealthyThreshold,
+    matcher: { value: `${(h.healthyStatuses ?? HEALTHY_HTTP_STATUSES).start}-${(h.healthyStatuses ?? HEALTHY_HTTP_STATUSES).end - 1}` },
   };
 }
 
@@ -80,7 +81,7 @@ export function latticePlan(model: MeshModel): LatticePlan {
     if (!targetGroups.has(key))
       targetGroups.set(key, {
         key, node: node.key, service, port: l.port, name: latticeName(`${mesh}-${key}`, 128),
-        protocolVersion: l.protocol === "http2" ? "HTTP2" : "HTTP1", healthCheck: healthCheck(l.healthCheck, l.port),
+        protocolVersion: l.protocol === "http2" ? "HTTP2" : "HTTP1", healthCheck: healthCheck(l.healthCheck),
       });
     return key;
   };
