@@ -156,7 +156,7 @@ describe("the Envoy data plane's configuration (dev)", () => {
     assert.deepEqual(l.address.socket_address, { address: "0.0.0.0", port_value: 8080 });
     const routes = hcmOf(l.filter_chains[0]).route_config.virtual_hosts[0].routes;
     assert.deepEqual(routes.map((r: any) => r.name), ["to-router/color-route", "to-router/unmatched", "to-blue-post-patch", "to-blue"]);
-    const [toRouter, , toBlue] = routes;
+    const [toRouter, , , toBlue] = routes;
     assert.deepEqual(toRouter.match, { prefix: "/router", headers: [{ name: ":method", string_match: { exact: "GET" } }] });
     assert.deepEqual(shares(toRouter), { "node-green-80": 50, "node-yellow-80": 50 });
     assert.equal(toRouter.route.host_rewrite_literal, "router.colors.local");
