@@ -41,7 +41,17 @@ export function resolveSource(src: PlanSource): { config: ConfigMap; stack: stri
 }
 
 /** Plans a resolved config. The config is validated first, so invalid input registers nothing. */
-export async function planConfig(config: ConfigMap, stack: string, fileLabel?: string): Promise<PlanResult> {
+export function planConfig(config: ConfigMap, stack: string, fileLabel?: string): Promise<PlanResult> {
+  // One plan at a time: the mocks record every registration in one place, so two plans
+  // awaited together (Promise.all) would each hold the other's resources.
+  const next = planning.then(() => planOnce(config, stack, fileLabel));
+  planning = next.catch(() => undefined);
+  return next;
+}
+
+let planning: Promise<unknown> = Promise.resolve();
+
+async function planOnce(config: ConfigMap, stack: string, fileLabel?: string): Promise<PlanResult> {
   const checked = validateMesh(meshInput(config, stack, { environment: fileLabel }));
   if (!checked.ok) return { ok: false, stack, issues: checked.issues };
 
