@@ -30,6 +30,8 @@ export interface RequestOptions {
   /** For https: the CA that signed the server's certificate, and the name to ask for (SNI). */
   caFile?: string;
   servername?: string;
+  /** HTTP/2 without TLS (prior knowledge), as gRPC clients speak. */
+  h2?: boolean;
 }
 
 export class Rehearsal {
@@ -75,7 +77,7 @@ export class Rehearsal {
    * (from one of its tasks' namespaces, as its application would: intercepted by its Envoy).
    */
   request(from: string, method: string, target: string, count: number, headers: Record<string, string> = {}, opts: RequestOptions = {}): Promise<Observed> {
-    let ns: string, url: string;
+    let ns: string, url: string, proxy: string | undefined;
     if (from === "gateway") {
       if (!this.nlb || !this.client) throw new Error(`${this.plan.stack} has no gateway behind an NLB`);
       ns = this.client.ns;
@@ -86,10 +88,13 @@ export class Rehearsal {
       if (target.startsWith("/")) throw new Error(`from a service, give a URL ("GET http://red.colors.local/"), not a path`);
       ns = task.host.ns;
       url = target;
+      // Proxy interception: the application sends to the HTTP_PROXY its container was given.
+      proxy = task.def.containers.flatMap((c) => c.environment ?? []).find((e) => e.name === "HTTP_PROXY")?.value;
     }
     const args = [process.execPath, LOAD, method, url, String(count), ...Object.entries(headers).map(([k, v]) => `${k}:${v}`)];
     return new Promise((resolve, reject) => {
-      const env = { ...process.env, ...(opts.rps ? { LOAD_RPS: String(opts.rps) } : {}), ...(opts.caFile ? { LOAD_CA_FILE: opts.caFile } : {}), ...(opts.servername ? { LOAD_SERVERNAME: opts.servername } : {}) };
+      const env = { ...process.env, ...(opts.rps ? { LOAD_RPS: String(opts.rps) } : {}), ...(opts.caFile ? { LOAD_CA_FILE: opts.caFile } : {}), ...(opts.servername ? { LOAD_SERVERNAME: opts.servername } : {}),
+        ...(opts.h2 ? { LOAD_H2: "1" } : {}), ...(proxy && !opts.h2 ? { LOAD_PROXY: proxy } : {}) };
       const p = spawn("ip", ["netns", "exec", ns, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
       let out = "", err = "";
       p.stdout.on("data", (d) => (out += d));

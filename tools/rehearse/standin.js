@@ -5,7 +5,9 @@
 // answers every request with JSON naming its service, its task and the headers it received.
 // `GET /call?url=<url>` (add `&h2=1` for an HTTP/2 target) makes it call that URL itself, so
 // east-west traffic leaves its network namespace and is intercepted like an application's.
-// TCP ports answer one line, `<service> <task>`, to whatever they receive.
+// TCP ports answer one line, `<service> <task>`, to whatever they receive. gRPC ports also
+// answer gRPC's health protocol (grpc.health.v1.Health/Check), which Envoy's gRPC health checks
+// ask: SERVING, or NOT_SERVING while told to fail with a 5xx.
 //
 // It is told to misbehave on stdin, one JSON object per line, each replacing the last:
 //   {"status": 503}        answer every request with this status
@@ -31,6 +33,7 @@ const ports = (process.env.STANDIN_PORTS || "80/http").split(",").filter(Boolean
 });
 
 let mode = {};
+const protocolOf = Object.fromEntries(ports.map((p) => [p.port, p.protocol]));
 const counts = {};
 const servers = [];
 
@@ -70,9 +73,21 @@ function modeFor(path) {
   return m;
 }
 
+const GRPC_HEALTH = "/grpc.health.v1.Health/Check";
+
+/** HealthCheckResponse { status: SERVING (1) | NOT_SERVING (2) } in one uncompressed gRPC frame. */
+function grpcHealth(res, serving) {
+  const message = Buffer.from([0x08, serving ? 1 : 2]);
+  const frame = Buffer.concat([Buffer.from([0, 0, 0, 0, message.length]), message]);
+  res.writeHead(200, { "content-type": "application/grpc" });
+  res.addTrailers({ "grpc-status": "0" });
+  res.end(frame);
+}
+
 function handle(port, req, res) {
   const path = req.url || req.headers[":path"] || "/";
   counts[path] = (counts[path] || 0) + 1;
+  if (path === GRPC_HEALTH && protocolOf[port] === "grpc") { grpcHealth(res, !(mode.status >= 500 && !mode.path)); return; }
   const m = modeFor(path);
   if (m.reset) { req.socket.destroy(); return; }
   const answer = () => {
