@@ -9,7 +9,7 @@ import { strict as assert } from "assert";
 import { Rehearsal } from "../../tools/rehearse/session";
 import { connects, reachOf, rehearseAll } from "./helpers";
 import { checkTraffic, judge } from "../../tools/rehearse/check";
-import { PROXY_INGRESS_PORT } from "../../model/task-ports";
+import { PROXY_EGRESS_PORT, PROXY_INGRESS_PORT } from "../../model/task-ports";
 import { toDocument } from "../../tools/plan-document";
 import { routeRequest } from "../../tools/routing";
 import { expectationsFile, readExpectations } from "../../tools/routing/expectations";
@@ -20,15 +20,18 @@ describe("the mesh carries real requests: a rehearsal of the staging stack", fun
   this.timeout(240_000);
   let staging: Rehearsal;
   let open: Rehearsal;
+  /** DROP_ALL, with every service's port 443 let past Envoy (services.<s>.egressIgnoredPorts). */
+  let bypass: Rehearsal;
 
   before(async () => {
     const plan = await planOf("staging");
     // The same stack with egress ALLOW_ALL, started alongside.
     const allowAll = await planOf("staging", (c) => (c["fargate-mesh:topology"].mesh.egressFilter = "ALLOW_ALL"));
-    [staging, open] = await rehearseAll([plan, allowAll]);
+    const ignored = await planOf("staging", (c) => { for (const svc of Object.values<any>(c["fargate-mesh:topology"].services)) svc.egressIgnoredPorts = [443]; });
+    [staging, open, bypass] = await rehearseAll([plan, allowAll, ignored]);
   });
 
-  after(() => { staging?.destroy(); open?.destroy(); });
+  after(() => { staging?.destroy(); open?.destroy(); bypass?.destroy(); });
 
   it("the gateway's router route splits as the plan's weights say, in 2000 requests", async () => {
     const gr = staging.plan.model.gateway!.routes.find((r) => staging.plan.model.routers.some((x) => x.serviceName === r.target.virtualService))!;
@@ -99,6 +102,26 @@ describe("the mesh carries real requests: a rehearsal of the staging stack", fun
     assert.ok(judge({ from: caller.key, request: `GET ${url(outside[0])}`, expect: "refused" }, dropped).ok, JSON.stringify(dropped));
     const passed = await open.request(caller.key, "GET", url(outside[1]), 10);
     assert.deepEqual(passed.byService, { api: 10 }, JSON.stringify(passed));
+  });
+
+  it("under DROP_ALL, a service with egressIgnoredPorts [443] reaches out of the mesh on 443 past its Envoy", async () => {
+    const caller = bypass.plan.model.nodes.find((n) => n.listeners.length && reachOf(bypass.plan.model)(n.key).length)!;
+    const api = bypass.outside("api", 443);
+    const task = bypass.mesh.tasksOf(caller.key)[0];
+    // Connections the outbound listener (where interception sends an application's calls) accepted.
+    const outbound = `listener.0.0.0.0_${PROXY_EGRESS_PORT}.downstream_cx_total`;
+    const cx = () => task.envoyStats(`^${outbound.replace(/[.]/g, "\\.")}$`)[outbound] ?? 0;
+    const before = cx();
+    const o = await bypass.request(caller.key, "GET", `http://${api.ip}:443/`, 10);
+    assert.deepEqual(o.byService, { api: 10 }, JSON.stringify(o));
+    assert.equal(cx() - before, 0, "the connections went through the caller's Envoy");
+    // The counter does count what interception sends to Envoy: a call to a backend.
+    const backend = bypass.plan.model.nodes.find((n) => reachOf(bypass.plan.model)(caller.key).includes(n.key));
+    if (backend) {
+      const vs = bypass.plan.model.virtualServices.find((v) => v.key === backend.key)!;
+      await bypass.request(caller.key, "GET", `http://${vs.name}:${backend.listeners[0].port}/`, 2);
+      assert.ok(cx() > before, "the outbound listener's counter did not count an intercepted call");
+    }
   });
 });
 
