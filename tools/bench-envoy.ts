@@ -18,7 +18,7 @@
  */
 import { envoyBinary } from "./envoy/binary";
 import { HopBench, PathReport } from "./bench-envoy/hop";
-import { summary, EnvoyMemory } from "./bench-envoy/memory";
+import { summary, EnvoyMemory } from "./bench-envoy/proc";
 import { startup, StartupReport } from "./bench-envoy/startup";
 import { ABLATIONS } from "./bench-envoy/variants";
 import { plan, Plan } from "./plan-core";
@@ -70,10 +70,16 @@ const mib = (x: number) => `${x.toFixed(0)} MiB`.padStart(9);
 export function hopTable(stack: string, reports: PathReport[], o: EnvoyBenchOptions): string {
   const lines = [
     `One hop, stack ${stack}: ${o.concurrency} keep-alive connections, ${o.rounds} rounds of ${o.seconds} s per path in turn; medians over rounds, ratios to the minimal pair within each round`,
-    `${pad("path", 40)}  req/s  p50 ms  p99 ms  req/s×  p50×   p99×   requests through caller, target Envoy`,
-    ...reports.map((r) => `${pad(r.label, 40)}${num(r.rps, 0)} ${num(r.p50)} ${num(r.p99)}  ${num(r.vsMinimal.rps, 2, 5)}  ${num(r.vsMinimal.p50, 2, 5)}  ${num(r.vsMinimal.p99, 2, 5)}   ${r.throughEnvoys.length ? r.throughEnvoys.join(", ") : "(no Envoy)"}`),
+    `${pad("path", 40)}  req/s  p50 ms  p99 ms  Envoy CPU µs/req  req/s×  p50×   p99×   CPU×   requests through caller, target Envoy`,
+    ...reports.map((r) => `${pad(r.label, 40)}${num(r.rps, 0)} ${num(r.p50)} ${num(r.p99)}  ${r.throughEnvoys.length ? num(r.cpuUs, 0, 16) : "-".padStart(16)}  ${num(r.vsMinimal.rps, 2, 5)}  ${num(r.vsMinimal.p50, 2, 5)}  ${num(r.vsMinimal.p99, 2, 5)}  ${r.throughEnvoys.length ? num(r.vsMinimal.cpuUs, 2, 5) : "    -"}   ${r.throughEnvoys.length ? r.throughEnvoys.join(", ") : "(no Envoy)"}`),
   ];
   const g = reports.find((r) => r.name === "generated")!;
+  const floor = reports.find((r) => r.name === "minimal")!;
+  const spread = (f: (x: PathReport["rounds"][number]) => number) => {
+    const rs = g.rounds.map((x, i) => f(x) / f(floor.rounds[i]));
+    return `${Math.min(...rs).toFixed(2)}–${Math.max(...rs).toFixed(2)}`;
+  };
+  if (g.rounds.length) lines.push(`Generated / minimal in each round (the noise): p50 ×${spread((x) => x.latencyMs.p50)}, p99 ×${spread((x) => x.latencyMs.p99)}, req/s ×${spread((x) => x.rps)}`);
   const met = g.vsMinimal.p50 <= GOAL && g.vsMinimal.p99 <= GOAL;
   lines.push(`Goal, the generated configuration within 10% of the minimal pair at p50 and p99: ${met ? "met" : "NOT met"} (p50 ×${g.vsMinimal.p50.toFixed(2)}, p99 ×${g.vsMinimal.p99.toFixed(2)})` +
     (met || o.variants ? "" : "; BENCH_HOP_VARIANTS=1 measures which of its settings cost"));

@@ -3,10 +3,11 @@
 // CONCURRENCY HTTP/1.1 keep-alive connections to URL busy (each sends its next request when the
 // last answer ends: a closed loop), first for WARMUP seconds that are not recorded, then for
 // SECONDS that are, and prints one line of JSON:
-//   { requests, seconds, rps, latencyMs: { p50, p90, p99, max }, statuses, errors, viaEnvoy }
+//   { requests, seconds, rps, latencyMs: { p50, p90, p99, max }, statuses, errors, viaEnvoy, completed }
 // A request counts when it starts inside the recorded window; its latency is from writing the
 // request to the end of the answer. `viaEnvoy` counts answers that carry Envoy's
-// x-envoy-upstream-service-time header (a path with no Envoy has none). Bounded in time, and in
+// x-envoy-upstream-service-time header (a path with no Envoy has none); `completed` counts every
+// answer, the warm-up's too (what the proxies' CPU time was spent on). Bounded in time, and in
 // count (at most MAX_REQUESTS recorded).
 //   node bench-load.js URL CONCURRENCY SECONDS WARMUP [name:value ...]
 "use strict";
@@ -23,6 +24,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
 const latencies = new Float64Array(MAX_REQUESTS);
 let recorded = 0;
 let viaEnvoy = 0;
+let completed = 0;
 const statuses = {};
 const errors = {};
 
@@ -38,6 +40,7 @@ function one() {
     const req = http.request(url, { headers, agent, timeout: 10000 }, (res) => {
       res.on("data", () => {});
       res.on("end", () => {
+        completed++;
         if (counted && recorded < MAX_REQUESTS) {
           latencies[recorded++] = now() - start;
           statuses[res.statusCode] = (statuses[res.statusCode] || 0) + 1;
@@ -70,7 +73,7 @@ const quantile = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length -
   process.stdout.write(JSON.stringify({
     requests: recorded, seconds, rps: round(recorded / seconds),
     latencyMs: { p50: round(quantile(sorted, 0.5)), p90: round(quantile(sorted, 0.9)), p99: round(quantile(sorted, 0.99)), max: round(quantile(sorted, 1)) },
-    statuses, errors, viaEnvoy,
+    statuses, errors, viaEnvoy, completed,
   }) + "\n");
   agent.destroy();
 })();

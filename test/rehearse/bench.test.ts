@@ -52,7 +52,7 @@ describe("the data plane's bench: its pieces, without timing", () => {
 
   it("the verdict says whether the generated configuration is within 10% of the minimal pair", () => {
     const row = (name: string, p50: number, p99: number): PathReport =>
-      ({ name, label: name, rounds: [], rps: 1, p50, p99, vsMinimal: { rps: 1, p50, p99 }, throughEnvoys: [1, 1], memory: [] });
+      ({ name, label: name, rounds: [], rps: 1, p50, p99, cpuUs: 1, vsMinimal: { rps: 1, p50, p99, cpuUs: 1 }, throughEnvoys: [1, 1], memory: [] });
     const o = envoyBenchOptions({});
     assert.match(hopTable("s", [row("minimal", 1, 1), row("generated", 1.1, 1.09)], o), /at p50 and p99: met \(p50 ×1\.10, p99 ×1\.09\)\n$/);
     assert.match(hopTable("s", [row("minimal", 1, 1), row("generated", 1.05, 1.2)], o), /NOT met \(p50 ×1\.05, p99 ×1\.20\); BENCH_HOP_VARIANTS=1 measures/);
@@ -83,11 +83,13 @@ describe("the data plane's bench at a tiny size, with real Envoy", function () {
     const [none, minimal, generated] = reports;
     assert.equal(none.rounds[0].viaEnvoy, 0);
     assert.deepEqual(none.throughEnvoys, []);
+    assert.equal(none.cpuUs, 0);
     for (const r of [minimal, generated]) {
       assert.equal(r.rounds[0].viaEnvoy, r.rounds[0].requests, r.name);
       assert.equal(r.throughEnvoys.length, 2);
       for (const n of r.throughEnvoys) assert.ok(n >= r.rounds[0].requests, `${r.name}: ${r.throughEnvoys} < ${r.rounds[0].requests}`);
       assert.equal(r.memory.length, 2, `${r.name}: one Envoy process in each task`);
+      assert.ok(Number.isFinite(r.cpuUs) && r.cpuUs > 0 && r.vsMinimal.cpuUs > 0, `${r.name}: Envoy CPU ${r.cpuUs} µs per request`);
       for (const m of r.memory) assert.ok(m.rssKiB > 0 && m.anonKiB > 0 && m.anonKiB <= m.rssKiB);
     }
     assert.deepEqual(mine(), []);

@@ -24,7 +24,7 @@ import { Fabric } from "../rehearse/fabric";
 import { plannedServices, PlannedService } from "../rehearse/mesh";
 import { ContainerDef, TaskDef, TaskRun } from "../rehearse/task";
 import { envoyStats, upstreamRequests } from "./admin";
-import { envoysIn, EnvoyMemory, median } from "./memory";
+import { cpuSeconds, envoysIn, EnvoyMemory, median } from "./proc";
 import { minimalCaller, minimalTarget } from "./minimal";
 import { benchTask, GENERATED, Variant } from "./variants";
 
@@ -37,6 +37,10 @@ export interface LoadResult {
   statuses: Record<string, number>; errors: Record<string, number>;
   /** Answers that carried Envoy's x-envoy-upstream-service-time header. */
   viaEnvoy: number;
+  /** Every answer, the warm-up's included. */
+  completed: number;
+  /** CPU time the path's Envoys used per answer, in µs (set by the bench, not the load generator). */
+  envoyCpuUs?: number;
 }
 
 export interface HopOptions {
@@ -87,8 +91,10 @@ export interface PathReport {
   label: string;
   rounds: LoadResult[];
   rps: number; p50: number; p99: number;
+  /** CPU time of the path's Envoys (caller and target together) per request, in µs. */
+  cpuUs: number;
   /** Medians of the ratios to the minimal pair within each round. */
-  vsMinimal: { rps: number; p50: number; p99: number };
+  vsMinimal: { rps: number; p50: number; p99: number; cpuUs: number };
   /** Requests each of the path's Envoys sent upstream, caller first (read from their admin stats). */
   throughEnvoys: number[];
   memory: EnvoyMemory[];
@@ -203,7 +209,13 @@ export class HopBench {
     const rounds = new Map(this.paths.map((p) => [p.name, [] as LoadResult[]]));
     for (let r = 0; r < this.opts.rounds; r++) {
       const order = this.paths.map((_, i) => this.paths[(i + r) % this.paths.length]);
-      for (const p of order) rounds.get(p.name)!.push(await this.load(p, this.opts.seconds, this.opts.warmup));
+      for (const p of order) {
+        const pids = p.envoyNs.flatMap(envoysIn).map((e) => e.pid);
+        const cpu = () => pids.reduce((a, pid) => a + cpuSeconds(pid), 0);
+        const before = cpu();
+        const x = await this.load(p, this.opts.seconds, this.opts.warmup);
+        rounds.get(p.name)!.push({ ...x, envoyCpuUs: ((cpu() - before) / x.completed) * 1e6 });
+      }
     }
     const floor = rounds.get("minimal")!;
     const ratio = (rs: LoadResult[], f: (x: LoadResult) => number) => median(rs.map((x, i) => f(x) / f(floor[i])));
@@ -212,7 +224,8 @@ export class HopBench {
       return {
         name: p.name, label: p.label, rounds: rs,
         rps: median(rs.map((x) => x.rps)), p50: median(rs.map((x) => x.latencyMs.p50)), p99: median(rs.map((x) => x.latencyMs.p99)),
-        vsMinimal: { rps: ratio(rs, (x) => x.rps), p50: ratio(rs, (x) => x.latencyMs.p50), p99: ratio(rs, (x) => x.latencyMs.p99) },
+        cpuUs: median(rs.map((x) => x.envoyCpuUs!)),
+        vsMinimal: { rps: ratio(rs, (x) => x.rps), p50: ratio(rs, (x) => x.latencyMs.p50), p99: ratio(rs, (x) => x.latencyMs.p99), cpuUs: ratio(rs, (x) => x.envoyCpuUs!) },
         throughEnvoys: p.envoyNs.map((ns) => upstreamRequests(envoyStats(ns))),
         memory: p.envoyNs.flatMap(envoysIn),
       };

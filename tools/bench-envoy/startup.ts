@@ -5,7 +5,7 @@
  */
 import type { Plan } from "../plan-core";
 import { Rehearsal } from "../rehearse/session";
-import { envoysIn, EnvoyMemory, median } from "./memory";
+import { envoysIn, EnvoyMemory, median } from "./proc";
 
 export interface StartupReport {
   stack: string;

@@ -1,7 +1,8 @@
 /**
- * Memory of the Envoy processes running in network namespaces, read from /proc: what each Envoy
- * holds (VmRSS), and the part of it that is its own (RssAnon: heap and stacks; the rest is the
- * binary's pages, which every Envoy on the machine shares).
+ * The Envoy processes running in network namespaces, read from /proc: the memory each holds
+ * (VmRSS), and the part of it that is its own (RssAnon: heap and stacks; the rest is the binary's
+ * pages, which every Envoy on the machine shares); and the CPU time they have used, which other
+ * tenants of a shared machine disturb far less than they disturb latency.
  */
 import * as fs from "fs";
 import { run } from "../rehearse/sys";
@@ -21,6 +22,19 @@ export function envoysIn(ns: string): EnvoyMemory[] {
     } catch { return []; } // exited meanwhile
   });
 }
+
+/** CPU seconds (user and system, all threads) that process `pid` has used; 0 once it is gone. */
+export function cpuSeconds(pid: number): number {
+  try {
+    // Fields after the command name (which may hold spaces, so split after its closing paren): utime and stime are the 12th and 13th.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(f[11]) + Number(f[12])) / CLOCK_TICKS;
+  } catch { return 0; }
+}
+
+/** USER_HZ: the unit of /proc's CPU times, 100 on every Linux architecture the bench runs on. */
+const CLOCK_TICKS = 100;
 
 export const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
 
