@@ -36,7 +36,11 @@ export function cpuSeconds(pid: number): number {
 /** USER_HZ: the unit of /proc's CPU times, 100 on every Linux architecture the bench runs on. */
 const CLOCK_TICKS = 100;
 
-export const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)] : NaN; };
+/** The middle value (the mean of the two middle ones for an even count: no side favoured); NaN for none. */
+export const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length === 0 ? NaN : s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
 
 /** Median and largest RSS, and median RssAnon, in MiB. */
 export function summary(envoys: EnvoyMemory[]): { count: number; rssMedianMiB: number; rssMaxMiB: number; anonMedianMiB: number } {
