@@ -2,13 +2,22 @@
  * npm run bench: validation in process, then the offline plan side by side with the floor
  * (../shared/bench/floor.js: the same size of mesh registered with plain @pulumi/aws calls under
  * mocks) as whole processes, alternating, median of several runs. Machines are shared and noisy:
- * read the ratios, which compare runs made moments apart, not the absolute times.
+ * read the ratios, which compare runs made moments apart, not the absolute times. Then the data
+ * plane with the real Envoy (bench-envoy.ts): one hop through the generated sidecars against no
+ * Envoy and a minimal pair of Envoys, the time until a rehearsal of each reference stack is
+ * HEALTHY, and memory per Envoy. It needs Linux and root; elsewhere that part says why it is
+ * skipped.
+ *
+ * BENCH_PARTS=plan or =envoy runs one part; BENCH_SHORT=1 shortens both (one run of the plan at
+ * 4 and 46 services; bench-envoy.ts lists its own settings).
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
 import { validateMesh } from "../model/load";
 import { meshInput, PROJECT_DIR } from "../stacks/files";
 import { scaledConfig } from "./bench-mesh";
+import { envoyBench, envoyBenchOptions } from "./bench-envoy";
+import { rehearsalUnavailable } from "./rehearse/sys";
 
 const FLOOR = path.resolve(PROJECT_DIR, "../shared/bench/floor.js");
 const RSS = path.join(PROJECT_DIR, "tools", "bench-rss.js");
@@ -26,8 +35,11 @@ function run(script: string, n: number): Run {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+const SHORT = process.env.BENCH_SHORT === "1";
+const SIZES = SHORT ? [4, 46] : [4, 46, 200];
+
 function validation() {
-  for (const n of [4, 46, 200]) {
+  for (const n of SIZES) {
     const input = meshInput(scaledConfig(n), "dev");
     const t0 = process.hrtime.bigint();
     for (let i = 0; i < 20; i++) validateMesh(input);
@@ -37,7 +49,7 @@ function validation() {
 
 function sideBySide(runs: number) {
   process.stdout.write("\nservices  plan ms  floor ms  plan/floor  plan res  floor res  per-resource ratio  plan peak MiB  floor peak MiB\n");
-  for (const n of [4, 46, 200]) {
+  for (const n of SIZES) {
     const plan: Run[] = [];
     const floor: Run[] = [];
     for (let i = 0; i < runs; i++) { floor.push(run(FLOOR, n)); plan.push(run(PLAN, n)); }
@@ -47,5 +59,17 @@ function sideBySide(runs: number) {
   }
 }
 
-validation();
-sideBySide(Number(process.env.BENCH_RUNS ?? 3));
+async function main() {
+  const parts = (process.env.BENCH_PARTS ?? "plan,envoy").split(",");
+  if (parts.includes("plan")) {
+    validation();
+    sideBySide(Number(process.env.BENCH_RUNS ?? (SHORT ? 1 : 3)));
+  }
+  if (parts.includes("envoy")) {
+    const why = rehearsalUnavailable();
+    if (why) process.stdout.write(`\nData plane: skipped (${why})\n`);
+    else await envoyBench(envoyBenchOptions());
+  }
+}
+
+main().then(() => process.exit(0), (e) => { process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`); process.exit(1); });
