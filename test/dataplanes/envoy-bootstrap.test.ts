@@ -49,7 +49,7 @@ describe("the Envoy data plane's configuration (dev)", () => {
     assert.equal(red.type, undefined, "the DNS cluster extension, not the deprecated cluster fields");
     assert.deepEqual(red.cluster_type.typed_config, { "@type": "type.googleapis.com/envoy.extensions.clusters.dns.v3.DnsCluster", all_addresses_in_single_endpoint: false, respect_dns_ttl: true, dns_lookup_family: "V4_ONLY" });
     assert.deepEqual(red.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address, { address: "red.colors.local", port_value: 80 });
-    assert.deepEqual(red.health_checks, [{ timeout: "2s", interval: "5s", healthy_threshold: 2, unhealthy_threshold: 2, http_health_check: { path: "/healthcheck", expected_statuses: [{ start: 200, end: 400 }] } }]);
+    assert.deepEqual(red.health_checks, [{ timeout: "2s", interval: "5s", healthy_threshold: 2, unhealthy_threshold: 2, no_traffic_interval: "5s", http_health_check: { path: "/healthcheck", expected_statuses: [{ start: 200, end: 400 }] } }]);
     assert.deepEqual(red.outlier_detection, { consecutive_5xx: 5, interval: "10s", base_ejection_time: "30s", max_ejection_percent: 50 });
   });
 
@@ -98,7 +98,7 @@ describe("the Envoy data plane's configuration (dev)", () => {
     assert.deepEqual(cluster(b, "local-80").health_checks, [{
       timeout: "2s", interval: "5s", healthy_threshold: 2, unhealthy_threshold: 2, http_health_check: { path: "/healthcheck", expected_statuses: [{ start: 200, end: 400 }] },
       // An idle cluster is otherwise checked every 60 s: a new task's health would show late.
-      no_traffic_interval: "5s",
+      no_traffic_interval: "1s", no_traffic_healthy_interval: "5s",
     }]);
     const health = listener(b, "app-health");
     assert.deepEqual(health.address.socket_address, { address: "127.0.0.1", port_value: 15021 });

@@ -15,6 +15,15 @@ import { rehearseAll } from "./helpers";
 
 const millis = (d: { value: number; unit: string }) => d.value * (d.unit === "s" ? 1000 : d.unit === "ms" ? 1 : 60000);
 
+/** Resolves once `test` holds, checked every 250 ms; fails after `ms` saying what did not happen. */
+async function until(what: string, test: () => boolean, ms: number): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`);
+    await new Promise((res) => setTimeout(res, 250));
+  }
+}
+
 describe("the mesh carries real requests: retries, outlier detection and draining (staging, two tasks of a backend)", function () {
   this.timeout(240_000);
   let r: Rehearsal;
@@ -35,6 +44,15 @@ describe("the mesh carries real requests: retries, outlier detection and drainin
     cluster = clusterName(backend, target.listeners[0].port);
     perTry = millis(defaultRetryPolicy("http")!.perRetryTimeout);
     [r] = await rehearseAll([plan], { count: (s) => (s.key === backend ? Math.max(2, s.desiredCount) : s.desiredCount) });
+    // The caller resolves the backend's name again at its records' TTL: it may have resolved it
+    // while only one of the two tasks was registered. Wait until requests reach both.
+    const reached = new Set<string>();
+    const deadline = Date.now() + 60_000;
+    while (reached.size < targets().length) {
+      if (Date.now() > deadline) throw new Error(`the caller's requests reach only ${[...reached]}`);
+      Object.keys((await r.request(caller, "GET", `${url}/`, 10)).byTask).forEach((t) => reached.add(t));
+      if (reached.size < targets().length) await new Promise((res) => setTimeout(res, 1000));
+    }
   });
 
   after(() => r?.destroy());
@@ -50,6 +68,18 @@ describe("the mesh carries real requests: retries, outlier detection and drainin
     return { result, d: Object.fromEntries(names.map((n, i) => [n, stat(n) - before[i]])) };
   }
 
+  // First: the retry tests' failures count against consecutive 5xx and would eject a task early.
+  it("of two target tasks, the one answering 5xx is ejected (outlier detection) and traffic moves to the other", async () => {
+    const [bad, good] = targets();
+    bad.tellApps({ status: 500, path: "/outlier" });
+    const { result: first, d } = await delta(["outlier_detection.ejections_enforced_total"], () => r.request(caller, "GET", `${url}/outlier`, 40));
+    assert.ok((first.byStatus["500"] ?? 0) > 0, `the failing task answered nothing: ${JSON.stringify(first)}`);
+    assert.ok(d["outlier_detection.ejections_enforced_total"] >= 1, JSON.stringify(d));
+    const after = await r.request(caller, "GET", `${url}/outlier`, 30);
+    assert.deepEqual(after.byTask, { [good.name]: 30 }, JSON.stringify(after));
+    bad.tellApps({});
+    serving = good.name;
+  });
   it("a target that fails the first try with 503 still gives the caller 200, and the retry shows in Envoy's stats", async () => {
     tellAll({ status: 503, times: 1, path: "/first-try-fails" });
     const { result, d } = await delta(["upstream_rq_retry"], () => r.request(caller, "GET", `${url}/first-try-fails`, 1));
@@ -79,17 +109,6 @@ describe("the mesh carries real requests: retries, outlier detection and drainin
     tellAll({});
   });
 
-  it("of two target tasks, the one answering 5xx is ejected (outlier detection) and traffic moves to the other", async () => {
-    const [bad, good] = targets();
-    bad.tellApps({ status: 500, path: "/outlier" });
-    const { result: first, d } = await delta(["outlier_detection.ejections_enforced_total"], () => r.request(caller, "GET", `${url}/outlier`, 40));
-    assert.ok((first.byStatus["500"] ?? 0) > 0, `the failing task answered nothing: ${JSON.stringify(first)}`);
-    assert.ok(d["outlier_detection.ejections_enforced_total"] >= 1, JSON.stringify(d));
-    const after = await r.request(caller, "GET", `${url}/outlier`, 30);
-    assert.deepEqual(after.byTask, { [good.name]: 30 }, JSON.stringify(after));
-    bad.tellApps({});
-    serving = good.name;
-  });
   it("a rolling replacement under continuous load drains without a failed request (30 s at 20 requests/s)", async () => {
     const service = r.mesh.services.find((s) => s.key === backend)!;
     // The task that serves (the other may still be ejected by the test before).
@@ -111,10 +130,6 @@ describe("the mesh carries real requests: retries, outlier detection and drainin
   it("a task whose application stops leaves its callers through their active health checks, and through DNS; the other takes every request", async () => {
     const [gone, stays] = targets();
     gone.tellApps({ stop: true });
-    const until = async (what: string, test: () => boolean, ms: number) => {
-      const deadline = Date.now() + ms;
-      while (!test()) { if (Date.now() > deadline) throw new Error(`${what}: not within ${ms} ms`); await new Promise((res) => setTimeout(res, 250)); }
-    };
     // The listener's health check (or the default) fails its unhealthy threshold in the caller's Envoy.
     const failures = stat("health_check.failure");
     await until("the caller's Envoy health checks fail", () => stat("health_check.failure") - failures >= 2, 30_000);
@@ -125,4 +140,18 @@ describe("the mesh carries real requests: retries, outlier detection and drainin
     await gone.stop();
   });
 
+
+  it("callers' health checks count a 204 as healthy and a 404 as down (200-399)", async () => {
+    const node = r.plan.model.nodes.find((n) => n.key === backend)!;
+    const path = node.listeners[0].healthCheck.path ?? "/";
+    const interval = node.listeners[0].healthCheck.intervalMillis;
+    const [successes, failures] = [stat("health_check.success"), stat("health_check.failure")];
+    tellAll({ status: 204, path });
+    // Two rounds of checks answered 204: every one a success.
+    await until("two rounds of checks", () => stat("health_check.success") - successes >= 2, interval * 4);
+    assert.equal(stat("health_check.failure") - failures, 0, "a 204 failed the check");
+    tellAll({ status: 404, path });
+    await until("a 404 fails the check", () => stat("health_check.failure") - failures >= 1, interval * 4);
+    tellAll({});
+  });
 });

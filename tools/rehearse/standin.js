@@ -104,6 +104,8 @@ function handle(port, req, res) {
 }
 
 function send(res, status, body) {
+  // No content at all where HTTP says a status has none (a length there is a protocol error).
+  if (status === 204 || status === 304) { res.writeHead(status); res.end(); return; }
   const text = JSON.stringify(body);
   res.writeHead(status, { "content-type": "application/json", "content-length": Buffer.byteLength(text) });
   res.end(text);

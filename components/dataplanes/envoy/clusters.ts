@@ -14,6 +14,8 @@ export const PASSTHROUGH = "passthrough";
 
 /** How long a new upstream connection may take; App Mesh did not expose it (Envoy's default is 5 s). */
 const CONNECT_TIMEOUT = "5s";
+/** How often a starting application is checked, until it is first healthy. */
+const STARTUP_CHECK_INTERVAL = "1s";
 
 /** The DNS name Envoy resolves to reach a node's tasks. */
 export function discoveryName(node: VirtualNodeModel): string {
@@ -90,7 +92,9 @@ export function targetCluster(node: VirtualNodeModel, listener: ListenerModel, m
     ...(logical ? {} : { ignore_health_on_host_removal: true }),
     connect_timeout: CONNECT_TIMEOUT,
     load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint }] }] },
-    health_checks: [healthCheck(hc)],
+    // Envoy checks a cluster that has not yet carried traffic only every 60 s by default: a
+    // caller would know its targets' health a minute late on its first calls.
+    health_checks: [{ ...healthCheck(hc), no_traffic_interval: millis(hc.intervalMillis) }],
     // App Mesh outlier detection: eject after maxServerErrors consecutive 5xx.
     outlier_detection: {
       consecutive_5xx: od.maxServerErrors, interval: seconds(od.interval),
@@ -112,9 +116,11 @@ export function appCluster(listener: ListenerModel): Json {
   return {
     name, type: "STATIC", connect_timeout: "1s",
     load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: endpointOf("127.0.0.1", listener) }] }] },
-    // Envoy checks a cluster without traffic only every 60 s by default; a task that has just
-    // started takes none yet, and its health should show within one interval.
-    health_checks: [{ ...healthCheck(hc), no_traffic_interval: millis(hc.intervalMillis) }],
+    // A task that has just started takes no traffic yet, and Envoy checks a cluster without
+    // traffic every 60 s by default. Until the application is healthy it is checked every second,
+    // so the task turns HEALTHY as soon as its application answers (not a whole interval, or
+    // two, later); once healthy, at the listener's interval.
+    health_checks: [{ ...healthCheck(hc), no_traffic_interval: STARTUP_CHECK_INTERVAL, no_traffic_healthy_interval: millis(hc.intervalMillis) }],
     ...(options ? { typed_extension_protocol_options: options } : {}),
   };
 }
