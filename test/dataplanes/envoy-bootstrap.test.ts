@@ -50,7 +50,7 @@ describe("the Envoy data plane's configuration (dev)", () => {
     assert.deepEqual(red.cluster_type.typed_config, { "@type": "type.googleapis.com/envoy.extensions.clusters.dns.v3.DnsCluster", all_addresses_in_single_endpoint: false, respect_dns_ttl: true, dns_lookup_family: "V4_ONLY" });
     assert.deepEqual(red.load_assignment.endpoints[0].lb_endpoints[0].endpoint.address.socket_address, { address: "red.colors.local", port_value: 80 });
     assert.deepEqual(red.health_checks, [{ timeout: "2s", interval: "5s", healthy_threshold: 2, unhealthy_threshold: 2, no_traffic_interval: "5s", http_health_check: { path: "/healthcheck", expected_statuses: [{ start: 200, end: 400 }] } }]);
-    assert.deepEqual(red.outlier_detection, { consecutive_5xx: 5, interval: "10s", base_ejection_time: "30s", max_ejection_percent: 50 });
+    assert.deepEqual(red.outlier_detection, { consecutive_5xx: 5, interval: "10s", base_ejection_time: "30s", max_ejection_percent: 50, successful_active_health_check_uneject_host: false });
   });
 
   it("a task gone from DNS leaves every caller's host set at once, health checks or not (strict DNS); a logical DNS host is left alone", () => {

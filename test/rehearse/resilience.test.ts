@@ -69,12 +69,14 @@ describe("the mesh carries real requests: retries, outlier detection and drainin
   }
 
   // First: the retry tests' failures count against consecutive 5xx and would eject a task early.
-  it("of two target tasks, the one answering 5xx is ejected (outlier detection) and traffic moves to the other", async () => {
+  it("of two target tasks, the one answering 5xx is ejected (outlier detection) and traffic moves to the other, though its health path passes", async () => {
     const [bad, good] = targets();
     bad.tellApps({ status: 500, path: "/outlier" });
     const { result: first, d } = await delta(["outlier_detection.ejections_enforced_total"], () => r.request(caller, "GET", `${url}/outlier`, 40));
     assert.ok((first.byStatus["500"] ?? 0) > 0, `the failing task answered nothing: ${JSON.stringify(first)}`);
     assert.ok(d["outlier_detection.ejections_enforced_total"] >= 1, JSON.stringify(d));
+    // Past the next active health checks, which the ejected task's health path passes: it stays out.
+    await new Promise((res) => setTimeout(res, r.plan.model.nodes.find((n) => n.key === backend)!.listeners[0].healthCheck.intervalMillis * 1.5));
     const after = await r.request(caller, "GET", `${url}/outlier`, 30);
     assert.deepEqual(after.byTask, { [good.name]: 30 }, JSON.stringify(after));
     bad.tellApps({});

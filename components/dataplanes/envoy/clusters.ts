@@ -95,10 +95,14 @@ export function targetCluster(node: VirtualNodeModel, listener: ListenerModel, m
     // Envoy checks a cluster that has not yet carried traffic only every 60 s by default: a
     // caller would know its targets' health a minute late on its first calls.
     health_checks: [{ ...healthCheck(hc), no_traffic_interval: millis(hc.intervalMillis) }],
-    // App Mesh outlier detection: eject after maxServerErrors consecutive 5xx.
+    // App Mesh outlier detection: eject after maxServerErrors consecutive 5xx, for the ejection
+    // duration. Envoy would otherwise take a host back at its next passing active health check
+    // (successful_active_health_check_uneject_host), seconds later, though its health path
+    // passing is no news when its requests fail: the rehearsal saw an ejected task back at once.
     outlier_detection: {
       consecutive_5xx: od.maxServerErrors, interval: seconds(od.interval),
       base_ejection_time: seconds(od.baseEjectionDuration), max_ejection_percent: od.maxEjectionPercent,
+      successful_active_health_check_uneject_host: false,
     },
     ...(options ? { typed_extension_protocol_options: options } : {}),
     ...(tls ? { transport_socket: tls } : {}),
