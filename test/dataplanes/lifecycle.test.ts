@@ -130,6 +130,26 @@ describe("the Envoy container's lifecycle, run with bash", function () {
       } finally { admin.close(); fs.rmSync(dir, { recursive: true, force: true }); }
     });
 
+  it("the wrapper exits with Envoy's own status, also when Envoy stops at once (20 stops)", async () => {
+    const admin = await fakeAdmin();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fm-envoy-"));
+    const fake = path.join(dir, "envoy");
+    // Exits 3 the moment TERM arrives: often before the wrapper's trap has returned.
+    fs.writeFileSync(fake, "#!/bin/bash\ntrap 'kill $! 2>/dev/null; exit 3' TERM\nwhile :; do sleep 3600 & wait $!; done\n", { mode: 0o755 });
+    try {
+      await new Promise<void>((r) => http.request({ port: admin.port, method: "POST", path: "/healthcheck/fail" }, () => r()).end());
+      const script = onPort(ENVOY_WRAPPER, admin.port).replace(ENVOY_BINARY, fake);
+      const codes: (number | null)[] = [];
+      for (let i = 0; i < 20; i++) {
+        const p = spawn("/bin/bash", ["-c", script, "envoy", "{}"], { env: { ...process.env, LISTENER_DRAIN_WAIT_TIME_S: "60", ENVOY_LOG_LEVEL: "info" } });
+        await trapsTerm(p);
+        p.kill("SIGTERM");
+        codes.push(await exited(p));
+      }
+      assert.deepEqual(codes, Array(20).fill(3));
+    } finally { admin.close(); fs.rmSync(dir, { recursive: true, force: true }); }
+  });
+
   it("puts the lifecycle container after the applications, so ECS stops it (and drains) before them", () => {
     const m = model(input("dev"));
     const [envoy, lifecycle] = envoySidecar(m, "blue", { group: "g", region: "us-east-1" }).containers as any[];
