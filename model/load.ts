@@ -11,13 +11,20 @@ import { checkNameLengths } from "./names";
 import { checkReferences } from "./references";
 import { show } from "./schema/common";
 import { topology } from "./schema/topology";
+import type { Environment, Topology } from "./description";
 import type { MeshModel } from "./types";
 
+/**
+ * What loadMesh reads. `topology` and `environment` are typed for editors and for programs that
+ * write them in TypeScript; from `pulumi.Config`, read them as
+ * `config.requireObject<Topology>("topology")` and `config.getObject<Environment>("environment")`
+ * (Pulumi does not check their shape: loadMesh does, and reports every problem at once).
+ */
 export interface MeshInput {
   /** The shared topology (`fargate-mesh:topology`). */
-  topology: unknown;
+  topology: Topology;
   /** This environment's overrides (`fargate-mesh:environment`). */
-  environment?: unknown;
+  environment?: Environment;
   /** Environment name, normally the stack name; it suffixes the mesh name. */
   stack: string;
   /** The AWS region (`aws:region`); the Envoy image and endpoints depend on it. */
