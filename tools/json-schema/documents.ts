@@ -55,18 +55,18 @@ function stackFile(defs: Schema): Schema {
   });
 }
 
-/** Pulumi.yaml: project-level values are written `key: { value: … }` or `key: <value>`. */
+/**
+ * Pulumi.yaml: a project-level value is written `key: { value: … }`, and must be when it is an
+ * object (Pulumi reads a bare map as the key's declaration); a plain value may stand alone.
+ */
 function projectFile(defs: Schema): Schema {
-  const value = (name: string) => ({
-    anyOf: [
-      { type: "object", properties: { value: ref(name), description: { type: "string" }, type: { type: "string" }, secret: { type: "boolean" } }, required: ["value"], additionalProperties: false },
-      ref(name),
-    ],
+  const wrapped = (name: string) => ({
+    type: "object", properties: { value: ref(name), description: { type: "string" }, type: { type: "string" }, secret: { type: "boolean" } }, required: ["value"], additionalProperties: false,
   });
   return document("fargate-mesh project file (Pulumi.yaml)", defs, {
-    [TOPOLOGY]: value("topology"),
-    [ENVIRONMENT]: value("environment"),
-    "aws:region": value("region"),
+    [TOPOLOGY]: wrapped("topology"),
+    [ENVIRONMENT]: wrapped("environment"),
+    "aws:region": { anyOf: [wrapped("region"), ref("region")] },
   });
 }
 
