@@ -31,8 +31,8 @@ export function violations(root: Schema, value: unknown): string[] {
 
 function check(root: Schema, s: Schema, v: unknown, at: string, out: string[]): void {
   if (s === true) return;
-  if (s === false) { out.push(`${at}: not allowed`); return; }
-  const fail = (rule: string) => out.push(`${at || "(root)"}: ${rule}`);
+  const fail = (rule: string) => { out.push(`${at || "(root)"}: ${rule}`); };
+  if (s === false) return fail("not allowed");
   if (s.$ref) check(root, resolve(root, s.$ref), v, at, out);
   if (s.type !== undefined && ![s.type].flat().some((t: string) => typeOf(v, t))) return fail(`must be ${s.type}`);
   if (s.enum && !s.enum.some((e: unknown) => e === v)) fail(`must be one of ${s.enum.join(", ")}`);
