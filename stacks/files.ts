@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { isMap, isScalar, isSeq, parse, parseDocument, YAMLParseError } from "yaml";
+import type { Environment, Topology } from "../model/description";
 import type { MeshInput } from "../model/load";
 
 /** The project folder: where Pulumi.yaml is, whether this runs from stacks/ (ts-node) or bin/stacks/ (compiled). */
@@ -103,11 +104,11 @@ function qualify(key: string): string {
   return key.includes(":") ? key : `${CONFIG_NAMESPACE}:${key}`;
 }
 
-/** The model input from a resolved config map. */
+/** The model input from a resolved config map (read from YAML, unchecked: validateMesh checks its shape). */
 export function meshInput(config: ConfigMap, stack: string, sources?: MeshInput["sources"]): MeshInput {
   return {
-    topology: config[`${CONFIG_NAMESPACE}:topology`],
-    environment: config[`${CONFIG_NAMESPACE}:environment`],
+    topology: config[`${CONFIG_NAMESPACE}:topology`] as Topology,
+    environment: config[`${CONFIG_NAMESPACE}:environment`] as Environment | undefined,
     region: config["aws:region"] as string | undefined,
     stack,
     sources,
