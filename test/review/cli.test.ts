@@ -3,6 +3,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse, stringify } from "yaml";
 import { PROJECT_DIR } from "../../stacks/files";
 
 /** A command as `npm run <tool>` starts it: compiled when bin/ is current, ts-node otherwise. */
@@ -22,6 +23,39 @@ describe("the plan and check commands", function () {
     const diff = run("plan", ["--all-stacks", "--diff", file]);
     assert.equal(diff.status, 0, diff.stderr);
     assert.equal(diff.stdout, "Stack dev: no changes\n\nStack prod: no changes\n\nStack staging: no changes\nNo changes.\n");
+  });
+
+  it("diffs a weight change folded, --verbose with full paths, Markdown headed by the stack that ran, and JSON complete", function () {
+    this.timeout(300000); // five plans, each a process
+    // GIVEN staging's saved plan, and staging's file with its first route's first weight raised by 1
+    const saved = path.join(dir, "staging.json");
+    fs.writeFileSync(saved, run("plan", ["--stack", "staging", "--json"]).stdout);
+    const doc = JSON.parse(fs.readFileSync(saved, "utf8"));
+    const [router] = doc.mesh.routers;
+    const [route] = router.routes;
+    const stackFile = parse(fs.readFileSync(path.join(PROJECT_DIR, "stacks/Pulumi.staging.yaml"), "utf8"));
+    const env = (stackFile.config["fargate-mesh:environment"] ??= {});
+    (((env.routers ??= {})[router.name] ??= {}).routes ??= {})[route.name] = { ...env.routers[router.name].routes[route.name], targets: Object.fromEntries(route.targets.map((t: any, i: number) => [t.node, t.weight + (i ? 0 : 1)])) };
+    const edited = path.join(fs.mkdtempSync(path.join(dir, "edited-")), "Pulumi.staging.yaml");
+    fs.writeFileSync(edited, stringify(stackFile));
+    const diff = (...more: string[]) => {
+      const r = run("plan", ["--config", edited, "--diff", saved, ...more]);
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout;
+    };
+    // WHEN it is diffed as text, verbose text, Markdown and JSON
+    const [text, verbose, markdown, json] = [diff(), diff("--verbose"), diff("--format", "markdown"), JSON.parse(diff("--json"))];
+    // THEN JSON holds every changed input by its full path, with both values
+    const weights = json.changed.flatMap((c: any) => c.changes.filter((ch: any) => ch.path.endsWith(".weight")).map((ch: any) => ({ resource: c.resource.name, ...ch })));
+    assert.ok(weights.length >= 1 && weights.every((w: any) => typeof w.before === "number" && typeof w.after === "number" && w.path.includes("weighted_clusters")), JSON.stringify(weights));
+    // the text prints each weight once per resource, folded; --verbose prints each full path once
+    const change = `${route.targets[0].node} ${weights[0].before} → ${weights[0].after}`;
+    assert.equal(text.split(change).length - 1, weights.filter((w: any) => w.before === weights[0].before && w.after === weights[0].after).length, text);
+    assert.doesNotMatch(text, /static_resources/);
+    for (const w of weights) assert.equal(verbose.split(`${w.path}: ${w.before} → ${w.after}`).length - 1, 1, w.path);
+    // and the Markdown report's header names the stack that ran, and the command
+    assert.ok(markdown.includes(`for stack \`staging\`: \`npm run plan -- --config ${edited} --diff ${saved} --format markdown\``), markdown.slice(0, 400));
+    assert.doesNotMatch(markdown, /--all-stacks|static_resources/);
   });
 
   it("prints the topology diagram of one stack on its own", () => {
