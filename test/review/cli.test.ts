@@ -73,8 +73,38 @@ describe("the plan and check commands", function () {
     const r = run("check", ["--config", file]);
     assert.equal(r.status, 1);
     // One violation per sidecar that would pass unknown traffic through.
-    assert.match(r.stdout, /^Stack open: 3 mandatory violations, \d+ advisory, 0 excepted/);
+    assert.match(r.stdout, /^Stack open: 3 mandatory violations, \d+ advisory, 0 excepted: fails \(mandatory violations block the deployment\)\n/);
     assert.match(r.stdout, /MANDATORY {2}mesh-egress-drop-all \[AWS Config appmesh-mesh-deny-tcp-forwarding; Mondoo appmesh-egress-filter\] aws:ecs\/taskDefinition:TaskDefinition mesh-serviceA-task: the Envoy bootstrap passes unknown destinations through \(ORIGINAL_DST\); set mesh\.egressFilter: DROP_ALL/);
+  });
+
+  it("check prints each stack's verdict and one line per excepted policy, whose counts --verbose lists resource by resource", function () {
+    this.timeout(300000); // every stack planned twice, each a process
+    const [short, verbose] = [run("check", ["--all-stacks"]), run("check", ["--all-stacks", "--verbose"])];
+    assert.equal(short.status, 0, short.stderr);
+    assert.equal(verbose.status, 0, verbose.stderr);
+    /** Each stack's heading and the lines under it. */
+    const sections = (out: string) => out.split(/\n(?=Stack )/).map((s) => s.trim().split("\n"));
+    const [byPolicy, byResource] = [sections(short.stdout), sections(verbose.stdout)];
+    assert.deepEqual(byPolicy.map((s) => s[0].split(":")[0]), ["Stack dev", "Stack prod", "Stack staging"]);
+    assert.deepEqual(byResource.map((s) => s[0]), byPolicy.map((s) => s[0]));
+    for (const [i, [heading, ...lines]] of byPolicy.entries()) {
+      assert.match(heading, /^Stack \S+: 0 mandatory violations, \d+ advisory, \d+ excepted: passes$/);
+      const excepted = lines.filter((l) => l.startsWith("  EXCEPTED"));
+      const policies = excepted.map((l) => /^ {2}EXCEPTED {3}(\S+): /.exec(l)![1]);
+      assert.equal(new Set(policies).size, policies.length, "one line per policy");
+      const listed = byResource[i].filter((l) => l.startsWith("  EXCEPTED"));
+      assert.equal(Number(/(\d+) excepted/.exec(heading)![1]), listed.length);
+      for (const [j, line] of excepted.entries()) {
+        // The counts are the --verbose lines of that policy, and the distinct resources they name.
+        const mine = listed.filter((l) => l.startsWith(`  EXCEPTED   ${policies[j]} `));
+        const resources = new Set(mine.map((l) => /^ {2}EXCEPTED {3}\S+ (\(stack\)|\S+ \S+?): /.exec(l)![1])).size;
+        const m = /: (?:(\d+) findings? on )?(\d+) resources?; reason: (.+)$/.exec(line)!;
+        assert.ok(m, line);
+        assert.deepEqual([Number(m[1] ?? m[2]), Number(m[2])], [mine.length, resources], line);
+        assert.ok(mine.every((l) => l.endsWith(`(reason: ${m[3]})`)), "the same reason");
+      }
+    }
+    assert.ok(short.stdout.split("\n").length < verbose.stdout.split("\n").length);
   });
 
   it("envoy-config prints a gateway's bootstrap as JSON, and refuses wrong arguments", () => {
