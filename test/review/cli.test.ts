@@ -3,6 +3,7 @@ import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { parse, stringify } from "yaml";
 import { validateMesh } from "../../model/load";
 import { listStacks, meshInput, PROJECT_DIR, stackConfig, stackFile } from "../../stacks/files";
 
@@ -36,6 +37,39 @@ describe("the plan and check commands", function () {
     assert.equal(diff.stdout, `${STACKS.map((s) => `Stack ${s}: no changes\n`).join("\n")}No changes.\n`);
   });
 
+  it("diffs a weight change folded, --verbose with full paths, Markdown headed by the stack that ran, and JSON complete", function () {
+    this.timeout(300000); // five plans, each a process
+    // GIVEN staging's saved plan, and staging's file with its first route's first weight raised by 1
+    const saved = path.join(dir, "staging.json");
+    fs.writeFileSync(saved, run("plan", ["--stack", "staging", "--json"]).stdout);
+    const doc = JSON.parse(fs.readFileSync(saved, "utf8"));
+    const [router] = doc.mesh.routers;
+    const [route] = router.routes;
+    const stackDoc = parse(fs.readFileSync(path.join(PROJECT_DIR, "stacks/Pulumi.staging.yaml"), "utf8"));
+    const env = (stackDoc.config["fargate-mesh:environment"] ??= {});
+    (((env.routers ??= {})[router.name] ??= {}).routes ??= {})[route.name] = { ...env.routers[router.name].routes[route.name], targets: Object.fromEntries(route.targets.map((t: any, i: number) => [t.node, t.weight + (i ? 0 : 1)])) };
+    const edited = path.join(fs.mkdtempSync(path.join(dir, "edited-")), "Pulumi.staging.yaml");
+    fs.writeFileSync(edited, stringify(stackDoc));
+    const diff = (...more: string[]) => {
+      const r = run("plan", ["--config", edited, "--diff", saved, ...more]);
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout;
+    };
+    // WHEN it is diffed as text, verbose text, Markdown and JSON
+    const [text, verbose, markdown, json] = [diff(), diff("--verbose"), diff("--format", "markdown"), JSON.parse(diff("--json"))];
+    // THEN JSON holds every changed input by its full path, with both values
+    const weights = json.changed.flatMap((c: any) => c.changes.filter((ch: any) => ch.path.endsWith(".weight")).map((ch: any) => ({ resource: c.resource.name, ...ch })));
+    assert.ok(weights.length >= 1 && weights.every((w: any) => typeof w.before === "number" && typeof w.after === "number" && w.path.includes("weighted_clusters")), JSON.stringify(weights));
+    // the text prints each weight once per resource, folded; --verbose prints each full path once
+    const change = `${route.targets[0].node} ${weights[0].before} → ${weights[0].after}`;
+    assert.equal(text.split(change).length - 1, weights.filter((w: any) => w.before === weights[0].before && w.after === weights[0].after).length, text);
+    assert.doesNotMatch(text, /static_resources/);
+    for (const w of weights) assert.equal(verbose.split(`${w.path}: ${w.before} → ${w.after}`).length - 1, 1, w.path);
+    // and the Markdown report's header names the stack that ran, and the command
+    assert.ok(markdown.includes(`for stack \`staging\`: \`npm run plan -- --config ${edited} --diff ${saved} --format markdown\``), markdown.slice(0, 400));
+    assert.doesNotMatch(markdown, /--all-stacks|static_resources/);
+  });
+
   it("prints the topology diagram of one stack on its own", () => {
     const r = run("plan", ["--stack", "staging", "--format", "mermaid"]);
     assert.equal(r.status, 0, r.stderr);
@@ -55,8 +89,38 @@ describe("the plan and check commands", function () {
     const r = run("check", ["--config", file]);
     assert.equal(r.status, 1);
     // One violation per sidecar that would pass unknown traffic through.
-    assert.match(r.stdout, /^Stack open: 3 mandatory violations, \d+ advisory, 0 excepted/);
+    assert.match(r.stdout, /^Stack open: 3 mandatory violations, \d+ advisory, 0 excepted: fails \(mandatory violations block the deployment\)\n/);
     assert.match(r.stdout, /MANDATORY {2}mesh-egress-drop-all \[AWS Config appmesh-mesh-deny-tcp-forwarding; Mondoo appmesh-egress-filter\] aws:ecs\/taskDefinition:TaskDefinition mesh-serviceA-task: the Envoy bootstrap passes unknown destinations through \(ORIGINAL_DST\); set mesh\.egressFilter: DROP_ALL/);
+  });
+
+  it("check prints each stack's verdict and one line per excepted policy, whose counts --verbose lists resource by resource", function () {
+    this.timeout(300000); // every stack planned twice, each a process
+    const [short, verbose] = [run("check", ["--all-stacks"]), run("check", ["--all-stacks", "--verbose"])];
+    assert.equal(short.status, 0, short.stderr);
+    assert.equal(verbose.status, 0, verbose.stderr);
+    /** Each stack's heading and the lines under it. */
+    const sections = (out: string) => out.split(/\n(?=Stack )/).map((s) => s.trim().split("\n"));
+    const [byPolicy, byResource] = [sections(short.stdout), sections(verbose.stdout)];
+    assert.deepEqual(byPolicy.map((s) => s[0].split(":")[0]), ["Stack dev", "Stack prod", "Stack staging"]);
+    assert.deepEqual(byResource.map((s) => s[0]), byPolicy.map((s) => s[0]));
+    for (const [i, [heading, ...lines]] of byPolicy.entries()) {
+      assert.match(heading, /^Stack \S+: 0 mandatory violations, \d+ advisory, \d+ excepted: passes$/);
+      const excepted = lines.filter((l) => l.startsWith("  EXCEPTED"));
+      const policies = excepted.map((l) => /^ {2}EXCEPTED {3}(\S+): /.exec(l)![1]);
+      assert.equal(new Set(policies).size, policies.length, "one line per policy");
+      const listed = byResource[i].filter((l) => l.startsWith("  EXCEPTED"));
+      assert.equal(Number(/(\d+) excepted/.exec(heading)![1]), listed.length);
+      for (const [j, line] of excepted.entries()) {
+        // The counts are the --verbose lines of that policy, and the distinct resources they name.
+        const mine = listed.filter((l) => l.startsWith(`  EXCEPTED   ${policies[j]} `));
+        const resources = new Set(mine.map((l) => /^ {2}EXCEPTED {3}\S+ (\(stack\)|\S+ \S+?): /.exec(l)![1])).size;
+        const m = /: (?:(\d+) findings? on )?(\d+) resources?; reason: (.+)$/.exec(line)!;
+        assert.ok(m, line);
+        assert.deepEqual([Number(m[1] ?? m[2]), Number(m[2])], [mine.length, resources], line);
+        assert.ok(mine.every((l) => l.endsWith(`(reason: ${m[3]})`)), "the same reason");
+      }
+    }
+    assert.ok(short.stdout.split("\n").length < verbose.stdout.split("\n").length);
   });
 
   it("envoy-config prints a gateway's bootstrap as JSON, and refuses wrong arguments", () => {
