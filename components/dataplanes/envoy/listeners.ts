@@ -7,7 +7,6 @@ import type { AccessLogModel, MeshModel, VirtualNodeModel } from "../../../model
 import { clusterName, localCluster, PASSTHROUGH } from "./clusters";
 import { seconds } from "./mapping";
 import { Backend, backendPorts, backendVirtualHosts, routerTcpRoute, weightedClusters } from "./routes";
-import { safeVirtualHosts } from "./idempotent";
 import { tlsChains } from "./tls";
 import { Json, PORTS, T } from "./types";
 
@@ -38,7 +37,7 @@ export function httpConnectionManager(o: HcmOptions): Json {
   return filter("envoy.filters.network.http_connection_manager", T.hcm, {
     stat_prefix: o.statPrefix,
     codec_type: "AUTO",
-    route_config: { name: o.statPrefix, virtual_hosts: safeVirtualHosts(o.virtualHosts) },
+    route_config: { name: o.statPrefix, virtual_hosts: o.virtualHosts },
     http_filters: [...(o.httpFilters ?? []), filter("envoy.filters.http.router", T.router)],
     access_log: accessLog(o.accessLog),
     ...(o.xraySegment ? {
