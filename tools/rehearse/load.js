@@ -36,7 +36,7 @@ const deadline = Date.now() + 60000;
 const record = (status, body, server) => {
   let parsed = {};
   try { parsed = JSON.parse(body); } catch { /* not a stand-in */ }
-  results.push({ status, service: parsed.service ?? null, task: parsed.task ?? null, server: server ?? null });
+  results.push({ status, service: parsed.service ?? null, task: parsed.task ?? null, server: server ?? null, path: parsed.path, headers: parsed.headers });
 };
 const failed = (e) => { errors[e.code || e.message] = (errors[e.code || e.message] || 0) + 1; };
 

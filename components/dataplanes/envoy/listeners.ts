@@ -31,6 +31,8 @@ export interface HcmOptions {
   xraySegment?: string;
   /** HTTP filters that run before the router. @default none */
   httpFilters?: Json[];
+  /** Further connection manager fields, such as an internet-facing listener's (edge.ts). @default none */
+  extra?: Json;
 }
 
 export function httpConnectionManager(o: HcmOptions): Json {
@@ -40,6 +42,7 @@ export function httpConnectionManager(o: HcmOptions): Json {
     route_config: { name: o.statPrefix, virtual_hosts: o.virtualHosts },
     http_filters: [...(o.httpFilters ?? []), filter("envoy.filters.http.router", T.router)],
     access_log: accessLog(o.accessLog),
+    ...o.extra,
     ...(o.xraySegment ? {
       tracing: { provider: { name: "envoy.tracers.xray", typed_config: { "@type": T.xray, segment_name: o.xraySegment, daemon_endpoint: { protocol: "UDP", address: "127.0.0.1", port_value: PORTS.xray } } } },
     } : {}),
