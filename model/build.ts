@@ -107,6 +107,10 @@ function unusedSettings(cfg: TopologyConfig): M.MeshModel["unused"] {
     if (e.version && e.appMeshVersion) out.push({ path: "envoy.version", reason: `${e.version} is read by the envoy data plane only` });
     if (e.interception) out.push({ path: "envoy.interception", reason: "App Mesh always intercepts transparently" });
   }
+  if (plane === "appmesh") out.push(
+    { path: "(default) POST and PATCH retried only where the target never saw them", reason: "not applied: App Mesh's Envoy retries every method alike (retryPolicy.retryNonIdempotent is how App Mesh always behaves)" },
+    { path: "(default) retry budgets and circuit breakers", reason: "not applied: App Mesh sets its Envoy's circuit breakers itself (its listener connectionPool, which the description does not model)" },
+  );
   if (plane === "appmesh")
     for (const [key, svc] of Object.entries(cfg.services))
       if (svc.startPeriod !== undefined) out.push({ path: `services.${key}.startPeriod`, reason: "is read by the envoy and lattice data planes only (the application's health check)" });

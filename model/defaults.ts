@@ -51,6 +51,30 @@ export const DEFAULT_REQUEST_TIMEOUT: Duration = { value: 15, unit: "s" };
  * equal to the request timeout (as it once was) leaves no time for a retry after a slow try.
  * TCP routes cannot carry a retry policy.
  */
+/**
+ * The most retries a route may ask for. Each hop of a call chain retries on its own, so a
+ * failing b behind gateway → a → b can see (1 + n)² tries of one request: 9 at n = 2, 36 at
+ * n = 5. Retry budgets (RETRY_BUDGET) bound this under load, not for a lone request.
+ */
+export const MAX_RETRIES = 5;
+
+/**
+ * What a caller's Envoy sends to one target cluster at once (Envoy's circuit breakers), written
+ * out so that they are visible in every bootstrap:
+ * - connections, pending requests and requests: Envoy's own defaults (1024 each);
+ * - retries: at most `budgetPercent` of the requests in flight to the cluster may be retries,
+ *   and never fewer than `minConcurrency` (Envoy's defaults of its retry budget). Without a
+ *   budget Envoy allows 3 concurrent retries per cluster whatever the load: too few for a busy
+ *   caller, and not a proportion an operator can reason about.
+ */
+export const CIRCUIT_BREAKERS = { maxConnections: 1024, maxPendingRequests: 1024, maxRequests: 1024, retryBudget: { budgetPercent: 20, minConcurrency: 3 } };
+
+/**
+ * A retry goes to a host the request has not tried yet, where there is one: Envoy picks again up
+ * to this many times (the previous_hosts predicate).
+ */
+export const RETRY_HOST_ATTEMPTS = 3;
+
 export function defaultRetryPolicy(protocol: Protocol): RetryPolicyModel | undefined {
   const perRetryTimeout: Duration = { value: 5, unit: "s" };
   if (protocol === "tcp") return undefined;

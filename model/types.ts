@@ -110,6 +110,8 @@ export interface WeightedTargetModel {
 export interface RetryPolicyModel {
   maxRetries: number; perRetryTimeout: Duration;
   httpRetryEvents?: string[]; tcpRetryEvents?: string[]; grpcRetryEvents?: string[];
+  /** POST and PATCH retried on every event too (envoy data plane; App Mesh always did). */
+  retryNonIdempotent?: boolean;
 }
 
 export interface HeaderMatchModel {

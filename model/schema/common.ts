@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { credentialCommands, credentialError } from "./log-credentials";
 import { LIMITS, Limit } from "../limits";
 import { RESERVED_NAMES } from "../own";
 
@@ -78,8 +79,8 @@ export const tags = z.record(text(LIMITS.tagKey), text(LIMITS.tagValue), {
 export const accessLog = z.strictObject({
   path: text(LIMITS.filePath),
   format: z.strictObject({
-    text: text(LIMITS.accessLogText).optional(),
-    json: z.record(text(LIMITS.accessLogJsonKey), text(LIMITS.accessLogJsonValue)).optional(),
+    text: text(LIMITS.accessLogText).refine((f) => !credentialCommands(f).length, { error: (i) => credentialError(String(i.input)) }).optional(),
+    json: z.record(text(LIMITS.accessLogJsonKey), text(LIMITS.accessLogJsonValue).refine((f) => !credentialCommands(f).length, { error: (i) => credentialError(String(i.input)) })).optional(),
   }).refine((f) => (f.text === undefined) !== (f.json === undefined), {
     error: "must set exactly one of text or json",
   }).optional(),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { MAX_RETRIES } from "../defaults";
 import { ENUMS, LIMITS } from "../limits";
 import { duration, enumOf, int, keyed, port, show, text } from "./common";
 import { DNS_LABEL } from "./service";
@@ -34,11 +35,18 @@ export const routeMatch = z.strictObject({
 });
 
 export const retryPolicy = z.strictObject({
-  maxRetries: int(LIMITS.maxRetries),
+  /** At most MAX_RETRIES (defaults.ts): retries multiply along a call chain. */
+  maxRetries: int({ min: LIMITS.maxRetries.min, max: MAX_RETRIES }),
   perRetryTimeout: duration,
   httpRetryEvents: z.array(enumOf(ENUMS.httpRetryEvent.values)).min(1).max(LIMITS.httpRetryEvents.max).optional(),
   tcpRetryEvents: z.array(enumOf(ENUMS.tcpRetryEvent.values)).length(1, { error: "must be exactly [connection-error]" }).optional(),
   grpcRetryEvents: z.array(enumOf(ENUMS.grpcRetryEvent.values)).min(1).max(LIMITS.grpcRetryEvents.max).optional(),
+  /**
+   * Retry POST and PATCH on every event above, as GET is retried: only for handlers that are
+   * idempotent, since a reset or a 5xx can mean the application already ran the request.
+   * @default false: POST and PATCH are retried only where the target never saw them
+   */
+  retryNonIdempotent: z.boolean().optional(),
 });
 
 /** A weight, or a weight with the target listener port (needed when the node has several listeners). */

@@ -20,6 +20,12 @@ const outboundHosts = (b: any) => {
 const cluster = (b: any, name: string) => b.static_resources.clusters.find((c: any) => c.name === name);
 const shares = (route: any) => Object.fromEntries(route.route.weighted_clusters.clusters.map((c: any) => [c.name, c.weight]));
 
+/** Every retry policy asks for a host the request has not tried (mapping.ts). */
+const NEXT_HOST = {
+  retry_host_predicate: [{ name: "envoy.retry_host_predicates.previous_hosts", typed_config: { "@type": "type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate" } }],
+  host_selection_retry_max_attempts: 3,
+};
+
 describe("the Envoy data plane's configuration (dev)", () => {
   const m = model(input("dev"));
 
@@ -28,11 +34,11 @@ describe("the Envoy data plane's configuration (dev)", () => {
     const hosts = outboundHosts(b);
     assert.deepEqual(hosts.map((h: any) => h.domains), [["red.colors.local", "red.colors.local:80"], ["router.colors.local", "router.colors.local:80"]]);
     // A backend with no router in front gets the default retries and request timeout too.
-    const retry = { retry_on: "refused-stream,gateway-error,reset,connect-failure", num_retries: 2, per_try_timeout: "5s" };
+    const retry = { retry_on: "refused-stream,gateway-error,reset,connect-failure", num_retries: 2, per_try_timeout: "5s", ...NEXT_HOST };
     const direct = { match: { prefix: "/" }, route: { cluster: "node-red-80", timeout: "15s", retry_policy: retry } };
     // POST and PATCH first, retried on a reset only before they were sent (idempotent.ts).
     const unsafe = { ...direct, match: { prefix: "/", headers: [{ name: ":method", string_match: { safe_regex: { regex: "POST|PATCH" } } }] },
-      route: { ...direct.route, retry_policy: { num_retries: 2, retry_on: "connect-failure,refused-stream,reset-before-request" } } };
+      route: { ...direct.route, retry_policy: { num_retries: 2, retry_on: "connect-failure,refused-stream,reset-before-request", ...NEXT_HOST } } };
     assert.deepEqual(hosts[0].routes, [unsafe, direct]);
     const [route] = hosts[1].routes;
     assert.deepEqual(route.match, { prefix: "/", headers: [{ name: ":method", string_match: { exact: "GET" } }] });
@@ -165,7 +171,7 @@ describe("the Envoy data plane's configuration (dev)", () => {
     assert.deepEqual(toBlue.match, { prefix: "/" });
     // A gateway prefix of / has nothing to rewrite.
     assert.deepEqual(toBlue.route, { cluster: "node-blue-80", timeout: "15s", host_rewrite_literal: "blue.colors.local",
-      retry_policy: { retry_on: "refused-stream,gateway-error,reset,connect-failure", num_retries: 2, per_try_timeout: "5s" } });
+      retry_policy: { retry_on: "refused-stream,gateway-error,reset,connect-failure", num_retries: 2, per_try_timeout: "5s", ...NEXT_HOST } });
     // Every try fits the request timeout: 3 tries of 5 s in 15 s.
     assert.equal(toRouter.route.timeout, "15s");
     assert.equal(toRouter.route.retry_policy.per_try_timeout, "5s");
@@ -232,9 +238,9 @@ describe("gateway routes match as App Mesh matches them: gateway route first, th
 describe("mappings written down next to the code", () => {
   it("App Mesh retry events become Envoy retry_on conditions", () => {
     assert.deepEqual(retryPolicy({ maxRetries: 3, perRetryTimeout: { value: 250, unit: "ms" }, httpRetryEvents: ["server-error", "gateway-error", "client-error", "stream-error"], tcpRetryEvents: ["connection-error"] }),
-      { retry_on: "5xx,gateway-error,reset,retriable-4xx,refused-stream,connect-failure", num_retries: 3, per_try_timeout: "0.250s" });
+      { retry_on: "5xx,gateway-error,reset,retriable-4xx,refused-stream,connect-failure", num_retries: 3, per_try_timeout: "0.250s", ...NEXT_HOST });
     assert.deepEqual(retryPolicy({ maxRetries: 2, perRetryTimeout: { value: 15, unit: "s" }, grpcRetryEvents: ["cancelled", "unavailable"] }),
-      { retry_on: "cancelled,unavailable", num_retries: 2, per_try_timeout: "15s" });
+      { retry_on: "cancelled,unavailable", num_retries: 2, per_try_timeout: "15s", ...NEXT_HOST });
     assert.equal(retryPolicy({ maxRetries: 0, perRetryTimeout: { value: 1, unit: "s" }, httpRetryEvents: ["server-error"] }), undefined);
   });
 
@@ -251,7 +257,7 @@ describe("mappings written down next to the code", () => {
       { name: "x-id", range_match: { start: "1", end: "9" }, invert_match: true },
       { name: "x-v", string_match: { safe_regex: { regex: "^v[0-9]$" } } },
     ]);
-    assert.deepEqual(route.route.retry_policy, { retry_on: "5xx", num_retries: 4, per_try_timeout: "2s" });
+    assert.deepEqual(route.route.retry_policy, { retry_on: "5xx", num_retries: 4, per_try_timeout: "2s", ...NEXT_HOST });
   });
 
   it("routes by priority, then in the order written, and only on the router port a route matches", () => {

@@ -7,7 +7,7 @@
  */
 import { strict as assert } from "assert";
 import { clusterName } from "../../components/dataplanes/envoy/clusters";
-import { defaultRetryPolicy } from "../../model/defaults";
+import { CIRCUIT_BREAKERS, defaultRetryPolicy } from "../../model/defaults";
 import type { Rehearsal } from "../../tools/rehearse/session";
 import type { TaskRun } from "../../tools/rehearse/task";
 import { planOf } from "../components/plan-helpers";
@@ -155,5 +155,29 @@ describe("the mesh carries real requests: retries, outlier detection and drainin
     tellAll({ status: 404, path });
     await until("a 404 fails the check", () => stat("health_check.failure") - failures >= 1, interval * 4);
     tellAll({});
+  });
+
+  it("a backend that fails every request under load sees a bounded number of retries (the retry budget), not the retry policy's multiple", async () => {
+    const [n, rps, delayMs] = [300, 100, 300];
+    const policy = defaultRetryPolicy("http")!;
+    const budget = CIRCUIT_BREAKERS.retryBudget;
+    tellAll({ status: 503, delayMs, path: "/overload" });
+    const { result, d } = await delta(["upstream_rq_total", "upstream_rq_retry", "upstream_rq_retry_overflow"],
+      () => r.request(caller, "GET", `${url}/overload`, n, {}, { rps }));
+    tellAll({});
+    assert.equal(result.total, n);
+    // Retries may be budgetPercent of the requests in flight (retries included), or minConcurrency
+    // at once, whichever is more; each lasts one failed try. 30% slack for a loaded machine.
+    const inFlight = (rps * delayMs) / 1000;
+    const concurrent = Math.max(budget.minConcurrency, (inFlight * budget.budgetPercent) / (100 - budget.budgetPercent));
+    const allowed = concurrent * (n / rps) * (1000 / delayMs) * 1.3;
+    const tries = d.upstream_rq_total;
+    assert.ok(tries - n <= allowed, `${tries} tries of ${n} requests: more than ${Math.round(allowed)} retries (${JSON.stringify(d)})`);
+    assert.ok(tries < n * (1 + policy.maxRetries) * 0.6, `${tries} tries: near the retry policy's ${n * (1 + policy.maxRetries)}`);
+    assert.ok(d.upstream_rq_retry > 0, "nothing was retried");
+    assert.ok(d.upstream_rq_retry_overflow > 0, `the budget never stopped a retry: ${JSON.stringify(d)}`);
+    // And the budget grows with the load: Envoy's fixed default (3 retries at a time) would allow fewer.
+    const fixed = budget.minConcurrency * (n / rps) * (1000 / delayMs);
+    assert.ok(d.upstream_rq_retry > fixed * 1.2, `${d.upstream_rq_retry} retries: no more than a fixed ${budget.minConcurrency} at a time would allow (${Math.round(fixed)})`);
   });
 });

@@ -22,9 +22,13 @@ const count = Number(countText || 1);
 const headers = Object.fromEntries(headerArgs.map((h) => [h.slice(0, h.indexOf(":")).trim(), h.slice(h.indexOf(":") + 1).trim()]));
 // https: the server's certificate is checked against LOAD_CA_FILE (the rehearsal's test CA).
 const secure = url.startsWith("https:");
+const rps = Number(process.env.LOAD_RPS || 0);
+// At a steady rate every request in flight has its own connection, as a busy application's pool
+// would: four would queue the rest inside this process, and the mesh would never see the load.
+const maxSockets = rps > 0 ? Infinity : 4;
 const agent = secure
-  ? new https.Agent({ keepAlive: true, maxSockets: 4, ca: process.env.LOAD_CA_FILE ? fs.readFileSync(process.env.LOAD_CA_FILE) : undefined, servername: process.env.LOAD_SERVERNAME || undefined })
-  : new http.Agent({ keepAlive: true, maxSockets: 4 });
+  ? new https.Agent({ keepAlive: true, maxSockets, ca: process.env.LOAD_CA_FILE ? fs.readFileSync(process.env.LOAD_CA_FILE) : undefined, servername: process.env.LOAD_SERVERNAME || undefined })
+  : new http.Agent({ keepAlive: true, maxSockets });
 const results = [];
 const errors = {};
 const deadline = Date.now() + 60000;
@@ -32,7 +36,7 @@ const deadline = Date.now() + 60000;
 const record = (status, body, server) => {
   let parsed = {};
   try { parsed = JSON.parse(body); } catch { /* not a stand-in */ }
-  results.push({ status, service: parsed.service ?? null, task: parsed.task ?? null, server: server ?? null });
+  results.push({ status, service: parsed.service ?? null, task: parsed.task ?? null, server: server ?? null, path: parsed.path, headers: parsed.headers });
 };
 const failed = (e) => { errors[e.code || e.message] = (errors[e.code || e.message] || 0) + 1; };
 
@@ -90,7 +94,6 @@ function one() {
 
 (async () => {
   let sent = 0;
-  const rps = Number(process.env.LOAD_RPS || 0);
   if (rps > 0) {
     const inFlight = [];
     const t0 = Date.now();

@@ -22,6 +22,8 @@ export interface Observed {
   /** Connection errors by code (ECONNREFUSED, ECONNRESET, ...). */
   errors: Record<string, number>;
   total: number;
+  /** What the applications received, per answer (stand-ins echo the path and the headers). */
+  seen: { status: number; service: string | null; path?: string; headers?: Record<string, string> }[];
 }
 
 export interface RequestOptions {
@@ -101,12 +103,13 @@ export class Rehearsal {
       p.stderr.on("data", (d) => (err += d));
       p.on("exit", (code) => {
         if (code !== 0) { reject(new Error(`requests from ${from} failed: ${err.trim()}`)); return; }
-        const { results, errors } = JSON.parse(out) as { results: { status: number; service: string | null; task: string | null }[]; errors: Record<string, number> };
+        const { results, errors } = JSON.parse(out) as { results: (Observed["seen"][number] & { task: string | null })[]; errors: Record<string, number> };
         const tally = (key: (r: (typeof results)[number]) => string) => results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [key(r)]: (acc[key(r)] ?? 0) + 1 }), {});
         resolve({
           byService: tally((r) => (r.status < 400 && r.service ? r.service : `(${r.status})`)),
           byTask: tally((r) => r.task ?? `(${r.status})`), byStatus: tally((r) => String(r.status)),
           errors, total: results.length + Object.values(errors).reduce((a, b) => a + b, 0),
+          seen: results.map(({ status, service, path, headers }) => ({ status, service, path, headers })),
         });
       });
     });

@@ -96,7 +96,9 @@ export function routeSpec(r: M.RouteModel) {
   if (r.protocol === "tcp") body = { action, match: m.port !== undefined ? { port: m.port } : undefined };
   else if (r.protocol === "grpc") body = { action, match: compact({ serviceName: m.serviceName, methodName: m.methodName, port: m.port }) };
   else body = { action, match: compact({ prefix: m.prefix, method: m.method, port: m.port, headers: headers(m.headers) }) };
-  body.retryPolicy = r.retryPolicy;
+  // App Mesh's RetryPolicy has no method rule (its Envoy retries every method): the field is ours.
+  const { retryNonIdempotent: _ours, ...retryPolicy } = r.retryPolicy ?? {};
+  body.retryPolicy = r.retryPolicy && retryPolicy;
   body.timeout = r.timeout && compact(r.timeout);
   return compact({ priority: r.priority, [`${r.protocol}Route`]: compact(body) });
 }

@@ -7,6 +7,7 @@ import type { ClientTlsModel, MeshModel } from "../../../model/types";
 import { appCluster, dnsClusterType, passthroughCluster, targetCluster, targetListener } from "./clusters";
 import { gatewayRoutes, latticeClusterName, latticePort } from "./gateway";
 import { appHealthListener } from "./health";
+import { EDGE, edgeConnectionManager } from "./edge";
 import { httpConnectionManager, inboundListener, outboundListener, tlsInspector } from "./listeners";
 import { tlsChains } from "./tls";
 import { clusterTargets, nodeOf, resolveBackend } from "./routes";
@@ -66,12 +67,13 @@ export function gatewayBootstrap(model: MeshModel): Json {
   const xraySegment = model.envoy.xray ? `${model.mesh.name}/${g.name}` : undefined;
   const listeners = g.listeners.map((l) => {
     const filters = [httpConnectionManager({
-      statPrefix: `gateway-${l.port}`, accessLog: g.accessLog, xraySegment,
+      statPrefix: `gateway-${l.port}`, accessLog: g.accessLog, xraySegment, extra: edgeConnectionManager(),
       virtualHosts: [{ name: "gateway", domains: ["*"], routes: gatewayRoutes(model, l.port) }],
     })];
-    const { chains, inspector } = tlsChains(l, (match) => ({ ...(Object.keys(match).length ? { filter_chain_match: match } : {}), filters }));
+    const { chains, inspector } = tlsChains(l, (match) => ({ ...(Object.keys(match).length ? { filter_chain_match: match } : {}), filters }), EDGE.alpn);
     return {
       name: `gateway-${l.port}`,
+      per_connection_buffer_limit_bytes: EDGE.perConnectionBufferLimitBytes,
       // Tagged inbound so that the drain on stop (drain_listeners?inboundonly) covers it.
       traffic_direction: "INBOUND",
       address: { socket_address: { address: "0.0.0.0", port_value: l.port } },

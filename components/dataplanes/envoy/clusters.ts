@@ -4,6 +4,7 @@
  * application behind the inbound listener; the pass-through of egress ALLOW_ALL.
  */
 import type { ClientTlsModel, HealthCheckModel, ListenerModel, MeshModel, VirtualNodeModel } from "../../../model/types";
+import { CIRCUIT_BREAKERS } from "../../../model/defaults";
 import { millis, seconds } from "./mapping";
 import { upstreamTls } from "./tls";
 import { Json, T } from "./types";
@@ -16,6 +17,17 @@ export const PASSTHROUGH = "passthrough";
 const CONNECT_TIMEOUT = "5s";
 /** How often a starting application is checked, until it is first healthy. */
 const STARTUP_CHECK_INTERVAL = "1s";
+
+/** Envoy's circuit breakers for a target cluster, from the model's defaults (defaults.ts). */
+export function circuitBreakers(): Json {
+  const c = CIRCUIT_BREAKERS;
+  return {
+    thresholds: [{
+      priority: "DEFAULT", max_connections: c.maxConnections, max_pending_requests: c.maxPendingRequests, max_requests: c.maxRequests,
+      retry_budget: { budget_percent: { value: c.retryBudget.budgetPercent }, min_retry_concurrency: c.retryBudget.minConcurrency },
+    }],
+  };
+}
 
 /** The DNS name Envoy resolves to reach a node's tasks. */
 export function discoveryName(node: VirtualNodeModel): string {
@@ -104,6 +116,7 @@ export function targetCluster(node: VirtualNodeModel, listener: ListenerModel, m
       base_ejection_time: seconds(od.baseEjectionDuration), max_ejection_percent: od.maxEjectionPercent,
       successful_active_health_check_uneject_host: false,
     },
+    circuit_breakers: circuitBreakers(),
     ...(options ? { typed_extension_protocol_options: options } : {}),
     ...(tls ? { transport_socket: tls } : {}),
   };

@@ -13,7 +13,7 @@
 import type { GatewayRouteModel, MeshModel, RouteModel } from "../../../model/types";
 import { clusterName, targetListener } from "./clusters";
 import { byPriority, headerMatcher, re2 } from "./mapping";
-import { directAction, nodeOf, routeAction, routeMatch, routerHttpRoutes } from "./routes";
+import { directAction, nodeOf, routeAction, routeMatch, routerHttpRoutes, safeRoutes } from "./routes";
 import type { Json } from "./types";
 
 /** App Mesh hostname matches compare the host without its port. */
@@ -74,7 +74,7 @@ export function gatewayRoutes(model: MeshModel, listenerPort: number): Json[] {
           const p = grpcPath(gr.match.serviceName, r);
           if (!p) continue;
           const m = routeMatch(r, p);
-          out.push(folded(model, gr, r, { ...m, ...mergeHeaders(m, extraHeaders) }, host));
+          out.push(...safeRoutes(folded(model, gr, r, { ...m, ...mergeHeaders(m, extraHeaders) }, host), r));
         }
         out.push(unmatched(gr, { ...path, grpc: {}, ...headersOf(extraHeaders) }));
       } else out.push({ name: gr.name, match: { ...path, grpc: {}, ...headersOf(extraHeaders) }, route: { cluster: nodeCluster(model, gr), ...host } });
@@ -83,14 +83,14 @@ export function gatewayRoutes(model: MeshModel, listenerPort: number): Json[] {
     if (!router) {
       const pr = pathAndRewrite(gr, "/")!;
       const listener = targetListener(nodeOf(model, gr.target.key), gr.target.port);
-      out.push({ name: gr.name, match: { ...pr.path, ...headersOf(extraHeaders) }, route: directAction(nodeCluster(model, gr), listener.protocol, { ...host, ...pr.rewrite }) });
+      out.push(...safeRoutes({ name: gr.name, match: { ...pr.path, ...headersOf(extraHeaders) }, route: directAction(nodeCluster(model, gr), listener.protocol, { ...host, ...pr.rewrite }) }));
       continue;
     }
     for (const r of routerHttpRoutes(router, gr.target.port ?? router.listeners[0].port)) {
       const pr = pathAndRewrite(gr, r.match.prefix);
       if (!pr) continue;
       const m = routeMatch(r, pr.path);
-      out.push(folded(model, gr, r, { ...m, ...mergeHeaders(m, extraHeaders) }, { ...host, ...pr.rewrite }));
+      out.push(...safeRoutes(folded(model, gr, r, { ...m, ...mergeHeaders(m, extraHeaders) }, { ...host, ...pr.rewrite }), r));
     }
     out.push(unmatched(gr, { ...pathAndRewrite(gr, "/")!.path, ...headersOf(extraHeaders) }));
   }

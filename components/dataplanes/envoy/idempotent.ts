@@ -50,7 +50,3 @@ export function withSafeRetries(route: Json): Json[] {
   const unsafeMatch = { ...match, headers: [...((match.headers as Json[] | undefined) ?? []), { name: METHOD, string_match: { safe_regex: { regex: UNSAFE.join("|") } } }] };
   return [{ ...safe, ...(route.name ? { name: `${route.name}-${UNSAFE.join("-").toLowerCase()}` } : {}), match: unsafeMatch }, route];
 }
-
-/** Every route of every virtual host, split where its retries could repeat a POST. */
-export const safeVirtualHosts = (hosts: Json[]): Json[] =>
-  hosts.map((h) => (Array.isArray(h.routes) ? { ...h, routes: (h.routes as Json[]).flatMap(withSafeRetries) } : h));

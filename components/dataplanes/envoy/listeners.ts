@@ -7,7 +7,6 @@ import type { AccessLogModel, MeshModel, VirtualNodeModel } from "../../../model
 import { clusterName, localCluster, PASSTHROUGH } from "./clusters";
 import { seconds } from "./mapping";
 import { Backend, backendPorts, backendVirtualHosts, routerTcpRoute, weightedClusters } from "./routes";
-import { safeVirtualHosts } from "./idempotent";
 import { tlsChains } from "./tls";
 import { Json, PORTS, T } from "./types";
 
@@ -32,15 +31,18 @@ export interface HcmOptions {
   xraySegment?: string;
   /** HTTP filters that run before the router. @default none */
   httpFilters?: Json[];
+  /** Further connection manager fields, such as an internet-facing listener's (edge.ts). @default none */
+  extra?: Json;
 }
 
 export function httpConnectionManager(o: HcmOptions): Json {
   return filter("envoy.filters.network.http_connection_manager", T.hcm, {
     stat_prefix: o.statPrefix,
     codec_type: "AUTO",
-    route_config: { name: o.statPrefix, virtual_hosts: safeVirtualHosts(o.virtualHosts) },
+    route_config: { name: o.statPrefix, virtual_hosts: o.virtualHosts },
     http_filters: [...(o.httpFilters ?? []), filter("envoy.filters.http.router", T.router)],
     access_log: accessLog(o.accessLog),
+    ...o.extra,
     ...(o.xraySegment ? {
       tracing: { provider: { name: "envoy.tracers.xray", typed_config: { "@type": T.xray, segment_name: o.xraySegment, daemon_endpoint: { protocol: "UDP", address: "127.0.0.1", port_value: PORTS.xray } } } },
     } : {}),

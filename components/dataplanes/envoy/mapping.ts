@@ -6,7 +6,9 @@
  * shapes HttpRetryPolicy, GrpcRetryPolicyEvent, HeaderMatchMethod, RouteSpec) and Envoy's v3 API
  * (route_components.proto: RetryPolicy, HeaderMatcher; the router filter's retry_on list).
  */
+import { RETRY_HOST_ATTEMPTS } from "../../../model/defaults";
 import type { Duration, HeaderMatchModel, RetryPolicyModel } from "../../../model/types";
+import { T } from "./types";
 
 /** A model duration as proto3 JSON (`15s`, `0.250s`). */
 export function seconds(d: Duration): string {
@@ -48,7 +50,12 @@ export function retryPolicy(r: RetryPolicyModel | undefined) {
   ];
   // maxRetries 0 means "no retries"; Envoy would otherwise retry once by default.
   if (!on.length || r.maxRetries === 0) return undefined;
-  return { retry_on: [...new Set(on)].join(","), num_retries: r.maxRetries, per_try_timeout: seconds(r.perRetryTimeout) };
+  return {
+    retry_on: [...new Set(on)].join(","), num_retries: r.maxRetries, per_try_timeout: seconds(r.perRetryTimeout),
+    // A retry on the task that just failed is the likeliest to fail again.
+    retry_host_predicate: [{ name: "envoy.retry_host_predicates.previous_hosts", typed_config: { "@type": T.previousHosts } }],
+    host_selection_retry_max_attempts: RETRY_HOST_ATTEMPTS,
+  };
 }
 
 /** App Mesh header matches → Envoy HeaderMatcher. App Mesh's range end is exclusive, as Envoy's. */

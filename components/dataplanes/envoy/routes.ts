@@ -7,6 +7,7 @@ import type { MeshModel, RouteModel, RouterModel, VirtualNodeModel } from "../..
 import { clusterName, targetListener } from "./clusters";
 import { DEFAULT_REQUEST_TIMEOUT, defaultRetryPolicy } from "../../../model/defaults";
 import type { Protocol } from "../../../model/limits";
+import { withSafeRetries } from "./idempotent";
 import { byPriority, headerMatcher, methodMatcher, retryPolicy, seconds } from "./mapping";
 import type { Json } from "./types";
 
@@ -75,6 +76,12 @@ export function directAction(cluster: string, protocol: string, extra: Json = {}
   return { cluster, timeout: seconds(DEFAULT_REQUEST_TIMEOUT), ...(retry ? { retry_policy: retry } : {}), ...extra };
 }
 
+/**
+ * A rendered route as one or two, so that its retries cannot repeat a POST (idempotent.ts),
+ * unless the model's route asks for POST and PATCH to be retried like any other method.
+ */
+export const safeRoutes = (route: Json, r?: RouteModel): Json[] => (r?.retryPolicy?.retryNonIdempotent ? [route] : withSafeRetries(route));
+
 /** HTTP routes of a router that apply on its listener `port`, in match order. */
 export function routerHttpRoutes(router: RouterModel, port: number): RouteModel[] {
   return byPriority(router.routes.filter((r) => r.protocol !== "tcp" && (r.match.port === undefined || r.match.port === port)));
@@ -93,8 +100,8 @@ export function backendVirtualHosts(model: MeshModel, backends: Backend[]): Json
     for (const { port, protocol } of ports) {
       if (protocol === "tcp") continue;
       const routes = b.kind === "node"
-        ? [{ match: { prefix: "/" }, route: directAction(clusterName(b.key, port), protocol) }]
-        : routerHttpRoutes(b.router, port).map((r) => ({ name: r.name, match: routeMatch(r), route: routeAction(model, r) }));
+        ? safeRoutes({ match: { prefix: "/" }, route: directAction(clusterName(b.key, port), protocol) })
+        : routerHttpRoutes(b.router, port).flatMap((r) => safeRoutes({ name: r.name, match: routeMatch(r), route: routeAction(model, r) }, r));
       hosts.push({ name: `${b.key}-${port}`, domains: domains(b.name, port, ports.map((p) => p.port)), routes });
     }
   }

@@ -49,7 +49,7 @@ function validationContext(v: ValidationModel, caEnv: string): Json {
 }
 
 /** The transport socket of a listener that terminates TLS, or undefined. */
-export function downstreamTls(l: TlsListener): Json | undefined {
+export function downstreamTls(l: TlsListener, alpn?: string[]): Json | undefined {
   const tls = l.tls;
   if (!tls || !terminatesTls(tls) || (!tls.certificate.file && !tls.certificate.secret)) return undefined;
   return {
@@ -59,6 +59,7 @@ export function downstreamTls(l: TlsListener): Json | undefined {
       common_tls_context: {
         tls_certificates: [certificate(tls.certificate, ENV.listenerChain(l.port), ENV.listenerKey(l.port))],
         ...(tls.validation ? { validation_context: validationContext(tls.validation, ENV.listenerCa(l.port)) } : {}),
+        ...(alpn ? { alpn_protocols: alpn } : {}),
       },
       ...(tls.validation ? { require_client_certificate: true } : {}),
     },
@@ -69,8 +70,8 @@ export function downstreamTls(l: TlsListener): Json | undefined {
  * A listener's filter chains with its TLS: STRICT takes TLS only; PERMISSIVE also plain text,
  * told apart by the TLS inspector (`inspector` says the listener needs it).
  */
-export function tlsChains(l: TlsListener, chain: (match: Json) => Json): { chains: Json[]; inspector: boolean } {
-  const tls = downstreamTls(l);
+export function tlsChains(l: TlsListener, chain: (match: Json) => Json, alpn?: string[]): { chains: Json[]; inspector: boolean } {
+  const tls = downstreamTls(l, alpn);
   if (!tls) return { chains: [chain({})], inspector: false };
   return l.tls!.mode === "PERMISSIVE"
     ? { chains: [{ ...chain({ transport_protocol: "tls" }), transport_socket: tls }, chain({ transport_protocol: "raw_buffer" })], inspector: true }

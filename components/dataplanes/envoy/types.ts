@@ -16,6 +16,7 @@ export const T = {
   dogStatsd: "type.googleapis.com/envoy.config.metrics.v3.DogStatsdSink",
   healthCheck: "type.googleapis.com/envoy.extensions.filters.http.health_check.v3.HealthCheck",
   dnsCluster: "type.googleapis.com/envoy.extensions.clusters.dns.v3.DnsCluster",
+  previousHosts: "type.googleapis.com/envoy.extensions.retry.host.previous_hosts.v3.PreviousHostsPredicate",
   connectionLimit: "type.googleapis.com/envoy.extensions.resource_monitors.downstream_connections.v3.DownstreamConnectionsConfig",
 } as const;
 
