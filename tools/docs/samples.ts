@@ -52,7 +52,8 @@ export function words(text: string): string[] {
   return out;
 }
 
-const OPEN = /<!-- sample: (.*?) -->\n/g;
+/** A marker starts its line; an example of one in the prose is indented. */
+const OPEN = /^<!-- sample: (.*?) -->\n/gm;
 const CLOSE = "<!-- /sample -->";
 
 /** Every sample block of one document, or the list of problems with its markers. */

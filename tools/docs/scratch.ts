@@ -24,6 +24,21 @@ function git(dir: string, args: string[]): void {
   if (r.status !== 0) throw new Error(`git ${args.join(" ")} in ${dir}: ${r.stderr.trim()}`);
 }
 
+/** What tools/run.js compares with bin/.built to decide whether the compiled tools are current. */
+const SOURCES = ["index.ts", "model", "components", "stacks", "tools", "policy", "tsconfig.json", "tsconfig.build.json"];
+
+function newest(p: string): number {
+  const s = fs.statSync(p);
+  if (!s.isDirectory()) return /\.(ts|json)$/.test(p) && !p.endsWith(".d.ts") ? s.mtimeMs : 0;
+  return Math.max(0, ...fs.readdirSync(p).filter((f) => f !== "node_modules").map((f) => newest(path.join(p, f))));
+}
+
+/** Whether bin/ holds the sources as they are, by tools/run.js's rule: then a copy may use it too. */
+function compiledIsCurrent(root: string): boolean {
+  const stamp = path.join(root, "bin", ".built");
+  return fs.existsSync(stamp) && Math.max(...SOURCES.map((s) => path.join(root, s)).filter((p) => fs.existsSync(p)).map(newest)) <= fs.statSync(stamp).mtimeMs;
+}
+
 /** A copy of the project in a new temporary folder, committed, with the project's node_modules linked. */
 export function scratchCopy(root: string): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fargate-mesh-docs-"));
@@ -31,6 +46,9 @@ export function scratchCopy(root: string): string {
     fs.mkdirSync(path.dirname(path.join(dir, f)), { recursive: true });
     fs.copyFileSync(path.join(root, f), path.join(dir, f));
   }
+  // The compiled tools start about three times faster than ts-node. Copied after the sources,
+  // so the copy's bin/.built is newer than they are: only when the project's own bin/ is current.
+  if (compiledIsCurrent(root)) fs.cpSync(path.join(root, "bin"), path.join(dir, "bin"), { recursive: true });
   git(dir, ["init", "-q"]);
   git(dir, ["add", "-A"]);
   git(dir, ["commit", "-qm", "the project as the samples were generated"]);
