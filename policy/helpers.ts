@@ -5,7 +5,7 @@
  */
 import type { EnforcementLevel, PolicyResource, ReportViolation, ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 
-/** What the README's policy table and the offline report show about a policy. */
+/** What the policy table of docs/policies.md and the offline report show about a policy. */
 export interface PolicyInfo {
   name: string;
   /** The scanner rule(s) it mirrors, or the guidance it follows. */

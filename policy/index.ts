@@ -3,6 +3,6 @@ import { PolicyPack } from "@pulumi/policy";
 import { policies } from "./policies";
 
 new PolicyPack("fargate-mesh", {
-  // `info` is for the offline report and the README; the engine takes the standard fields.
+  // `info` is for the offline report and docs/policies.md; the engine takes the standard fields.
   policies: policies.map(({ info: _info, ...policy }) => policy),
 });

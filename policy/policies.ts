@@ -1,4 +1,4 @@
-/** Every policy of the pack, in the order the README's table lists them. */
+/** Every policy of the pack, in the order the table of docs/policies.md lists them. */
 import { ecsPolicies } from "./ecs";
 import { envoyPolicies } from "./envoy";
 import type { MeshPolicy } from "./helpers";

@@ -1,5 +1,5 @@
 /**
- * The plan as one JSON document, the format other tools build on (documented in the README):
+ * The plan as one JSON document, the format other tools build on (documented in docs/reviewing-changes.md):
  * resources as registered, plus a compact summary of the mesh that reviews and diagrams read.
  */
 import type { MeshModel } from "../model/types";

@@ -157,7 +157,7 @@ describe("every task of every reference stack, run as ECS runs it, with real Env
       stops.push((async () => {
         const neighbour = others.find((t) => t.def.service !== caller.key)!;
         // Up to three tries: on a loaded machine a first connection is now and then closed
-        // unanswered (not understood yet; README, known gaps); the drain assertions below are exact.
+        // unanswered (not understood yet; docs/development.md, known gap); the drain assertions below are exact.
         let [before, , how] = await httpFrom(neighbour, draining.ip, caller.listeners[0].port);
         for (let i = 0; i < 2 && before !== 200; i++) {
           process.stderr.write(`  (retrying ${how.trim()})\n`);

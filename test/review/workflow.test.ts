@@ -34,12 +34,12 @@ describe("GitHub workflows", () => {
       assert.match(s.uses, /@(v\d+\.\d+\.\d+|[0-9a-f]{40})$/, s.uses);
   });
 
-  it("runs the tests, then the offline plan diff the README documents, against the base branch", () => {
+  it("runs the tests, then the offline plan diff docs/reviewing-changes.md documents, against the base branch", () => {
     assert.deepEqual(pr.jobs.test.steps.filter((s: any) => s.run).map((s: any) => s.run), ["npm ci", "npm run typecheck", "npm test"]);
     assert.deepEqual(pr.jobs["offline-plan"].needs, "test");
     const plan = pr.jobs["offline-plan"].steps.find((s: any) => s.name === "Offline plan diff of every stack");
     assert.equal(plan.env.BASE, "origin/${{ github.base_ref }}");
-    assert.ok(read("README.md").includes(plan.run.replace('"$BASE"', "origin/main")), `README documents: ${plan.run}`);
+    assert.ok(read("docs/reviewing-changes.md").includes(plan.run.replace('"$BASE"', "origin/main")), `docs/reviewing-changes.md documents: ${plan.run}`);
     assert.equal(pr.jobs["offline-plan"].steps[0].with["fetch-depth"], 0);
   });
 
