@@ -135,7 +135,10 @@ describe("the Envoy container's lifecycle, run with bash", function () {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fm-envoy-"));
     const fake = path.join(dir, "envoy");
     // Exits 3 the moment TERM arrives: often before the wrapper's trap has returned.
-    fs.writeFileSync(fake, "#!/bin/bash\ntrap 'kill $! 2>/dev/null; exit 3' TERM\nwhile :; do sleep 3600 & wait $!; done\n", { mode: 0o755 });
+    // It says when its own trap is set: a TERM before that kills it with 143, which would then be
+    // Envoy's own status too (and the wrapper right to pass it on).
+    const ready = path.join(dir, "ready");
+    fs.writeFileSync(fake, `#!/bin/bash\ntrap 'kill $! 2>/dev/null; exit 3' TERM\ntouch ${ready}\nwhile :; do sleep 3600 & wait $!; done\n`, { mode: 0o755 });
     try {
       await new Promise<void>((r) => http.request({ port: admin.port, method: "POST", path: "/healthcheck/fail" }, () => r()).end());
       const script = onPort(ENVOY_WRAPPER, admin.port).replace(ENVOY_BINARY, fake);
@@ -143,8 +146,10 @@ describe("the Envoy container's lifecycle, run with bash", function () {
       for (let i = 0; i < 20; i++) {
         const p = spawn("/bin/bash", ["-c", script, "envoy", "{}"], { env: { ...process.env, LISTENER_DRAIN_WAIT_TIME_S: "60", ENVOY_LOG_LEVEL: "info" } });
         await trapsTerm(p);
+        for (const deadline = Date.now() + 10_000; !fs.existsSync(ready) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 10));
         p.kill("SIGTERM");
         codes.push(await exited(p));
+        fs.rmSync(ready, { force: true });
       }
       assert.deepEqual(codes, Array(20).fill(3));
     } finally { admin.close(); fs.rmSync(dir, { recursive: true, force: true }); }
