@@ -5,8 +5,9 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { isMap, isScalar, isSeq, parse, parseDocument, YAMLParseError } from "yaml";
+import { parse, YAMLParseError } from "yaml";
 import type { MeshInput } from "../model/load";
+import { yamlErrorText } from "./yaml-errors";
 
 /** The project folder: where Pulumi.yaml is, whether this runs from stacks/ (ts-node) or bin/stacks/ (compiled). */
 export const PROJECT_DIR = [path.resolve(__dirname, ".."), path.resolve(__dirname, "../..")].find((d) => fs.existsSync(path.join(d, "Pulumi.yaml"))) ?? path.resolve(__dirname, "..");
@@ -32,35 +33,8 @@ function readYaml(file: string): any {
     return parse(text, { uniqueKeys: true }) ?? {};
   } catch (e) {
     if (!(e instanceof YAMLParseError)) throw e;
-    const at = e.linePos?.[0];
-    const where = at ? `${file}:${at.line}:${at.col}` : file;
-    const what = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    const key = e.code === "DUPLICATE_KEY" ? keyPathAt(text, e.pos[0]) : undefined;
-    throw new ConfigFileError(`${where}: ${what}${key ? ` (${key} is written twice)` : ""}`);
+    throw new ConfigFileError(yamlErrorText(file, text, e));
   }
-}
-
-/** The path of the map key at `offset`, as `config.fargate-mesh:topology.services.red`. */
-function keyPathAt(text: string, offset: number): string | undefined {
-  const visit = (node: unknown, at: string[]): string[] | undefined => {
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : "?";
-        const range = (pair.key as any)?.range as number[] | undefined;
-        if (range && offset >= range[0] && offset < range[1]) return [...at, key];
-        const found = visit(pair.value, [...at, key]);
-        if (found) return found;
-      }
-    } else if (isSeq(node)) {
-      for (const [i, item] of node.items.entries()) {
-        const found = visit(item, [...at, `[${i}]`]);
-        if (found) return found;
-      }
-    }
-    return undefined;
-  };
-  const found = visit(parseDocument(text, { uniqueKeys: false }).contents, []);
-  return found?.join(".").replace(/\.\[/g, "[");
 }
 
 /** Project-level config of Pulumi.yaml: `key: { value: … }` or `key: <value>`. */
