@@ -7,6 +7,8 @@ import { buildModel } from "./build";
 import { ConfigError, ConfigIssue, IssueList } from "./errors";
 import { mergeOverlay, overlayAt } from "./merge";
 import { protoKeyPaths } from "./own";
+import { checkConfigKeys } from "./config-keys";
+import { checkEnvironmentOnly } from "./environment-only";
 import { checkNameLengths } from "./names";
 import { checkReferences } from "./references";
 import { show } from "./schema/common";
@@ -22,8 +24,19 @@ export interface MeshInput {
   stack: string;
   /** The AWS region (`aws:region`); the Envoy image and endpoints depend on it. */
   region: string | undefined;
+  /**
+   * Every key of the stack's config, as `namespace:key` (under `pulumi up`:
+   * `Object.keys(pulumi.runtime.allConfig())`), so that a misspelt `fargate-mesh:` key is an
+   * error instead of a value nobody reads. @default not checked
+   */
+  configKeys?: ReadonlyArray<string>;
   /** File names used in messages to say where a wrong value was written. */
-  sources?: { topology?: string; environment?: string };
+  sources?: {
+    topology?: string;
+    environment?: string;
+    /** The file that sets each of `configKeys`. */
+    configKeys?: Readonly<Record<string, string>>;
+  };
 }
 
 export type ValidationResult = { ok: true; model: MeshModel } | { ok: false; issues: ConfigIssue[] };
@@ -37,6 +50,11 @@ export function validateMesh(input: MeshInput): ValidationResult {
     (typeof input.environment === "object" && input.environment !== null && !Array.isArray(input.environment));
   if (!envIsMap) list.add(["environment"], `must be a map of overrides, got ${show(input.environment)}`);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(input.stack)) list.add(["stack"], `must contain only lower-case letters, digits and '-', got ${show(input.stack)}`);
+  // Misspelt keys first: they are often why the errors after them appear. They name their file themselves.
+  const misspelt = [
+    ...checkConfigKeys(input.configKeys ?? [], input.sources?.configKeys),
+    ...checkEnvironmentOnly(input.topology, envIsMap ? input.environment : undefined, input.sources?.environment),
+  ];
   const merged = mergeOverlay(input.topology, envIsMap ? input.environment : undefined);
   // `__proto__` would vanish from any map on its way to the model: refuse it wherever it is.
   const proto = protoKeyPaths(merged);
@@ -45,8 +63,8 @@ export function validateMesh(input: MeshInput): ValidationResult {
   if (!parsed.success) for (const issue of parsed.error.issues) if (!issue.path.includes("__proto__")) flatten(issue, [], list);
   checkReferences(merged, region ?? "", list);
   if (parsed.success) checkNameLengths(parsed.data, input.stack, list);
-  if (list.issues.length || !parsed.success || proto.length) {
-    return { ok: false, issues: annotate(dedupe(list.issues), input) };
+  if (misspelt.length || list.issues.length || !parsed.success || proto.length) {
+    return { ok: false, issues: [...misspelt, ...annotate(dedupe(list.issues), input)] };
   }
   return { ok: true, model: buildModel(parsed.data, input.stack, region!) };
 }
@@ -108,6 +126,8 @@ function annotate(issues: ConfigIssue[], input: MeshInput): ConfigIssue[] {
     const segs = splitPath(i.path);
     const where = overlayAt(input.environment, segs);
     if (where === "absent") return i;
+    // A map the topology does not have at all was written whole by the environment.
+    if (where === "partial" && overlayAt(input.topology, segs) === "absent") return { ...i, message: `${i.message} (set in ${envFile})` };
     return { ...i, message: `${i.message} (${where === "leaf" ? "set" : "partly set"} in ${envFile})` };
   });
 }
