@@ -10,6 +10,13 @@ export interface ConfigIssue {
 }
 
 export class ConfigError extends Error {
+  /**
+   * Marks it as a Pulumi RunError (the check Pulumi makes across SDK copies, without importing
+   * Pulumi here): `pulumi up` then prints the problems alone, not "unhandled exception" and a
+   * stack trace, when a program lets loadMesh's error through.
+   */
+  readonly __pulumiRunError = true;
+
   constructor(readonly issues: ConfigIssue[], readonly source = "mesh configuration") {
     super(`${source} is invalid (${issues.length} problem${issues.length === 1 ? "" : "s"}):\n` +
       issues.map((i) => `  - ${i.path || "(root)"}: ${i.message}`).join("\n"));

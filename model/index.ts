@@ -1,4 +1,5 @@
 export * from "./types";
+export type { Topology, Environment, Overrides } from "./description";
 export * from "./errors";
 export { loadMesh, validateMesh, MeshInput, ValidationResult } from "./load";
 export { CONFIG_NAMESPACE, CONFIG_KEYS } from "./config-keys";

@@ -13,13 +13,20 @@ import { checkNameLengths } from "./names";
 import { checkReferences } from "./references";
 import { show } from "./schema/common";
 import { topology } from "./schema/topology";
+import type { Environment, Topology } from "./description";
 import type { MeshModel } from "./types";
 
+/**
+ * What loadMesh reads. `topology` and `environment` are typed for editors and for programs that
+ * write them in TypeScript; from `pulumi.Config`, read them as
+ * `config.requireObject<Topology>("topology")` and `config.getObject<Environment>("environment")`
+ * (Pulumi does not check their shape: loadMesh does, and reports every problem at once).
+ */
 export interface MeshInput {
   /** The shared topology (`fargate-mesh:topology`). */
-  topology: unknown;
+  topology: Topology;
   /** This environment's overrides (`fargate-mesh:environment`). */
-  environment?: unknown;
+  environment?: Environment;
   /** Environment name, normally the stack name; it suffixes the mesh name. */
   stack: string;
   /** The AWS region (`aws:region`); the Envoy image and endpoints depend on it. */
@@ -30,7 +37,7 @@ export interface MeshInput {
    * error instead of a value nobody reads. @default not checked
    */
   configKeys?: ReadonlyArray<string>;
-  /** File names used in messages to say where a wrong value was written. */
+  /** File names used in messages to say where a wrong value was written (Pulumi.yaml, Pulumi.dev.yaml). */
   sources?: {
     topology?: string;
     environment?: string;
@@ -118,17 +125,20 @@ function dedupe(issues: ConfigIssue[]): ConfigIssue[] {
   return issues.filter((i) => !seen.has(i.path + i.message) && seen.add(i.path + i.message));
 }
 
-/** Says which file a wrong value was written in, when the environment overrides it. */
+/** Says which file a wrong value was written in: the environment's when it overrides it, else the topology's. */
 function annotate(issues: ConfigIssue[], input: MeshInput): ConfigIssue[] {
-  const envFile = input.sources?.environment;
-  if (!envFile) return issues;
+  const { environment: envFile, topology: topologyFile } = input.sources ?? {};
+  if (!envFile && !topologyFile) return issues;
   return issues.map((i) => {
     const segs = splitPath(i.path);
-    const where = overlayAt(input.environment, segs);
-    if (where === "absent") return i;
+    const inEnv = envFile ? overlayAt(input.environment, segs) : "absent";
     // A map the topology does not have at all was written whole by the environment.
-    if (where === "partial" && overlayAt(input.topology, segs) === "absent") return { ...i, message: `${i.message} (set in ${envFile})` };
-    return { ...i, message: `${i.message} (${where === "leaf" ? "set" : "partly set"} in ${envFile})` };
+    if (inEnv === "partial" && overlayAt(input.topology, segs) === "absent") return { ...i, message: `${i.message} (set in ${envFile})` };
+    if (inEnv !== "absent") return { ...i, message: `${i.message} (${inEnv === "leaf" ? "set" : "partly set"} in ${envFile})` };
+    // The topology is a whole description, not an overlay, but overlayAt tells all the same whether it holds the path.
+    const inTopology = topologyFile ? overlayAt(input.topology, segs) : "absent";
+    if (inTopology !== "absent") return { ...i, message: `${i.message} (set in ${topologyFile})` };
+    return i;
   });
 }
 

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, YAMLParseError } from "yaml";
 import { CONFIG_NAMESPACE } from "../model/config-keys";
+import type { Environment, Topology } from "../model/description";
 import type { MeshInput } from "../model/load";
 import { yamlErrorText } from "./yaml-errors";
 
@@ -98,8 +99,8 @@ function qualify(key: string): string {
 /** The model input from a resolved config map; every key is checked, so a misspelt one is reported. */
 export function meshInput(config: ConfigMap, stack: string, sources?: MeshInput["sources"]): MeshInput {
   return {
-    topology: config[`${CONFIG_NAMESPACE}:topology`],
-    environment: config[`${CONFIG_NAMESPACE}:environment`],
+    topology: config[`${CONFIG_NAMESPACE}:topology`] as Topology,
+    environment: config[`${CONFIG_NAMESPACE}:environment`] as Environment | undefined,
     region: config["aws:region"] as string | undefined,
     stack,
     configKeys: Object.keys(config),

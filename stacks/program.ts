@@ -4,6 +4,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { FargateMesh } from "../components/fargate-mesh";
+import type { Environment, Topology } from "../model/description";
 import { loadMesh } from "../model/load";
 import { CONFIG_NAMESPACE } from "./files";
 
@@ -11,8 +12,9 @@ export function program() {
   const config = new pulumi.Config(CONFIG_NAMESPACE);
   const stack = pulumi.getStack();
   const model = loadMesh({
-    topology: config.getObject("topology"),
-    environment: config.getObject("environment"),
+    // Pulumi parses the JSON without checking its shape; loadMesh checks it, all problems at once.
+    topology: config.requireObject<Topology>("topology"),
+    environment: config.getObject<Environment>("environment"),
     region: new pulumi.Config("aws").get("region"),
     stack,
     // Every key the stack sets, so a misspelt fargate-mesh key fails here as it does in the plan.

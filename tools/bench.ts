@@ -1,6 +1,6 @@
 /**
  * npm run bench: validation in process, then the offline plan side by side with the floor
- * (../shared/bench/floor.js: the same size of mesh registered with plain @pulumi/aws calls under
+ * (bench-floor.ts: the same size of mesh registered with plain @pulumi/aws calls under the same
  * mocks) as whole processes, alternating, median of several runs. Machines are shared and noisy:
  * read the ratios, which compare runs made moments apart, not the absolute times. Then the data
  * plane with the real Envoy (bench-envoy.ts): one hop through the generated sidecars against no
@@ -9,7 +9,8 @@
  * skipped.
  *
  * BENCH_PARTS=plan or =envoy runs one part; BENCH_SHORT=1 shortens both (one run of the plan at
- * 4 and 46 services; bench-envoy.ts lists its own settings).
+ * 4 and 46 services; bench-envoy.ts lists its own settings); BENCH_SIZES=4,46 sets the numbers
+ * of services.
  */
 import { spawnSync } from "child_process";
 import * as path from "path";
@@ -19,15 +20,18 @@ import { scaledConfig } from "./bench-mesh";
 import { envoyBench, envoyBenchOptions } from "./bench-envoy";
 import { rehearsalUnavailable } from "./rehearse/sys";
 
-const FLOOR = path.resolve(PROJECT_DIR, "../shared/bench/floor.js");
 const RSS = path.join(PROJECT_DIR, "tools", "bench-rss.js");
-const PLAN = path.join(__dirname, "bench-plan.js"); // compiled: bench runs from bin/
+// Beside this file: compiled in bin/tools when the build is fresh, else the sources through
+// ts-node (tools/run.js decides), which both scripts then pay alike.
+const compiled = __filename.endsWith(".js");
+export const BENCH_SCRIPTS = { plan: path.join(__dirname, `bench-plan.${compiled ? "js" : "ts"}`), floor: path.join(__dirname, `bench-floor.${compiled ? "js" : "ts"}`) };
+const PRELOAD = compiled ? ["-r", RSS] : ["-r", RSS, "-r", "ts-node/register/transpile-only"];
 
 interface Run { ms: number; resources: number; rssMiB: number }
 
 function run(script: string, n: number): Run {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["-r", RSS, script, String(n)], { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, NODE_PATH: path.join(PROJECT_DIR, "node_modules") } });
+  const r = spawnSync(process.execPath, [...PRELOAD, script, String(n)], { cwd: PROJECT_DIR, encoding: "utf8", env: { ...process.env, NODE_PATH: path.join(PROJECT_DIR, "node_modules") } });
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   if (r.status !== 0) throw new Error(`${script} ${n} failed: ${r.stderr}`);
   return { ms, resources: Number(/resources=(\d+)/.exec(r.stdout)![1]), rssMiB: Number(/maxrss-kib=(\d+)/.exec(r.stderr)![1]) / 1024 };
@@ -36,7 +40,7 @@ function run(script: string, n: number): Run {
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 const SHORT = process.env.BENCH_SHORT === "1";
-const SIZES = SHORT ? [4, 46] : [4, 46, 200];
+const SIZES = process.env.BENCH_SIZES ? process.env.BENCH_SIZES.split(",").map(Number) : SHORT ? [4, 46] : [4, 46, 200];
 
 function validation() {
   for (const n of SIZES) {
@@ -52,7 +56,7 @@ function sideBySide(runs: number) {
   for (const n of SIZES) {
     const plan: Run[] = [];
     const floor: Run[] = [];
-    for (let i = 0; i < runs; i++) { floor.push(run(FLOOR, n)); plan.push(run(PLAN, n)); }
+    for (let i = 0; i < runs; i++) { floor.push(run(BENCH_SCRIPTS.floor, n)); plan.push(run(BENCH_SCRIPTS.plan, n)); }
     const [p, f] = [median(plan.map((r) => r.ms)), median(floor.map((r) => r.ms))];
     const perResource = (p / plan[0].resources) / (f / floor[0].resources);
     process.stdout.write(`${String(n).padStart(8)}  ${p.toFixed(0).padStart(7)}  ${f.toFixed(0).padStart(8)}  ${(p / f).toFixed(2).padStart(10)}  ${String(plan[0].resources).padStart(8)}  ${String(floor[0].resources).padStart(9)}  ${perResource.toFixed(2).padStart(18)}  ${Math.max(...plan.map((r) => r.rssMiB)).toFixed(0).padStart(13)}  ${Math.max(...floor.map((r) => r.rssMiB)).toFixed(0).padStart(14)}\n`);

@@ -82,14 +82,34 @@ export async function checkPlan(plan: Plan): Promise<{ findings: Finding[]; issu
 
 export const blocking = (f: Finding[]) => f.filter((x) => x.level === "mandatory");
 
-export function reportText(stack: string, findings: Finding[]): string {
+/**
+ * One stack's report: the verdict, then each violation by resource. Excepted findings, the same
+ * reason for many resources, are one line per policy with its counts; `verbose` lists them by
+ * resource too.
+ */
+export function reportText(stack: string, findings: Finding[], o: { verbose?: boolean } = {}): string {
   const mandatory = findings.filter((f) => f.level === "mandatory");
   const advisory = findings.filter((f) => f.level === "advisory" && !f.exception);
   const excepted = findings.filter((f) => f.exception);
-  const lines = [`Stack ${stack}: ${mandatory.length} mandatory violation${mandatory.length === 1 ? "" : "s"}, ${advisory.length} advisory, ${excepted.length} excepted`];
+  const verdict = mandatory.length ? "fails (mandatory violations block the deployment)" : "passes";
+  const lines = [`Stack ${stack}: ${mandatory.length} mandatory violation${mandatory.length === 1 ? "" : "s"}, ${advisory.length} advisory, ${excepted.length} excepted: ${verdict}`];
   const where = (f: Finding) => (f.resource ? `${f.resource.type} ${f.resource.name}` : "(stack)");
   for (const f of mandatory) lines.push(`  MANDATORY  ${f.policy} [${f.upstream}] ${where(f)}: ${f.message}`);
   for (const f of advisory) lines.push(`  ADVISORY   ${f.policy} [${f.upstream}] ${where(f)}: ${f.message}`);
-  for (const f of excepted) lines.push(`  EXCEPTED   ${f.policy} ${where(f)}: ${f.message} (reason: ${f.exception})`);
+  if (o.verbose) for (const f of excepted) lines.push(`  EXCEPTED   ${f.policy} ${where(f)}: ${f.message} (reason: ${f.exception})`);
+  else for (const [policy, fs] of byPolicy(excepted)) lines.push(`  EXCEPTED   ${policy}: ${counts(fs)}; reason: ${fs[0].exception}`);
   return lines.join("\n");
+}
+
+function byPolicy(findings: Finding[]): Map<string, Finding[]> {
+  const out = new Map<string, Finding[]>();
+  for (const f of findings) out.set(f.policy, [...(out.get(f.policy) ?? []), f]);
+  return out;
+}
+
+/** "5 resources", or "12 findings on 6 resources" when a resource has several. */
+function counts(findings: Finding[]): string {
+  const resources = new Set(findings.map((f) => (f.resource ? `${f.resource.type}::${f.resource.name}` : "(stack)"))).size;
+  const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+  return resources === findings.length ? `${plural(resources, "resource")}` : `${plural(findings.length, "finding")} on ${plural(resources, "resource")}`;
 }

@@ -1,6 +1,8 @@
 /**
- * npm run check -- (--stack <name> | --config <file> | --all-stacks | --plan <saved plan.json>)
+ * npm run check -- (--stack <name> | --config <file> | --all-stacks | --plan <saved plan.json>) [--verbose]
  * Runs the policy pack against offline plans (or a plan saved with `npm run plan -- --json`);
+ * prints each stack's verdict, each violation, and each excepted policy once with its counts
+ * (--verbose: every excepted resource);
  * mandatory violations, invalid config or an unusable file exit 1; wrong arguments exit 2.
  */
 import { ConfigFileError } from "../stacks/files";
@@ -13,31 +15,38 @@ import { issuesText } from "./plan-format";
 const usage = usageExit("usage: npm run check -- (--stack <name> | --config <file> | --all-stacks | --plan <saved plan.json>)");
 
 function parseArgs(argv: string[]) {
-  const p = parseFlags(argv, { "--stack": "value", "--config": "value", "--all-stacks": "flag", "--plan": "value" }, usage);
-  return { ...sourceFlags(p, usage, ["--plan"]), plan: p.value["--plan"] };
+  const p = parseFlags(argv, { "--stack": "value", "--config": "value", "--all-stacks": "flag", "--plan": "value", "--verbose": "flag" }, usage);
+  return { ...sourceFlags(p, usage, ["--plan"]), plan: p.value["--plan"], verbose: p.flag["--verbose"] };
 }
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   let failed = false;
+  let folded = false;
+  const finish = () => {
+    if (folded && !args.verbose) process.stdout.write("(--verbose lists each excepted resource)\n");
+    process.exit(failed ? 1 : 0);
+  };
   if (args.plan) {
     // What a reviewer was sent: the saved plan's resources, with the exceptions it carries.
     for (const doc of documentsFromFile(args.plan)) {
       const findings = await checkResources(doc.stack, doc.resources, doc.exceptions ?? {});
-      process.stdout.write(reportText(doc.stack, findings) + "\n");
+      process.stdout.write(reportText(doc.stack, findings, args) + "\n");
       failed ||= blocking(findings).length > 0;
+      folded ||= findings.some((f) => f.exception);
     }
-    process.exit(failed ? 1 : 0);
+    finish();
   }
   for (const src of planSources(args)) {
     const r = await plan(src);
     if (!r.ok) { process.stderr.write(issuesText(r.stack, r.issues) + "\n"); failed = true; continue; }
     const { findings, issues } = await checkPlan(r.plan);
     if (issues.length) { process.stderr.write(issuesText(r.plan.stack, issues) + "\n"); failed = true; }
-    process.stdout.write(reportText(r.plan.stack, findings) + "\n");
+    process.stdout.write(reportText(r.plan.stack, findings, args) + "\n");
     failed ||= blocking(findings).length > 0;
+    folded ||= findings.some((f) => f.exception);
   }
-  process.exit(failed ? 1 : 0);
+  finish();
 }
 
 // A file that cannot be used prints its reason; anything unexpected keeps its stack.

@@ -1,13 +1,16 @@
 /** Plan diffs for terminals and for pull-request comments (Markdown with a Mermaid topology). */
 import type { PlanDiff, ResourceChange } from "./diff";
 import { hasChanges, summaryLine } from "./diff";
+import { actionText, FoldedChange, foldChanges, lineMark, unfoldedChanges } from "./diff-fold";
 import { mermaid } from "./mermaid";
 import type { PlanDocument } from "./plan-document";
 
-const show = (v: unknown) => (v === undefined ? "(none)" : typeof v === "string" ? v : JSON.stringify(v));
-const action = (c: ResourceChange) => (c.action === "replace" ? `replace (${c.replacedBy.join(", ")})` : c.action === "update" ? "update in place" : "change");
+/** `verbose`: every changed input by its full path, instead of folded into what it means. */
+export interface DiffOptions { verbose?: boolean }
 
-export function diffText(d: PlanDiff): string {
+const changeLines = (c: ResourceChange, o: DiffOptions): FoldedChange[] => (o.verbose ? unfoldedChanges(c) : foldChanges(c));
+
+export function diffText(d: PlanDiff, o: DiffOptions = {}): string {
   const lines = [summaryLine(d)];
   if (!hasChanges(d)) return lines.join("\n");
   for (const s of d.summary) lines.push(`  ${s}`);
@@ -15,8 +18,9 @@ export function diffText(d: PlanDiff): string {
   for (const r of d.added) lines.push(`  + ${r.type}  ${r.name}`);
   for (const r of d.removed) lines.push(`  - ${r.type}  ${r.name}`);
   for (const c of d.changed) {
-    lines.push(`  ${c.action === "replace" ? "±" : "~"} ${c.resource.type}  ${c.resource.name}: ${action(c)}`);
-    for (const ch of c.changes) lines.push(`      ${ch.path}: ${show(ch.before)} → ${show(ch.after)}`);
+    const changes = changeLines(c, o);
+    lines.push(`  ${c.action === "replace" ? "±" : "~"} ${c.resource.type}  ${c.resource.name}: ${actionText(c, changes)}`);
+    for (const l of changes) lines.push(`      ${lineMark(c, changes, l)}${l.text}`);
   }
   return lines.join("\n");
 }
@@ -27,15 +31,17 @@ const md = (s: string) => s.replace(/\|/g, "\\|");
 /** An expected routing (from the stack's expectations file) whose answer the change moves. */
 export interface MovedExpectation { request: string; before: string; after: string }
 
-export function diffMarkdown(d: PlanDiff, head: PlanDocument, moved: MovedExpectation[] = []): string {
+export function diffMarkdown(d: PlanDiff, head: PlanDocument, moved: MovedExpectation[] = [], o: DiffOptions = {}): string {
   const out = [`### Stack \`${d.stack}\``, "", `**${summaryLine(d).replace(/^Stack \S+: /, "")}**`, ""];
   if (d.summary.length) out.push(...d.summary.map((s) => `- ${md(s)}`), "");
   if (hasChanges(d)) {
     out.push("<details><summary>Resource changes</summary>", "", "| | Resource | Type | What changes |", "|---|---|---|---|");
     for (const r of d.added) out.push(`| + | \`${r.name}\` | \`${r.type}\` | created |`);
     for (const r of d.removed) out.push(`| - | \`${r.name}\` | \`${r.type}\` | deleted |`);
-    for (const c of d.changed)
-      out.push(`| ${c.action === "replace" ? "±" : "~"} | \`${c.resource.name}\` | \`${c.resource.type}\` | ${md(action(c))}: ${c.changes.map((ch) => `\`${md(ch.path)}\`: ${md(show(ch.before))} → ${md(show(ch.after))}`).join("<br>")} |`);
+    for (const c of d.changed) {
+      const changes = changeLines(c, o);
+      out.push(`| ${c.action === "replace" ? "±" : "~"} | \`${c.resource.name}\` | \`${c.resource.type}\` | ${md(actionText(c, changes))}:<br>${changes.map((l) => md(lineMark(c, changes, l) + l.text)).join("<br>")} |`);
+    }
     out.push("", "</details>", "");
   }
   if (d.routes.length) {
@@ -54,6 +60,8 @@ export function diffMarkdown(d: PlanDiff, head: PlanDocument, moved: MovedExpect
 
 export const COMMENT_MARKER = "<!-- fargate-mesh offline plan -->";
 
-export function markdownReport(sections: string[]): string {
-  return [COMMENT_MARKER, "## Offline plan (fargate-mesh)", "", "Computed without cloud credentials: `npm run plan -- --all-stacks --diff <base> --format markdown`.", "", ...sections].join("\n");
+/** The report's header names the stacks it holds and the command that made it, as run. */
+export function markdownReport(sections: string[], stacks: string[], command: string): string {
+  const which = `${stacks.length === 1 ? "stack" : "stacks"} ${stacks.map((s) => `\`${s}\``).join(", ")}`;
+  return [COMMENT_MARKER, "## Offline plan (fargate-mesh)", "", `Computed without cloud credentials for ${which}: \`${command}\`.`, "", ...sections].join("\n");
 }

@@ -25,8 +25,11 @@ export interface Plan {
 
 export type PlanResult = { ok: true; plan: Plan } | { ok: false; stack: string; issues: ConfigIssue[] };
 
-/** Where a plan's config comes from: a stack in stacks/, or any file in the stack-file format. */
-export type PlanSource = { stack: string } | { configFile: string };
+/**
+ * Where a plan's config comes from: a stack in stacks/, or any file in the stack-file format.
+ * `project` is the folder whose Pulumi.yaml (and stacks/) it reads; the tools' own by default.
+ */
+export type PlanSource = ({ stack: string } | { configFile: string }) & { project?: string };
 
 /** The sources a command line names: every stack in stacks/, one stack, or one stack-format file. */
 export function planSources(opts: { all?: boolean; stack?: string; config?: string }): PlanSource[] {
@@ -36,8 +39,8 @@ export function planSources(opts: { all?: boolean; stack?: string; config?: stri
 }
 
 export function resolveSource(src: PlanSource): { config: ConfigMap; stack: string; file: string; keyFiles: Record<string, string> } {
-  const file = "stack" in src ? existingStackFile(src.stack) : src.configFile;
-  const { config, files } = locatedStackConfig(file);
+  const file = "stack" in src ? existingStackFile(src.stack, src.project) : src.configFile;
+  const { config, files } = locatedStackConfig(file, src.project);
   return { config, stack: "stack" in src ? src.stack : stackNameOf(file), file, keyFiles: files };
 }
 

@@ -1,7 +1,8 @@
 /**
  * npm run plan -- (--stack <name> | --config <file> | --all-stacks)
- *                 [--format text|json|markdown|mermaid] [--json] [--diff <git revision | plan.json>]
- * Plans stacks offline; with --diff, compares them with a base. Invalid config: the errors, exit 1.
+ *                 [--format text|json|markdown|mermaid] [--json] [--diff <git revision | plan.json>] [--verbose]
+ * Plans stacks offline; with --diff, compares them with a base (--verbose: each changed input by
+ * its full path, not folded into what it means). Invalid config: the errors, exit 1.
  */
 import * as fs from "fs";
 import { ConfigFileError } from "../stacks/files";
@@ -21,10 +22,10 @@ type Format = (typeof FORMATS)[number];
 const usage = usageExit("usage: npm run plan -- (--stack <name> | --config <file> | --all-stacks) [--format text|json|markdown|mermaid] [--diff <git revision | plan.json>]");
 
 function parseArgs(argv: string[]) {
-  const p = parseFlags(argv, { "--stack": "value", "--config": "value", "--all-stacks": "flag", "--json": "flag", "--format": "value", "--diff": "value" }, usage);
+  const p = parseFlags(argv, { "--stack": "value", "--config": "value", "--all-stacks": "flag", "--json": "flag", "--format": "value", "--diff": "value", "--verbose": "flag" }, usage);
   const format = (p.flag["--json"] ? "json" : p.value["--format"] ?? "text") as Format;
   if (!FORMATS.includes(format)) usage(`--format must be one of ${FORMATS.join(", ")}`);
-  return { ...sourceFlags(p, usage), format, diff: p.value["--diff"] };
+  return { ...sourceFlags(p, usage), format, diff: p.value["--diff"], verbose: p.flag["--verbose"] };
 }
 
 async function main() {
@@ -53,10 +54,16 @@ async function main() {
   const bases = await loadBases(args.diff, sources, docs);
   const diffs = docs.map((d, i) => diffPlans(bases[i], d));
   const body = args.format === "json" ? JSON.stringify(args.all ? { stacks: diffs } : diffs[0], null, 2)
-    : args.format === "markdown" ? markdownReport(diffs.map((d, i) => diffMarkdown(d, docs[i], movedExpectations(sources[i], bases[i], docs[i], d))))
-    : diffs.map(diffText).join("\n\n");
+    : args.format === "markdown" ? markdownReport(diffs.map((d, i) => diffMarkdown(d, docs[i], movedExpectations(sources[i], bases[i], docs[i], d), args)), docs.map((d) => d.stack), commandLine())
+    : diffs.map((d) => diffText(d, args)).join("\n\n");
   process.stdout.write(body + "\n");
   if (!diffs.some(hasChanges) && args.format === "text") process.stdout.write("No changes.\n");
+}
+
+/** This command as it was run, for the report's header. */
+function commandLine(): string {
+  const quote = (a: string) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`);
+  return ["npm run plan --", ...process.argv.slice(2).map(quote)].join(" ");
 }
 
 /** For a change that moves route weights: the stack's expected routings whose answers differ. */

@@ -6,11 +6,12 @@ import * as path from "path";
 import { planConfig, resolveSource } from "../../tools/plan-core";
 import { recordedResources, resetRecording } from "../../tools/mocks";
 import { PROJECT_DIR } from "../../stacks/files";
+import { FIXTURE } from "../helpers";
 
 describe("invalid configuration registers nothing", () => {
   it("returns the issues and leaves the mocks untouched", async () => {
     resetRecording();
-    const { config } = resolveSource({ stack: "dev" });
+    const { config } = resolveSource({ stack: "dev", project: FIXTURE });
     (config as any)["fargate-mesh:environment"].routers.colors.routes["color-route"].targets.yellow = 150;
     const r = await planConfig(config, "dev", "Pulumi.dev.yaml");
     assert.equal(r.ok, false);

@@ -1,4 +1,5 @@
 import { planConfig, Plan, PlannedResource, resolveSource } from "../../tools/plan-core";
+import { FIXTURE } from "../helpers";
 
 const unedited = new Map<string, Promise<Plan>>();
 
@@ -8,9 +9,9 @@ export const onDataPlane = (plane: string) => (config: any) => {
 };
 
 /**
- * Plans a reference stack or a stack-format file; `edit` may change the resolved config first,
- * or name a data plane. Plans without an edit function are shared between tests (treat them as
- * read-only) to keep the suite fast.
+ * Plans a stack of the tests' own project (test/fixtures/colors) or a stack-format file; `edit`
+ * may change the resolved config first, or name a data plane. Plans without an edit function are
+ * shared between tests (treat them as read-only) to keep the suite fast.
  */
 export function planOf(stackOrFile: string, edit?: ((config: any) => void) | "appmesh" | "envoy" | "lattice"): Promise<Plan> {
   if (typeof edit === "function") return planFresh(stackOrFile, edit);
@@ -20,7 +21,7 @@ export function planOf(stackOrFile: string, edit?: ((config: any) => void) | "ap
 }
 
 async function planFresh(stackOrFile: string, edit?: (config: any) => void): Promise<Plan> {
-  const src = stackOrFile.endsWith(".yaml") ? { configFile: stackOrFile } : { stack: stackOrFile };
+  const src = stackOrFile.endsWith(".yaml") ? { configFile: stackOrFile, project: FIXTURE } : { stack: stackOrFile, project: FIXTURE };
   const { config, stack } = resolveSource(src);
   const copy = JSON.parse(JSON.stringify(config));
   edit?.(copy);

@@ -47,6 +47,20 @@ const onPort = (script: string, port: number) => script.replace(/127\.0\.0\.1\/9
 const exited = (p: ReturnType<typeof spawn>) => new Promise<number | null>((r) => p.on("exit", (c) => r(c)));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Resolves once the script has installed its SIGTERM trap (Linux: signal 15's bit in the
+ * SigCgt mask of /proc/<pid>/status). A SIGTERM sent before that kills bash outright, exit null:
+ * a fixed sleep before the signal lost that race on a loaded machine.
+ */
+async function trapsTerm(p: ReturnType<typeof spawn>, withinMs = 15000): Promise<void> {
+  const sigterm = 1n << 14n;
+  for (const t0 = Date.now(); Date.now() - t0 < withinMs; await sleep(10)) {
+    const mask = /^SigCgt:\s*([0-9a-f]+)$/m.exec(fs.readFileSync(`/proc/${p.pid}/status`, "utf8"))?.[1];
+    if (mask && (BigInt(`0x${mask}`) & sigterm) !== 0n) return;
+  }
+  throw new Error(`the script set no SIGTERM trap within ${withinMs} ms`);
+}
+
 describe("the Envoy container's lifecycle, run with bash", function () {
   this.timeout(20000);
 
@@ -82,7 +96,7 @@ describe("the Envoy container's lifecycle, run with bash", function () {
     const admin = await fakeAdmin();
     try {
       const p = spawn("/bin/bash", ["-c", onPort(DRAIN_SCRIPT, admin.port)], { env: { ...process.env, LISTENER_DRAIN_WAIT_TIME_S: "1" } });
-      await sleep(300);
+      await trapsTerm(p);
       const t0 = Date.now();
       p.kill("SIGTERM");
       assert.equal(await exited(p), 0);
@@ -96,20 +110,45 @@ describe("the Envoy container's lifecycle, run with bash", function () {
       const admin = await fakeAdmin();
       const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fm-envoy-"));
       const fake = path.join(dir, "envoy");
-      fs.writeFileSync(fake, "#!/bin/bash\ntrap 'exit 0' TERM\nwhile :; do sleep 1; done\n", { mode: 0o755 });
+      // Sleeps in the background and waits, so that its trap runs as soon as TERM arrives (a
+      // foreground sleep would hold the trap back for up to a second).
+      fs.writeFileSync(fake, "#!/bin/bash\ntrap 'kill $! 2>/dev/null; exit 0' TERM\nwhile :; do sleep 3600 & wait $!; done\n", { mode: 0o755 });
+      // Drained already, it must not wait the drain: a drain time far above what stopping takes
+      // under any load tells the two apart without a tight bound.
+      const drainSeconds = already ? 60 : 1;
       try {
         if (already) await new Promise<void>((r) => http.request({ port: admin.port, method: "POST", path: "/healthcheck/fail" }, () => r()).end());
         const script = onPort(ENVOY_WRAPPER, admin.port).replace(ENVOY_BINARY, fake);
-        const p = spawn("/bin/bash", ["-c", script, "envoy", "{}"], { env: { ...process.env, LISTENER_DRAIN_WAIT_TIME_S: "1", ENVOY_LOG_LEVEL: "info" } });
-        await sleep(300);
+        const p = spawn("/bin/bash", ["-c", script, "envoy", "{}"], { env: { ...process.env, LISTENER_DRAIN_WAIT_TIME_S: String(drainSeconds), ENVOY_LOG_LEVEL: "info" } });
+        await trapsTerm(p);
         const t0 = Date.now();
         p.kill("SIGTERM");
         assert.equal(await exited(p), 0);
         const took = Date.now() - t0;
-        if (already) { assert.ok(took < 900, `stopped in ${took} ms`); assert.deepEqual(admin.requests, ["POST /healthcheck/fail", "GET /ready"], "drained once, by the lifecycle container"); }
-        else { assert.ok(took >= 900, `stopped in ${took} ms`); assert.deepEqual(admin.requests, ["GET /ready", "POST /healthcheck/fail", "POST /drain_listeners?graceful&inboundonly"]); }
-      } finally { admin.close(); }
+        if (already) { assert.ok(took < 10000, `stopped in ${took} ms`); assert.deepEqual(admin.requests, ["POST /healthcheck/fail", "GET /ready"], "drained once, by the lifecycle container"); }
+        else { assert.ok(took >= 1000, `stopped in ${took} ms`); assert.deepEqual(admin.requests, ["GET /ready", "POST /healthcheck/fail", "POST /drain_listeners?graceful&inboundonly"]); }
+      } finally { admin.close(); fs.rmSync(dir, { recursive: true, force: true }); }
     });
+
+  it("the wrapper exits with Envoy's own status, also when Envoy stops at once (20 stops)", async () => {
+    const admin = await fakeAdmin();
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fm-envoy-"));
+    const fake = path.join(dir, "envoy");
+    // Exits 3 the moment TERM arrives: often before the wrapper's trap has returned.
+    fs.writeFileSync(fake, "#!/bin/bash\ntrap 'kill $! 2>/dev/null; exit 3' TERM\nwhile :; do sleep 3600 & wait $!; done\n", { mode: 0o755 });
+    try {
+      await new Promise<void>((r) => http.request({ port: admin.port, method: "POST", path: "/healthcheck/fail" }, () => r()).end());
+      const script = onPort(ENVOY_WRAPPER, admin.port).replace(ENVOY_BINARY, fake);
+      const codes: (number | null)[] = [];
+      for (let i = 0; i < 20; i++) {
+        const p = spawn("/bin/bash", ["-c", script, "envoy", "{}"], { env: { ...process.env, LISTENER_DRAIN_WAIT_TIME_S: "60", ENVOY_LOG_LEVEL: "info" } });
+        await trapsTerm(p);
+        p.kill("SIGTERM");
+        codes.push(await exited(p));
+      }
+      assert.deepEqual(codes, Array(20).fill(3));
+    } finally { admin.close(); fs.rmSync(dir, { recursive: true, force: true }); }
+  });
 
   it("puts the lifecycle container after the applications, so ECS stops it (and drains) before them", () => {
     const m = model(input("dev"));
@@ -133,10 +172,11 @@ describe("the Envoy container's lifecycle, run with bash", function () {
     assert.deepEqual(lifecycle.command, [IDLE_SCRIPT]);
     assert.ok(lifecycle.healthCheck);
     const p = spawn("/bin/bash", ["-c", IDLE_SCRIPT]);
-    await sleep(300);
+    await trapsTerm(p);
     const t0 = Date.now();
     p.kill("SIGTERM");
     assert.equal(await exited(p), 0);
-    assert.ok(Date.now() - t0 < 900);
+    // Its idle loop sleeps an hour at a time: exiting within seconds means the trap ended it.
+    assert.ok(Date.now() - t0 < 10000);
   });
 });

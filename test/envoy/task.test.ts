@@ -11,6 +11,7 @@
  */
 import { strict as assert } from "assert";
 import { spawn } from "child_process";
+import { listStacks } from "../../stacks/files";
 import { plan } from "../../tools/plan-core";
 import type { Plan } from "../../tools/plan-core";
 import { MeshRun } from "../../tools/rehearse/mesh";
@@ -18,7 +19,8 @@ import { rehearsalUnavailable } from "../../tools/rehearse/sys";
 import type { TaskRun } from "../../tools/rehearse/task";
 import { LIFECYCLE_CONTAINER } from "../../components/dataplanes/envoy/sidecar";
 
-const STACKS = ["dev", "staging", "prod"];
+/** The project's own stacks, whatever they hold: each check below is a property of any stack. */
+const STACKS = listStacks();
 const HEALTHY_WITHIN = 90_000;
 
 /**

@@ -3,6 +3,8 @@
  * stacks/ never moves these tests: apple calls the router `fruit`, which splits between pear and
  * plum; the gateway sends /fruit to the router and / to apple.
  */
+import type { MeshInput } from "../../model/load";
+
 const service = (name: string, backends?: string[]) => ({
   containers: { app: { image: `example.com/${name}:1.0`, ports: [8080] } },
   listeners: [{ port: 8080, protocol: "http" }],
@@ -31,6 +33,6 @@ export function fruitTopology(): any {
 }
 
 /** The model input of the fixture with one environment's overrides. */
-export function fruit(environment: unknown, extra: { configKeys?: string[]; sources?: Record<string, unknown> } = {}) {
+export function fruit(environment: any, extra: Pick<MeshInput, "configKeys" | "sources"> = {}): MeshInput & { topology: any } {
   return { topology: fruitTopology(), environment, region: "us-east-1", stack: "test", sources: { environment: "Pulumi.test.yaml" }, ...extra };
 }

@@ -6,7 +6,9 @@ const weights = (m: ReturnType<typeof model>, router: string, route: string) =>
   Object.fromEntries(m.routers.find((r) => r.key === router)!.routes.find((r) => r.key === route)!.targets.map((t) => [t.node, [t.weight, t.percent]]));
 const image = (m: ReturnType<typeof model>, key: string) => m.nodes.find((n) => n.key === key)!.containers[0].image;
 
-describe("reference stacks load into models", () => {
+// The tests' own copy of the colour application (test/fixtures/colors), whose values these tests
+// may name; the project's stacks/ are checked for properties only (test/stacks/).
+describe("the colour application's stacks load into models", () => {
   for (const stack of ["dev", "staging", "prod"]) {
     describe(`colour application, ${stack}`, () => {
       const m = model(input(stack));

@@ -203,7 +203,7 @@ describe("validation: one rule, one path, one message", () => {
 
   it("requires the environment overrides to be a map and the stack name to be lower case", () => {
     const i = withChange("dev", () => undefined);
-    i.environment = ["not", "a", "map"];
+    i.environment = ["not", "a", "map"] as never; // what a YAML file can hold, whatever the type says
     i.stack = "Dev_1";
     const found = issues(i);
     assert.deepEqual(at(found, "environment"), ["must be a map of overrides, got a list"]);

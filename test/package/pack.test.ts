@@ -30,9 +30,9 @@ describe("the npm package", function () {
   });
 
   it("ships the compiled library and its type declarations, and nothing else", () => {
-    for (const f of ["package.json", "README.md", "bin/index.js", "bin/index.d.ts", "bin/components/fargate-mesh.js", "bin/components/fargate-mesh.d.ts", "bin/model/load.js", "bin/components/dataplanes/envoy/bootstrap.js"])
+    for (const f of ["package.json", "README.md", "bin/index.js", "bin/index.d.ts", "bin/components/fargate-mesh.js", "bin/components/fargate-mesh.d.ts", "bin/model/load.js", "bin/components/dataplanes/envoy/bootstrap.js", "LICENSE", "schema/stack.schema.json", "schema/project.schema.json"])
       assert.ok(files.includes(f), `${f} is shipped`);
-    const unexpected = files.filter((f) => !/^bin\/(index|model\/|components\/)/.test(f) && !["package.json", "README.md", "LICENSE", "CHANGELOG.md"].includes(f));
+    const unexpected = files.filter((f) => !/^(bin\/(index|model\/|components\/)|schema\/)/.test(f) && !["package.json", "README.md", "LICENSE", "CHANGELOG.md"].includes(f));
     assert.deepEqual(unexpected, []);
     assert.ok(!files.some((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")), "no TypeScript sources");
     const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));

@@ -15,6 +15,7 @@ import { routeRequest } from "../../tools/routing";
 import { expectationsFile, readExpectations } from "../../tools/routing/expectations";
 import { parseRequest } from "../../tools/routing/request";
 import { planOf } from "../components/plan-helpers";
+import { FIXTURE } from "../helpers";
 
 describe("the mesh carries real requests: a rehearsal of the staging stack", function () {
   this.timeout(240_000);
@@ -44,7 +45,7 @@ describe("the mesh carries real requests: a rehearsal of the staging stack", fun
   });
 
   it("every expectation of the stack holds with traffic, and npm run routes predicts what traffic does", async () => {
-    const file = expectationsFile({ stack: "staging" });
+    const file = expectationsFile({ stack: "staging", project: FIXTURE });
     const expectations = readExpectations(file);
     const results = await checkTraffic(staging, expectations, 200);
     assert.deepEqual(results.filter((r) => !r.ok).map((r) => r.message), []);

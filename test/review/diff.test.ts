@@ -4,9 +4,9 @@ import * as os from "os";
 import * as path from "path";
 import { documentsAtRevision, documentsFromFile } from "../../tools/base-plan";
 import { diffPlans, hasChanges, PlanDiff, summaryLine } from "../../tools/diff";
-import { diffMarkdown, diffText } from "../../tools/diff-format";
+import { diffMarkdown, diffText, markdownReport } from "../../tools/diff-format";
 import { PlanDocument, toDocument } from "../../tools/plan-document";
-import { planOf } from "../components/plan-helpers";
+import { onDataPlane, planOf } from "../components/plan-helpers";
 
 const ENV = "fargate-mesh:environment";
 const doc = async (stack: string, edit?: (c: any) => void) => toDocument(await planOf(stack, edit));
@@ -60,7 +60,7 @@ describe("plan diffs", () => {
     assert.deepEqual(task.replacedBy, ["containerDefinitions[app].image"]);
     const service = d.changed.find((c) => c.resource.name === "mesh-yellow-service")!;
     assert.deepEqual(service.changes.map((c) => c.path), ["taskDefinition"]);
-    assert.match(diffText(d), /± aws:ecs\/taskDefinition:TaskDefinition {2}mesh-yellow-task: replace \(containerDefinitions\[app\]\.image\)/);
+    assert.ok(diffText(d).includes(`± aws:ecs/taskDefinition:TaskDefinition  mesh-yellow-task: replace (every change forces it)\n      container app › image: ${task.changes[0].before} → ${task.changes[0].after}\n`), diffText(d));
   });
 
   it("an added service shows its new resources and the new permission to call it", async () => {
@@ -102,7 +102,7 @@ describe("plan diffs", () => {
       "  node_blue -. calls .-> vs_red_colors_local",
       "  node_blue -. calls .-> vs_router_colors_local",
     ]) assert.ok(text.split("\n").includes(line), `missing line: ${line}\n---\n${text}`);
-    assert.match(text, /\| ± \| `mesh-blue-task` \| `aws:ecs\/taskDefinition:TaskDefinition` \| replace \(.*`containerDefinitions\[envoy\]\.command\[2\]\..*weighted_clusters\.clusters\[node-green-80\]\.weight`: 100 → 50/);
+    assert.match(text, /\| ± \| `mesh-blue-task` \| `aws:ecs\/taskDefinition:TaskDefinition` \| replace \(every change forces it\):<br>envoy › listener outbound › [^|<]* › weights: green \d+ → 50, yellow \d+ → 50 \|/);
   });
 
   it("takes a saved JSON plan as the base", async () => {
@@ -122,5 +122,102 @@ describe("plan diffs", () => {
     assert.equal(none, undefined);
     const d = diffPlans(undefined, base.dev);
     assert.equal(d.added.length, base.dev.resources.length);
+  });
+});
+
+/** A weight change of the test's own: the first route's first target gains 1, whatever the stack's weights are. */
+function shiftFirstWeight(base: PlanDocument, plane?: string) {
+  const router = base.mesh.routers[0];
+  const route = router.routes[0];
+  const targets = Object.fromEntries(route.targets.map((t, i) => [t.node, t.weight + (i === 0 ? 1 : 0)]));
+  return (c: any) => {
+    if (plane) onDataPlane(plane)(c);
+    const env = (c[ENV] ??= {});
+    const r = ((env.routers ??= {})[router.name] ??= {});
+    ((r.routes ??= {})[route.name] ??= {}).targets = targets;
+  };
+}
+
+/** The resource's lines in a text diff: its heading and the indented lines under it. */
+function linesOf(text: string, resource: string): string[] {
+  const lines = text.split("\n");
+  const at = lines.findIndex((l) => / {2}[~±] \S+ {2}(\S+):/.exec(l)?.[1] === resource);
+  assert.ok(at >= 0, `${resource} in\n${text}`);
+  const end = lines.findIndex((l, i) => i > at && !l.startsWith("      "));
+  return lines.slice(at, end < 0 ? undefined : end);
+}
+
+describe("plan diffs, folded for reading", function () {
+  this.timeout(60000);
+  it("a weight change reads as one line per task definition, with each target's weights once, and --verbose gives the full paths", async () => {
+    // GIVEN staging's plan and the same with one weight changed
+    const base = await doc("staging");
+    const d = diffPlans(base, await doc("staging", shiftFirstWeight(base)));
+    const tasks = d.changed.filter((c) => c.resource.type === "aws:ecs/taskDefinition:TaskDefinition");
+    assert.ok(tasks.length >= 1, "some caller's bootstrap holds the weights");
+    // WHEN it is printed, folded and verbose
+    const text = diffText(d);
+    const verbose = diffText(d, { verbose: true });
+    for (const t of tasks) {
+      // THEN each task definition has one line for its route, naming every changed target by its service
+      const [heading, ...body] = linesOf(text, t.resource.name);
+      assert.equal(heading.endsWith(": replace (every change forces it)"), true, heading);
+      assert.equal(body.length, 1, body.join("\n"));
+      assert.doesNotMatch(body[0], /static_resources|containerDefinitions|typed_config/);
+      assert.ok(body[0].length < 160, body[0]);
+      for (const ch of t.changes) {
+        const node = /clusters\[node-(.+)-\d+\]\.weight$/.exec(ch.path)![1];
+        assert.ok(body[0].includes(`${node} ${ch.before} → ${ch.after}`), `${node} in ${body[0]}`);
+      }
+      // and --verbose prints each full path once, under a heading that lists none
+      const full = linesOf(verbose, t.resource.name);
+      for (const ch of t.changes) assert.equal(full.filter((l) => l.includes(ch.path)).length, 1, ch.path);
+      assert.doesNotMatch(full[0], /\.weight/);
+    }
+    // Each weight appears once per resource that holds it, nowhere else in the resource lines.
+    const ch0 = tasks[0].changes[0];
+    const node = /clusters\[node-(.+)-\d+\]/.exec(ch0.path)![1];
+    const holders = tasks.filter((t) => t.changes.some((c) => c.path.includes(`[node-${node}-`) && c.before === ch0.before && c.after === ch0.after));
+    assert.equal(text.split(`${node} ${ch0.before} → ${ch0.after}`).length - 1, holders.length);
+  });
+
+  it("the Markdown table folds the same way, and prints each change once", async () => {
+    const base = await doc("staging");
+    const head = await doc("staging", shiftFirstWeight(base));
+    const d = diffPlans(base, head);
+    const text = diffMarkdown(d, head);
+    for (const c of d.changed) {
+      const row = text.split("\n").filter((l) => l.includes(`| \`${c.resource.name}\` |`));
+      assert.equal(row.length, 1, c.resource.name);
+      assert.doesNotMatch(row[0], /static_resources/);
+      for (const ch of c.changes.filter((x) => typeof x.after === "number")) assert.equal(row[0].split(` ${ch.before} → ${ch.after}`).length - 1, 1, `${ch.path} once in ${row[0]}`);
+    }
+    const verbose = diffMarkdown(d, head, [], { verbose: true }).split("\n");
+    for (const c of d.changed) {
+      const row = verbose.find((l) => l.includes(`| \`${c.resource.name}\` |`))!;
+      for (const ch of c.changes) assert.equal(row.split(`${ch.path}: `).length - 1, 1, ch.path);
+    }
+  });
+
+  for (const plane of ["appmesh", "lattice"]) {
+    it(`on the ${plane} data plane, a route's weights read as one line naming its targets`, async () => {
+      const base = await doc("staging", (c) => onDataPlane(plane)(c));
+      const d = diffPlans(base, await doc("staging", shiftFirstWeight(base, plane)));
+      const targets = base.mesh.routers[0].routes[0].targets.map((t) => t.node);
+      const routes = d.changed.filter((c) => c.changes.some((ch) => ch.path.endsWith(".weight")));
+      assert.equal(routes.length, 1, "one resource holds the weights");
+      const [, ...body] = linesOf(diffText(d), routes[0].resource.name);
+      assert.equal(body.length, 1, body.join("\n"));
+      assert.match(body[0], / › weights: /);
+      // The changed targets by their names (Lattice lists its target groups by position only).
+      const named = body[0].split(": ")[1].split(", ").map((x) => x.split(" ")[0]);
+      assert.ok(named.every((n) => targets.includes(n)), `${named} are among ${targets}`);
+    });
+  }
+
+  it("a saved plan's header names the stacks it holds and the command as run", () => {
+    const report = markdownReport([], ["staging"], "npm run plan -- --stack staging --diff base.json --format markdown");
+    assert.ok(report.includes("Computed without cloud credentials for stack `staging`: `npm run plan -- --stack staging --diff base.json --format markdown`."));
+    assert.ok(markdownReport([], ["dev", "prod"], "x").includes("for stacks `dev`, `prod`:"));
   });
 });

@@ -13,7 +13,7 @@ import { diffPlans } from "../../tools/diff";
 import { diffMarkdown } from "../../tools/diff-format";
 import { answers, checkExpectations, readExpectations } from "../../tools/routing/expectations";
 import { parseRequest } from "../../tools/routing/request";
-import { model, withChange } from "../helpers";
+import { FIXTURE, fixtureFile, model, withChange } from "../helpers";
 import { onDataPlane, planOf } from "../components/plan-helpers";
 
 /** blue's answer for a request, on the dev stack with `change` applied to the router's one route. */
@@ -102,7 +102,7 @@ describe("expectations", () => {
     for (const plane of ["envoy", "appmesh", "lattice"] as const)
       it(`${stack}'s expectations hold on the ${plane} data plane`, async () => {
         const doc = toDocument(await planOf(stack, plane));
-        const results = checkExpectations(doc, readExpectations(path.join(PROJECT_DIR, "stacks", `routes.${stack}.yaml`)));
+        const results = checkExpectations(doc, readExpectations(path.join(FIXTURE, "stacks", `routes.${stack}.yaml`)));
         assert.deepEqual(results.filter((r) => !r.ok).map((r) => r.message), []);
       });
 
@@ -124,7 +124,7 @@ describe("expectations", () => {
 
   it("--check exits 1 and prints the failing entry", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fm-routes-"));
-    fs.copyFileSync(path.join(PROJECT_DIR, "stacks", "Pulumi.dev.yaml"), path.join(dir, "Pulumi.dev.yaml"));
+    fixtureFile("dev", dir);
     fs.writeFileSync(path.join(dir, "routes.dev.yaml"), "- from: blue\n  request: GET http://red.colors.local/\n  expect: refused\n");
     const r = spawnSync(process.execPath, ["tools/run.js", "routes", "--config", path.join(dir, "Pulumi.dev.yaml"), "--check"], { cwd: PROJECT_DIR, encoding: "utf8" });
     assert.equal(r.status, 1, r.stderr);
@@ -149,7 +149,7 @@ describe("expectations", () => {
   });
 
   it("the plan diff's Markdown shows the expected routings a weight change moves, before and after", async () => {
-    const expectations = readExpectations(path.join(PROJECT_DIR, "stacks", "routes.prod.yaml"));
+    const expectations = readExpectations(path.join(FIXTURE, "stacks", "routes.prod.yaml"));
     const base = toDocument(await planOf("prod"));
     const head = toDocument(await planOf("prod", (c) => { c["fargate-mesh:environment"].routers.colors.routes["color-route"].targets = { green: 75, yellow: 25 }; }));
     const [before, after] = [answers(base, expectations), answers(head, expectations)];

@@ -1,4 +1,5 @@
 import { strict as assert } from "assert";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -40,6 +41,21 @@ describe("GitHub workflows", () => {
     assert.equal(plan.env.BASE, "origin/${{ github.base_ref }}");
     assert.ok(read("README.md").includes(plan.run.replace('"$BASE"', "origin/main")), `README documents: ${plan.run}`);
     assert.equal(pr.jobs["offline-plan"].steps[0].with["fetch-depth"], 0);
+  });
+
+  it("the comment it posts is headed by the stacks planned and the command the workflow ran", function () {
+    this.timeout(300000); // every stack planned twice, each a process
+    const step = pr.jobs["offline-plan"].steps.find((s: any) => s.name === "Offline plan diff of every stack");
+    const args = /^npm run --silent plan -- (.*) > plan\.md$/.exec(step.run)![1].split(" ");
+    const saved = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "fm-workflow-")), "base.json");
+    const plan = (argv: string[]) => spawnSync(process.execPath, ["tools/run.js", "plan", ...argv], { cwd: PROJECT_DIR, encoding: "utf8" });
+    fs.writeFileSync(saved, plan(["--all-stacks", "--json"]).stdout);
+    const stacks = JSON.parse(fs.readFileSync(saved, "utf8")).stacks.map((d: any) => d.stack);
+    // The workflow's own arguments, with a saved plan standing in for the base branch.
+    const asRun = args.map((a) => (a === '"$BASE"' ? saved : a));
+    const report = plan(asRun);
+    assert.equal(report.status, 0, report.stderr);
+    assert.ok(report.stdout.includes(`for stacks ${stacks.map((s: string) => `\`${s}\``).join(", ")}: \`npm run plan -- ${asRun.join(" ")}\`.`), report.stdout.slice(0, 500));
   });
 
   it("posts one comment, found again by its marker, without running the pull request's code", () => {

@@ -15,7 +15,7 @@ export interface Expectation { from: string; request: string; headers?: Record<s
 export interface CheckResult { expectation: Expectation; answer?: RouteAnswer; ok: boolean; message: string }
 
 export function expectationsFile(src: PlanSource): string {
-  if ("stack" in src) return path.join(path.dirname(stackFile(src.stack)), `routes.${src.stack}.yaml`);
+  if ("stack" in src) return path.join(path.dirname(stackFile(src.stack, src.project)), `routes.${src.stack}.yaml`);
   const base = path.basename(src.configFile).replace(/^Pulumi\./, "").replace(/\.ya?ml$/, "");
   return path.join(path.dirname(src.configFile), `routes.${base}.yaml`);
 }

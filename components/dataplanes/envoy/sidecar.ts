@@ -46,10 +46,13 @@ export const ENVOY_WRAPPER = [
   `${ENVOY_BINARY} --config-yaml "$1" --disable-hot-restart --log-level "$ENVOY_LOG_LEVEL" --drain-time-s "$LISTENER_DRAIN_WAIT_TIME_S" &`,
   "pid=$!",
   // Drained already (by the drain container, before the application stopped): stop at once.
-  `drain() { if ${IS_READY}; then ${DRAIN_REQUEST}; sleep "$LISTENER_DRAIN_WAIT_TIME_S"; else echo "fargate-mesh: drained already, stopping Envoy" >&2; fi; kill -TERM "$pid"; }`,
+  `drain() { stopping=1; if ${IS_READY}; then ${DRAIN_REQUEST}; sleep "$LISTENER_DRAIN_WAIT_TIME_S"; else echo "fargate-mesh: drained already, stopping Envoy" >&2; fi; kill -TERM "$pid"; }`,
   "trap drain TERM INT",
   'wait "$pid"; code=$?',
-  'if kill -0 "$pid" 2>/dev/null; then wait "$pid"; code=$?; fi',
+  // The trap cut that wait short (status 143): wait again for Envoy's own status, which bash
+  // keeps even when Envoy has exited by now (asking `kill -0` first lost that race and exited
+  // 143). 127: Envoy had exited and been waited for before the signal; its status stands.
+  'if [ -n "$stopping" ]; then wait "$pid" 2>/dev/null; again=$?; [ "$again" -ne 127 ] && code=$again; fi',
   'exit "$code"',
 ].join("\n");
 
