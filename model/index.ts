@@ -2,6 +2,7 @@ export * from "./types";
 export type { Topology, Environment, Overrides } from "./description";
 export * from "./errors";
 export { loadMesh, validateMesh, MeshInput, ValidationResult } from "./load";
+export { CONFIG_NAMESPACE, CONFIG_KEYS } from "./config-keys";
 export { LIMITS, ENUMS } from "./limits";
 export { names } from "./names";
 export { DEFAULTS } from "./defaults";

@@ -7,6 +7,8 @@ import { buildModel } from "./build";
 import { ConfigError, ConfigIssue, IssueList } from "./errors";
 import { mergeOverlay, overlayAt } from "./merge";
 import { protoKeyPaths } from "./own";
+import { checkConfigKeys } from "./config-keys";
+import { checkEnvironmentOnly } from "./environment-only";
 import { checkNameLengths } from "./names";
 import { checkReferences } from "./references";
 import { show } from "./schema/common";
@@ -29,8 +31,19 @@ export interface MeshInput {
   stack: string;
   /** The AWS region (`aws:region`); the Envoy image and endpoints depend on it. */
   region: string | undefined;
+  /**
+   * Every key of the stack's config, as `namespace:key` (under `pulumi up`:
+   * `Object.keys(pulumi.runtime.allConfig())`), so that a misspelt `fargate-mesh:` key is an
+   * error instead of a value nobody reads. @default not checked
+   */
+  configKeys?: ReadonlyArray<string>;
   /** File names used in messages to say where a wrong value was written (Pulumi.yaml, Pulumi.dev.yaml). */
-  sources?: { topology?: string; environment?: string };
+  sources?: {
+    topology?: string;
+    environment?: string;
+    /** The file that sets each of `configKeys`. */
+    configKeys?: Readonly<Record<string, string>>;
+  };
 }
 
 export type ValidationResult = { ok: true; model: MeshModel } | { ok: false; issues: ConfigIssue[] };
@@ -44,6 +57,11 @@ export function validateMesh(input: MeshInput): ValidationResult {
     (typeof input.environment === "object" && input.environment !== null && !Array.isArray(input.environment));
   if (!envIsMap) list.add(["environment"], `must be a map of overrides, got ${show(input.environment)}`);
   if (!/^[a-z0-9][a-z0-9-]*$/.test(input.stack)) list.add(["stack"], `must contain only lower-case letters, digits and '-', got ${show(input.stack)}`);
+  // Misspelt keys first: they are often why the errors after them appear. They name their file themselves.
+  const misspelt = [
+    ...checkConfigKeys(input.configKeys ?? [], input.sources?.configKeys),
+    ...checkEnvironmentOnly(input.topology, envIsMap ? input.environment : undefined, input.sources?.environment),
+  ];
   const merged = mergeOverlay(input.topology, envIsMap ? input.environment : undefined);
   // `__proto__` would vanish from any map on its way to the model: refuse it wherever it is.
   const proto = protoKeyPaths(merged);
@@ -52,8 +70,8 @@ export function validateMesh(input: MeshInput): ValidationResult {
   if (!parsed.success) for (const issue of parsed.error.issues) if (!issue.path.includes("__proto__")) flatten(issue, [], list);
   checkReferences(merged, region ?? "", list);
   if (parsed.success) checkNameLengths(parsed.data, input.stack, list);
-  if (list.issues.length || !parsed.success || proto.length) {
-    return { ok: false, issues: annotate(dedupe(list.issues), input) };
+  if (misspelt.length || list.issues.length || !parsed.success || proto.length) {
+    return { ok: false, issues: [...misspelt, ...annotate(dedupe(list.issues), input)] };
   }
   return { ok: true, model: buildModel(parsed.data, input.stack, region!) };
 }
@@ -114,6 +132,8 @@ function annotate(issues: ConfigIssue[], input: MeshInput): ConfigIssue[] {
   return issues.map((i) => {
     const segs = splitPath(i.path);
     const inEnv = envFile ? overlayAt(input.environment, segs) : "absent";
+    // A map the topology does not have at all was written whole by the environment.
+    if (inEnv === "partial" && overlayAt(input.topology, segs) === "absent") return { ...i, message: `${i.message} (set in ${envFile})` };
     if (inEnv !== "absent") return { ...i, message: `${i.message} (${inEnv === "leaf" ? "set" : "partly set"} in ${envFile})` };
     // The topology is a whole description, not an overlay, but overlayAt tells all the same whether it holds the path.
     const inTopology = topologyFile ? overlayAt(input.topology, segs) : "absent";

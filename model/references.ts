@@ -12,6 +12,7 @@ import { has } from "./own";
 import { hasVirtualService, routerTargets } from "./providers";
 import { checkFargateSize } from "./fargate";
 import { LIMITS } from "./limits";
+import { closest } from "./suggest";
 import { names } from "./names";
 import { KEY_PATTERN } from "./schema/common";
 import { DNS_LABEL, SECRET_NAME } from "./schema/service";
@@ -21,6 +22,11 @@ const rec = (x: unknown): Raw => (x !== null && typeof x === "object" && !Array.
 const arr = (x: unknown): any[] => (Array.isArray(x) ? x : []);
 const num = (x: unknown): number | undefined => (typeof x === "number" ? x : undefined);
 const list = (xs: Iterable<unknown>) => [...xs].map(String).join(", ") || "(none)";
+/** `unknown service "yelow" (did you mean yellow?); known: …`: the guess only when one is close. */
+const unknown = (what: string, name: string, known: string[]) => {
+  const near = closest(name, known);
+  return `unknown ${what} "${name}"${near ? ` (did you mean ${near}?)` : ""}; known: ${list(known)}`;
+};
 
 /**
  * Transparent interception lets Envoy's own UID (the IgnoredUID) out unproxied: an application
@@ -164,7 +170,7 @@ function checkService(key: string, svc: Raw, services: Raw, routers: Raw, target
     if (typeof b !== "string") return;
     const path = [...base, "backends", i];
     if (has(routers, b)) return;
-    if (!has(services, b)) issues.add(path, `unknown service or router "${b}"; known: ${list([...Object.keys(services), ...Object.keys(routers)])}`);
+    if (!has(services, b)) issues.add(path, unknown("service or router", b, [...Object.keys(services), ...Object.keys(routers)]));
     else if (!hasVirtualService(b, rec(services[b]), targets))
       issues.add(path, `services.${b} has no virtual service${targets.has(b) ? ` (it is a target of routers.${targets.get(b)}); call "${targets.get(b)}" instead` : "; set its virtualService to true"}`);
   });
@@ -238,7 +244,7 @@ function checkTargets(targets: Raw, services: Raw, path: (string | number)[], is
     if (weight === undefined || weight < 0 || weight > 100) allNumeric = false; // reported per weight already
     else { total += weight; positive ||= weight > 0; }
     if (!has(services, node)) {
-      issues.add([...path, node], `unknown service "${node}"; known: ${list(Object.keys(services))}`);
+      issues.add([...path, node], unknown("service", node, Object.keys(services)));
       continue;
     }
     const ports = arr(rec(services[node]).listeners).map((l) => num(rec(l).port)).filter((p): p is number => p !== undefined);
@@ -270,7 +276,7 @@ function checkGateway(gw: Raw, services: Raw, routers: Raw, targets: Map<string,
       issues.add([...path, "match", "method"], "gateway routes cannot match on method in the App Mesh rendering; match the method on a router route behind the gateway instead");
     const t = route.target;
     if (typeof t !== "string" || has(routers, t)) continue;
-    if (!has(services, t)) issues.add([...path, "target"], `unknown service or router "${t}"; known: ${list([...Object.keys(services), ...Object.keys(routers)])}`);
+    if (!has(services, t)) issues.add([...path, "target"], unknown("service or router", t, [...Object.keys(services), ...Object.keys(routers)]));
     else if (!hasVirtualService(t, rec(services[t]), targets))
       issues.add([...path, "target"], `services.${t} has no virtual service${targets.has(t) ? ` (it is a target of routers.${targets.get(t)}); target "${targets.get(t)}" instead` : ""}`);
   }

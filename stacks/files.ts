@@ -5,13 +5,15 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { isMap, isScalar, isSeq, parse, parseDocument, YAMLParseError } from "yaml";
+import { parse, YAMLParseError } from "yaml";
+import { CONFIG_NAMESPACE } from "../model/config-keys";
 import type { Environment, Topology } from "../model/description";
 import type { MeshInput } from "../model/load";
+import { yamlErrorText } from "./yaml-errors";
 
 /** The project folder: where Pulumi.yaml is, whether this runs from stacks/ (ts-node) or bin/stacks/ (compiled). */
 export const PROJECT_DIR = [path.resolve(__dirname, ".."), path.resolve(__dirname, "../..")].find((d) => fs.existsSync(path.join(d, "Pulumi.yaml"))) ?? path.resolve(__dirname, "..");
-export const CONFIG_NAMESPACE = "fargate-mesh";
+export { CONFIG_NAMESPACE };
 
 export type ConfigMap = Record<string, unknown>;
 
@@ -33,43 +35,25 @@ function readYaml(file: string): any {
     return parse(text, { uniqueKeys: true }) ?? {};
   } catch (e) {
     if (!(e instanceof YAMLParseError)) throw e;
-    const at = e.linePos?.[0];
-    const where = at ? `${file}:${at.line}:${at.col}` : file;
-    const what = e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
-    const key = e.code === "DUPLICATE_KEY" ? keyPathAt(text, e.pos[0]) : undefined;
-    throw new ConfigFileError(`${where}: ${what}${key ? ` (${key} is written twice)` : ""}`);
+    throw new ConfigFileError(yamlErrorText(file, text, e));
   }
-}
-
-/** The path of the map key at `offset`, as `config.fargate-mesh:topology.services.red`. */
-function keyPathAt(text: string, offset: number): string | undefined {
-  const visit = (node: unknown, at: string[]): string[] | undefined => {
-    if (isMap(node)) {
-      for (const pair of node.items) {
-        const key = isScalar(pair.key) ? String(pair.key.value) : "?";
-        const range = (pair.key as any)?.range as number[] | undefined;
-        if (range && offset >= range[0] && offset < range[1]) return [...at, key];
-        const found = visit(pair.value, [...at, key]);
-        if (found) return found;
-      }
-    } else if (isSeq(node)) {
-      for (const [i, item] of node.items.entries()) {
-        const found = visit(item, [...at, `[${i}]`]);
-        if (found) return found;
-      }
-    }
-    return undefined;
-  };
-  const found = visit(parseDocument(text, { uniqueKeys: false }).contents, []);
-  return found?.join(".").replace(/\.\[/g, "[");
 }
 
 /** Project-level config of Pulumi.yaml: `key: { value: … }` or `key: <value>`. */
 export function projectConfig(dir = PROJECT_DIR): ConfigMap {
-  const project = readYaml(path.join(dir, "Pulumi.yaml"));
-  const out: ConfigMap = {};
+  return readProjectConfig(dir).config;
+}
+
+/** A config map and, for each of its keys, the file (base name) that sets it. */
+export interface LocatedConfig { config: ConfigMap; files: Record<string, string> }
+
+function readProjectConfig(dir: string): LocatedConfig {
+  const file = path.join(dir, "Pulumi.yaml");
+  const project = readYaml(file);
+  const out: LocatedConfig = { config: {}, files: {} };
   for (const [k, v] of Object.entries(project.config ?? {})) {
-    out[qualify(k)] = v !== null && typeof v === "object" && "value" in (v as object) ? (v as any).value : (v as any)?.default ?? v;
+    out.config[qualify(k)] = v !== null && typeof v === "object" && "value" in (v as object) ? (v as any).value : (v as any)?.default ?? v;
+    out.files[qualify(k)] = path.basename(file);
   }
   return out;
 }
@@ -94,9 +78,17 @@ export function listStacks(dir = PROJECT_DIR): string[] {
 
 /** The config a stack's program sees: project config overlaid by the stack file, key by key. */
 export function stackConfig(file: string, dir = PROJECT_DIR): ConfigMap {
+  return locatedStackConfig(file, dir).config;
+}
+
+/** stackConfig, with the file that sets each key (so a misspelt key's error can name it). */
+export function locatedStackConfig(file: string, dir = PROJECT_DIR): LocatedConfig {
   const stack = readYaml(file);
-  const out = projectConfig(dir);
-  for (const [k, v] of Object.entries(stack.config ?? {})) out[qualify(k)] = v;
+  const out = readProjectConfig(dir);
+  for (const [k, v] of Object.entries(stack.config ?? {})) {
+    out.config[qualify(k)] = v;
+    out.files[qualify(k)] = path.basename(file);
+  }
   return out;
 }
 
@@ -104,13 +96,14 @@ function qualify(key: string): string {
   return key.includes(":") ? key : `${CONFIG_NAMESPACE}:${key}`;
 }
 
-/** The model input from a resolved config map (read from YAML, unchecked: validateMesh checks its shape). */
+/** The model input from a resolved config map; every key is checked, so a misspelt one is reported. */
 export function meshInput(config: ConfigMap, stack: string, sources?: MeshInput["sources"]): MeshInput {
   return {
     topology: config[`${CONFIG_NAMESPACE}:topology`] as Topology,
     environment: config[`${CONFIG_NAMESPACE}:environment`] as Environment | undefined,
     region: config["aws:region"] as string | undefined,
     stack,
+    configKeys: Object.keys(config),
     sources,
   };
 }

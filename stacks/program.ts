@@ -17,6 +17,8 @@ export function program() {
     environment: config.getObject<Environment>("environment"),
     region: new pulumi.Config("aws").get("region"),
     stack,
+    // Every key the stack sets, so a misspelt fargate-mesh key fails here as it does in the plan.
+    configKeys: Object.keys(pulumi.runtime.allConfig()),
     sources: { environment: `Pulumi.${stack}.yaml` },
   });
   const mesh = new FargateMesh("mesh", { model });

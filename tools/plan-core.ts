@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { MeshModel } from "../model/types";
 import { validateMesh } from "../model/load";
 import { ConfigError, ConfigIssue } from "../model/errors";
-import { ConfigMap, existingStackFile, listStacks, meshInput, stackConfig, stackNameOf } from "../stacks/files";
+import { ConfigMap, existingStackFile, listStacks, locatedStackConfig, meshInput, stackNameOf } from "../stacks/files";
 import { installMocks, recordedResources, resetRecording, settle } from "./mocks";
 
 export interface PlannedResource {
@@ -38,24 +38,28 @@ export function planSources(opts: { all?: boolean; stack?: string; config?: stri
   return opts.config ? [{ configFile: opts.config }] : [];
 }
 
-export function resolveSource(src: PlanSource): { config: ConfigMap; stack: string; file: string } {
+export function resolveSource(src: PlanSource): { config: ConfigMap; stack: string; file: string; keyFiles: Record<string, string> } {
   const file = "stack" in src ? existingStackFile(src.stack, src.project) : src.configFile;
-  return { config: stackConfig(file, src.project), stack: "stack" in src ? src.stack : stackNameOf(file), file };
+  const { config, files } = locatedStackConfig(file, src.project);
+  return { config, stack: "stack" in src ? src.stack : stackNameOf(file), file, keyFiles: files };
 }
 
-/** Plans a resolved config. The config is validated first, so invalid input registers nothing. */
-export function planConfig(config: ConfigMap, stack: string, fileLabel?: string): Promise<PlanResult> {
+/**
+ * Plans a resolved config. The config is validated first, so invalid input registers nothing.
+ * `fileLabel` names the stack file in messages; `keyFiles` the file of each config key.
+ */
+export function planConfig(config: ConfigMap, stack: string, fileLabel?: string, keyFiles?: Record<string, string>): Promise<PlanResult> {
   // One plan at a time: the mocks record every registration in one place, so two plans
   // awaited together (Promise.all) would each hold the other's resources.
-  const next = planning.then(() => planOnce(config, stack, fileLabel));
+  const next = planning.then(() => planOnce(config, stack, fileLabel, keyFiles));
   planning = next.catch(() => undefined);
   return next;
 }
 
 let planning: Promise<unknown> = Promise.resolve();
 
-async function planOnce(config: ConfigMap, stack: string, fileLabel?: string): Promise<PlanResult> {
-  const checked = validateMesh(meshInput(config, stack, { environment: fileLabel }));
+async function planOnce(config: ConfigMap, stack: string, fileLabel?: string, keyFiles?: Record<string, string>): Promise<PlanResult> {
+  const checked = validateMesh(meshInput(config, stack, { environment: fileLabel, configKeys: keyFiles }));
   if (!checked.ok) return { ok: false, stack, issues: checked.issues };
 
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)])));
@@ -81,8 +85,8 @@ async function planOnce(config: ConfigMap, stack: string, fileLabel?: string): P
 }
 
 export async function plan(src: PlanSource): Promise<PlanResult> {
-  const { config, stack, file } = resolveSource(src);
-  return planConfig(config, stack, file.split("/").pop());
+  const { config, stack, file, keyFiles } = resolveSource(src);
+  return planConfig(config, stack, file.split("/").pop(), keyFiles);
 }
 
 async function resolveOutputs(outputs: Record<string, pulumi.Output<unknown>>): Promise<Record<string, unknown>> {

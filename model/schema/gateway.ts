@@ -5,6 +5,13 @@ import { clientTls, healthCheck, tls } from "./listener";
 import { headerMatch, prefix } from "./router";
 
 export const gatewayRoute = z.strictObject({
+  /**
+   * In an environment file, on a gateway route the topology does not have: adds it in this environment
+   * only (without it, such an entry is taken for a misspelling and refused). Not valid in the
+   * topology, nor on a gateway route the topology has. @default false
+   */
+  environmentOnly: bool.optional(),
+
   /** @default the protocol of the gateway listener */
   protocol: enumOf(ENUMS.gatewayProtocol.values).optional(),
   priority: int(LIMITS.priority).optional(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MAX_RETRIES } from "../defaults";
 import { ENUMS, LIMITS } from "../limits";
-import { duration, enumOf, int, keyed, port, show, text } from "./common";
+import { bool, duration, enumOf, int, keyed, port, show, text } from "./common";
 import { DNS_LABEL } from "./service";
 
 /** One header condition: exactly one of exact / prefix / suffix / regex / range. */
@@ -56,6 +56,13 @@ export const target = z.union([
 ]);
 
 export const route = z.strictObject({
+  /**
+   * In an environment file, on a route the topology does not have: adds it in this environment
+   * only (without it, such an entry is taken for a misspelling and refused). Not valid in the
+   * topology, nor on a route the topology has. @default false
+   */
+  environmentOnly: bool.optional(),
+
   /** @default the protocol of the router's listener */
   protocol: enumOf(ENUMS.protocol.values).optional(),
   /** 0 is matched first. @default none (App Mesh orders by specificity) */
@@ -70,6 +77,13 @@ export const route = z.strictObject({
 export type RouteConfig = z.infer<typeof route>;
 
 export const router = z.strictObject({
+  /**
+   * In an environment file, on a router the topology does not have: adds it in this environment
+   * only (without it, such an entry is taken for a misspelling and refused). Not valid in the
+   * topology, nor on a router the topology has. @default false
+   */
+  environmentOnly: bool.optional(),
+
   listeners: z.array(z.strictObject({ port, protocol: enumOf(ENUMS.protocol.values) }))
     .min(1, { error: "must have at least one listener" }),
   /**

@@ -18,6 +18,13 @@ export const containerHealthCheck = z.strictObject({
 });
 
 export const container = z.strictObject({
+  /**
+   * In an environment file, on a container the topology does not have: adds it in this environment
+   * only (without it, such an entry is taken for a misspelling and refused). Not valid in the
+   * topology, nor on a container the topology has. @default false
+   */
+  environmentOnly: bool.optional(),
+
   /** Image reference; the per-environment stack file usually pins its version. */
   image: text({ min: 1 }),
   /** Ports the container listens on. Every one must be a listener port of the service's node. */
@@ -63,6 +70,13 @@ export const discovery = z.strictObject({
 }).refine((d) => !(d.cloudMap && d.dns), { error: "must set at most one of cloudMap or dns" });
 
 export const service = z.strictObject({
+  /**
+   * In an environment file, on a service the topology does not have: adds it in this environment
+   * only (without it, such an entry is taken for a misspelling and refused). Not valid in the
+   * topology, nor on a service the topology has. @default false
+   */
+  environmentOnly: bool.optional(),
+
   /** Application containers by name; the Envoy sidecar is added by the package. */
   containers: keyed(container).refine((c) => Object.keys(c).length >= 1, { error: "must have at least one container" }),
   /** Ports the virtual node listens on; traffic to them goes through Envoy. @default none (client only) */

@@ -14,12 +14,12 @@ describe("App Mesh specs per protocol (pure)", () => {
       t.routers.colors.listeners = [{ port: 80, protocol: "grpc" }, { port: 9000, protocol: "tcp" }];
       t.services.green.listeners = [{ port: 80, protocol: "grpc" }, { port: 9000, protocol: "tcp" }];
       t.services.green.containers.app.ports = [80, 9000];
-      e.routers.colors.routes = {
-        "color-route": null,
+      // Routes are the topology's: an environment may only change them (or add one marked environmentOnly).
+      t.routers.colors.routes = {
         rpc: { protocol: "grpc", match: { serviceName: "colors.Color", methodName: "Get", port: 80 }, targets: { green: { weight: 1, port: 80 } } },
         raw: { protocol: "tcp", match: { port: 9000 }, targets: { green: { weight: 1, port: 9000 } } },
       };
-      delete t.routers.colors.routes["color-route"];
+      delete e.routers;
       t.services.yellow.virtualService = true;
     }));
     const [rpc, raw] = m.routers[0].routes;

@@ -95,4 +95,29 @@ describe("YAML files", () => {
     const file = write("config:\n  fargate-mesh:environment:\n    services:\n      red:\n        desiredCount: 1\n      red:\n        desiredCount: 2\n");
     assert.throws(() => stackConfig(file), { message: `${file}:6:7: Map keys must be unique (config.fargate-mesh:environment.services.red is written twice)` });
   });
+
+  it("a key indented one space short names the parser's column and the key's", () => {
+    const file = write("config:\n  fargate-mesh:environment:\n    services:\n      red:\n        desiredCount: 1\n       cpu: 512\n");
+    assert.throws(() => stackConfig(file), { message: `${file}:6:1: All mapping items must start at the same column (the key cpu stands at line 6, column 8)` });
+  });
+
+  it("a tab before a key names the parser's column and the key's", () => {
+    const file = write("config:\n  fargate-mesh:environment:\n\tservices: {}\n");
+    assert.throws(() => stackConfig(file), { message: `${file}:3:1: Tabs are not allowed as indentation (the key services stands at line 3, column 2)` });
+  });
+
+  it("an unclosed quote, reported where the parser ran out, names the key whose value it opened", () => {
+    const file = write("config:\n  fargate-mesh:environment:\n    services:\n      red:\n        containers:\n          app:\n            image: \"colorapp:1.4\n");
+    assert.throws(() => stackConfig(file), { message: `${file}:8:1: Missing closing "quote (in the value of config.fargate-mesh:environment.services.red.containers.app.image, whose key stands at line 7, column 13)` });
+  });
+
+  it("an unclosed list names the key whose value it is", () => {
+    const file = write("config:\n  aws:region: [us-east-1\n  x: 1\n");
+    assert.throws(() => stackConfig(file), (e: Error) => e.message.endsWith("(in the value of config.aws:region, whose key stands at line 2, column 3)"));
+  });
+
+  it("says one position when the parser stopped where the key stands", () => {
+    const file = write("config:\n  aws:region: us-east-1\n  fargate-mesh\n");
+    assert.throws(() => stackConfig(file), { message: `${file}:3:3: Implicit map keys need to be followed by map values` });
+  });
 });
