@@ -27,12 +27,12 @@ export interface Usage {
 export type Fail = ((problem: string) => never) & { usage?: Usage };
 
 /** How the user started the tools: `npm run plan --` in this repository, `fargate-mesh plan` once installed. */
-let program = (tool: string) => `npm run ${tool} --`;
+let program = (tool: string, args = true) => `npm run ${tool}${args ? " --" : ""}`;
 export function setProgram(name: string): void {
   program = (tool) => `${name} ${tool}`;
 }
 
-const formsText = (u: Usage) => u.forms.map((f, i) => `${i ? "      " : "usage:"} ${program(u.tool)}${f ? ` ${f}` : ""}`).join("\n");
+const formsText = (u: Usage) => u.forms.map((f, i) => `${i ? "      " : "usage:"} ${program(u.tool, !!f)}${f ? ` ${f}` : ""}`).join("\n");
 
 /** Words wrapped at `width` columns, each line after the first indented by `indent`. */
 function wrap(text: string, width: number, indent = ""): string {
