@@ -88,7 +88,9 @@ describe("the npm package", function () {
     // From a folder inside the project, as the Pulumi CLI finds its project: the nearest Pulumi.yaml above.
     const cwd = path.join(app, "src");
     fs.mkdirSync(cwd);
-    const fm = (...args: string[]) => spawnSync(NPM === "npm" ? "npx" : "npx.cmd", ["--no", "fargate-mesh", ...args], { cwd, encoding: "utf8" });
+    // `--`: npx would take a --help after the command's name as its own.
+    const NPX = process.platform === "win32" ? "npx.cmd" : "npx";
+    const fm = (...args: string[]) => spawnSync(NPX, ["--no", "--", "fargate-mesh", ...args], { cwd, encoding: "utf8" });
     const ok = (...args: string[]) => {
       const r = fm(...args);
       assert.equal(r.status, 0, `fargate-mesh ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
@@ -130,7 +132,9 @@ describe("the npm package", function () {
     assert.match(ok("--help"), /^usage: fargate-mesh <command>/);
     assert.match(ok("plan", "--help"), /^usage: fargate-mesh plan /);
     // Outside any Pulumi project, a message, not this package's own stacks.
-    const outside = spawnSync("npx", ["--no", "fargate-mesh", "plan", "--stack", "dev"], { cwd: os.tmpdir(), encoding: "utf8", env: { ...process.env, PATH: `${path.join(app, "node_modules", ".bin")}${path.delimiter}${process.env.PATH}` } });
+    const elsewhere = path.join(dir, "elsewhere");
+    fs.mkdirSync(elsewhere);
+    const outside = spawnSync(path.join(app, "node_modules", ".bin", "fargate-mesh"), ["plan", "--stack", "dev"], { cwd: elsewhere, encoding: "utf8" });
     assert.equal(outside.status, 1, outside.stdout + outside.stderr);
     assert.match(outside.stderr, /no Pulumi\.yaml in .* or any folder above it/);
   });

@@ -36,11 +36,11 @@ function listed(usage: string): string[] {
 
 const STACK_TRACE = /^\s+at .+:\d+:\d+\)?$/m;
 
-/** Every file of the repository with its modification time (node_modules, .git and caches aside). */
+/** Every file of the repository with its modification time (node_modules, .git, caches and the build output aside). */
 function mtimes(dir = PROJECT_DIR, out = new Map<string, number>()): Map<string, number> {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
-    if (e.isDirectory()) { if (!["node_modules", ".git", ".cache"].includes(e.name)) mtimes(p, out); } else out.set(p, fs.lstatSync(p).mtimeMs);
+    if (e.isDirectory()) { if (!["node_modules", ".git", ".cache", "bin"].includes(e.name)) mtimes(p, out); } else out.set(p, fs.lstatSync(p).mtimeMs);
   }
   return out;
 }
