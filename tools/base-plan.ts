@@ -52,11 +52,17 @@ function onInterrupt(signal: NodeJS.Signals): void {
   process.exit(signal === "SIGINT" ? 130 : 143);
 }
 
-export async function documentsAtRevision(rev: string, targets: PlanSource[]): Promise<(PlanDocument | undefined)[]> {
-  if (!fs.existsSync(path.join(PROJECT_DIR, "tools", "plan-core.ts"))) return configAtRevision(rev, targets);
+/** A scratch folder, removed if the tool is interrupted while it exists. */
+function scratchDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fargate-mesh-base-"));
   scratch.add(dir);
   if (!interruptible) { interruptible = true; process.once("SIGINT", onInterrupt); process.once("SIGTERM", onInterrupt); }
+  return dir;
+}
+
+export async function documentsAtRevision(rev: string, targets: PlanSource[]): Promise<(PlanDocument | undefined)[]> {
+  if (!fs.existsSync(path.join(PROJECT_DIR, "tools", "plan-core.ts"))) return configAtRevision(rev, targets);
+  const dir = scratchDir();
   try {
     const tar = path.join(dir, "base.tar");
     git(["archive", "--format=tar", "-o", tar, rev]);
@@ -103,7 +109,7 @@ function showAt(rev: string, rel: string): string | undefined {
 async function configAtRevision(rev: string, targets: PlanSource[]): Promise<(PlanDocument | undefined)[]> {
   const project = showAt(rev, "Pulumi.yaml");
   if (project === undefined) return targets.map(() => undefined);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fargate-mesh-base-"));
+  const dir = scratchDir();
   try {
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), project);
     const out: (PlanDocument | undefined)[] = [];
@@ -122,5 +128,6 @@ async function configAtRevision(rev: string, targets: PlanSource[]): Promise<(Pl
     return out;
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+    scratch.delete(dir);
   }
 }
