@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { PROJECT_DIR } from "../../stacks/files";
+import { COMMANDS } from "../../tools/cli";
 
 const NPM = process.platform === "win32" ? "npm.cmd" : "npm";
 const sh = (cmd: string, args: string[], cwd: string) => {
@@ -35,6 +36,19 @@ describe("the npm package", function () {
       assert.ok(files.includes(f), `${f} is shipped`);
     const unexpected = files.filter((f) => !/^(bin\/(index|model\/|components\/|tools\/|stacks\/(files|program)\.js$|policy\/)|schema\/)/.test(f) && !["package.json", "README.md", "LICENSE", "CHANGELOG.md"].includes(f));
     assert.deepEqual(unexpected, []);
+    // Everything the fargate-mesh command loads, by its relative requires from bin/tools/cli.js.
+    const loaded = new Set<string>();
+    const visit = (file: string) => {
+      if (loaded.has(file)) return;
+      loaded.add(file);
+      for (const [, spec] of fs.readFileSync(path.join(PROJECT_DIR, file), "utf8").matchAll(/require\("(\.[^"]+)"\)/g)) {
+        const base = path.posix.join(path.posix.dirname(file), spec);
+        visit([`${base}.js`, `${base}/index.js`].find((f) => fs.existsSync(path.join(PROJECT_DIR, f)))!);
+      }
+    };
+    visit("bin/tools/cli.js");
+    for (const c of Object.values(COMMANDS)) visit(`bin/tools/${c.tool}.js`);
+    assert.deepEqual([...loaded].filter((f) => !files.includes(f)), [], "the command's modules are shipped");
     assert.ok(!files.some((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")), "no TypeScript sources");
     const pkg = JSON.parse(fs.readFileSync(path.join(PROJECT_DIR, "package.json"), "utf8"));
     assert.equal(pkg.engines.node, ">=20");
