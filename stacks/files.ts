@@ -11,8 +11,31 @@ import type { Environment, Topology } from "../model/description";
 import type { MeshInput } from "../model/load";
 import { yamlErrorText } from "./yaml-errors";
 
-/** The project folder: where Pulumi.yaml is, whether this runs from stacks/ (ts-node) or bin/stacks/ (compiled). */
-export const PROJECT_DIR = [path.resolve(__dirname, ".."), path.resolve(__dirname, "../..")].find((d) => fs.existsSync(path.join(d, "Pulumi.yaml"))) ?? path.resolve(__dirname, "..");
+/**
+ * The project folder, where Pulumi.yaml is. By default this package's own, whether this runs
+ * from stacks/ (ts-node) or bin/stacks/ (compiled); the installed `fargate-mesh` command points
+ * it at the user's project with useProject before any tool runs.
+ */
+export let PROJECT_DIR = [path.resolve(__dirname, ".."), path.resolve(__dirname, "../..")].find((d) => fs.existsSync(path.join(d, "Pulumi.yaml"))) ?? path.resolve(__dirname, "..");
+
+export function useProject(dir: string): void {
+  PROJECT_DIR = dir;
+}
+
+/** The nearest folder at or above `from` that holds a Pulumi.yaml, as the Pulumi CLI finds its project. */
+export function findProject(from: string): string | undefined {
+  for (let d = path.resolve(from); ; d = path.dirname(d)) {
+    if (fs.existsSync(path.join(d, "Pulumi.yaml"))) return d;
+    if (path.dirname(d) === d) return undefined;
+  }
+}
+
+/** Where the project's stack files are: Pulumi.yaml's stackConfigDir, or beside Pulumi.yaml as Pulumi's default. */
+export function stackConfigDir(dir = PROJECT_DIR): string {
+  const file = path.join(dir, "Pulumi.yaml");
+  const named = fs.existsSync(file) ? readYaml(file).stackConfigDir : undefined;
+  return path.resolve(dir, typeof named === "string" ? named : ".");
+}
 export { CONFIG_NAMESPACE };
 
 export type ConfigMap = Record<string, unknown>;
@@ -59,7 +82,7 @@ function readProjectConfig(dir: string): LocatedConfig {
 }
 
 export function stackFile(stack: string, dir = PROJECT_DIR): string {
-  return path.join(dir, "stacks", `Pulumi.${stack}.yaml`);
+  return path.join(stackConfigDir(dir), `Pulumi.${stack}.yaml`);
 }
 
 /** The stack file of a stack that exists, or a ConfigFileError listing the stacks that do. */
@@ -70,7 +93,9 @@ export function existingStackFile(stack: string, dir = PROJECT_DIR): string {
 }
 
 export function listStacks(dir = PROJECT_DIR): string[] {
-  return fs.readdirSync(path.join(dir, "stacks"))
+  const stacks = stackConfigDir(dir);
+  if (!fs.existsSync(stacks)) return [];
+  return fs.readdirSync(stacks)
     .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
     .filter((s): s is string => !!s)
     .sort();

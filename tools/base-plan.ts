@@ -1,14 +1,17 @@
 /**
- * The base of a plan diff: a JSON plan saved earlier, or the plan of a git revision (its stack
- * config and its code), computed by running that revision's own plan tool in a scratch copy.
+ * The base of a plan diff: a JSON plan saved earlier, or the plan of a git revision. In this
+ * repository a revision's code is under review as much as its config, so the revision's own
+ * plan tool runs in a scratch copy. In a user's project the code is the installed package, so
+ * the revision's Pulumi.yaml and stack file are planned with it.
  */
 import { spawn, spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ConfigFileError, PROJECT_DIR, readText } from "../stacks/files";
-import type { PlanSource } from "./plan-core";
-import type { PlanDocument } from "./plan-document";
+import { ConfigFileError, PROJECT_DIR, readText, stackConfig, stackConfigDir, stackFile, stackNameOf } from "../stacks/files";
+import { planConfig, PlanSource } from "./plan-core";
+import { PlanDocument, toDocument } from "./plan-document";
+import { issuesText } from "./plan-format";
 
 
 /** A saved plan: one document, or `{ stacks: [...] }` as `--all-stacks --json` writes it. */
@@ -49,10 +52,17 @@ function onInterrupt(signal: NodeJS.Signals): void {
   process.exit(signal === "SIGINT" ? 130 : 143);
 }
 
-export async function documentsAtRevision(rev: string, targets: PlanSource[]): Promise<(PlanDocument | undefined)[]> {
+/** A scratch folder, removed if the tool is interrupted while it exists. */
+function scratchDir(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fargate-mesh-base-"));
   scratch.add(dir);
   if (!interruptible) { interruptible = true; process.once("SIGINT", onInterrupt); process.once("SIGTERM", onInterrupt); }
+  return dir;
+}
+
+export async function documentsAtRevision(rev: string, targets: PlanSource[]): Promise<(PlanDocument | undefined)[]> {
+  if (!fs.existsSync(path.join(PROJECT_DIR, "tools", "plan-core.ts"))) return configAtRevision(rev, targets);
+  const dir = scratchDir();
   try {
     const tar = path.join(dir, "base.tar");
     git(["archive", "--format=tar", "-o", tar, rev]);
@@ -70,7 +80,7 @@ export async function documentsAtRevision(rev: string, targets: PlanSource[]): P
 }
 
 function planIn(src: string, rev: string, t: PlanSource): Promise<PlanDocument | undefined> {
-  const rel = "stack" in t ? path.join("stacks", `Pulumi.${t.stack}.yaml`) : path.relative(PROJECT_DIR, path.resolve(t.configFile));
+  const rel = path.relative(PROJECT_DIR, "stack" in t ? stackFile(t.stack) : path.resolve(t.configFile));
   if (!fs.existsSync(path.join(src, rel)) || !fs.existsSync(path.join(src, "tools", "plan.ts"))) return Promise.resolve(undefined);
   const args = [require.resolve("ts-node/dist/bin"), "--transpile-only", "tools/plan.ts", ...("stack" in t ? ["--stack", t.stack] : ["--config", rel]), "--json"];
   return new Promise((resolve, reject) => {
@@ -86,4 +96,38 @@ function planIn(src: string, rev: string, t: PlanSource): Promise<PlanDocument |
       else resolve(JSON.parse(out) as PlanDocument);
     });
   });
+}
+
+/** The file `rel` (from the project folder) as it was at `rev`, or undefined where it did not exist. */
+function showAt(rev: string, rel: string): string | undefined {
+  const spec = `${rev}:./${rel.split(path.sep).join("/")}`;
+  if (rel.startsWith("..") || spawnSync("git", ["cat-file", "-e", spec], { cwd: PROJECT_DIR }).status !== 0) return undefined;
+  return git(["show", spec]);
+}
+
+/** A user's project at `rev`: its Pulumi.yaml and stack files then, planned with the installed package. */
+async function configAtRevision(rev: string, targets: PlanSource[]): Promise<(PlanDocument | undefined)[]> {
+  const project = showAt(rev, "Pulumi.yaml");
+  if (project === undefined) return targets.map(() => undefined);
+  const dir = scratchDir();
+  try {
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), project);
+    const out: (PlanDocument | undefined)[] = [];
+    for (const t of targets) {
+      const rel = "stack" in t ? path.relative(dir, path.join(stackConfigDir(dir), `Pulumi.${t.stack}.yaml`)) : path.relative(PROJECT_DIR, path.resolve(t.configFile));
+      const text = showAt(rev, rel);
+      if (text === undefined) { out.push(undefined); continue; }
+      const file = path.join(dir, rel);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, text);
+      const stack = "stack" in t ? t.stack : stackNameOf(file);
+      const r = await planConfig(stackConfig(file, dir), stack, path.basename(file));
+      if (!r.ok) throw new ConfigFileError(`planning ${rel} at ${rev} failed:\n${issuesText(r.stack, r.issues)}`);
+      out.push(toDocument(r.plan));
+    }
+    return out;
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    scratch.delete(dir);
+  }
 }

@@ -19,6 +19,15 @@ import { meshInput, PROJECT_DIR } from "../stacks/files";
 import { scaledConfig } from "./bench-mesh";
 import { envoyBench, envoyBenchOptions } from "./bench-envoy";
 import { rehearsalUnavailable } from "./rehearse/sys";
+import { parseFlags, usageExit } from "./args";
+
+export const FLAGS = {} as const;
+const usage = usageExit({
+  tool: "bench",
+  forms: [""],
+  about: "Times validation in process, then the offline plan against the floor (the same mesh registered with plain @pulumi/aws under mocks), then the data plane with the real Envoy (Linux, root; skipped elsewhere). It takes no options; the environment sets what runs: BENCH_PARTS=plan or =envoy runs one part, BENCH_SHORT=1 shortens both, BENCH_RUNS=N sets the plan's runs.",
+  options: [],
+});
 
 const RSS = path.join(PROJECT_DIR, "tools", "bench-rss.js");
 // Beside this file: compiled in bin/tools when the build is fresh, else the sources through
@@ -64,6 +73,7 @@ function sideBySide(runs: number) {
 }
 
 async function main() {
+  parseFlags(process.argv.slice(2), FLAGS, usage);
   const parts = (process.env.BENCH_PARTS ?? "plan,envoy").split(",");
   if (parts.includes("plan")) {
     validation();
@@ -76,4 +86,4 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(0), (e) => { process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`); process.exit(1); });
+if (require.main === module) main().then(() => process.exit(0), (e) => { process.stderr.write(`${e instanceof Error ? e.stack ?? e.message : String(e)}\n`); process.exit(1); });

@@ -6,16 +6,23 @@
  * mandatory violations, invalid config or an unusable file exit 1; wrong arguments exit 2.
  */
 import { ConfigFileError } from "../stacks/files";
-import { parseFlags, sourceFlags, usageExit } from "./args";
+import { parseFlags, SOURCE_OPTIONS, sourceFlags, usageExit } from "./args";
 import { documentsFromFile } from "./base-plan";
 import { blocking, checkPlan, checkResources, reportText } from "./check-core";
 import { plan, planSources } from "./plan-core";
 import { issuesText } from "./plan-format";
 
-const usage = usageExit("usage: npm run check -- (--stack <name> | --config <file> | --all-stacks | --plan <saved plan.json>)");
+export const FLAGS = { "--stack": "value", "--config": "value", "--all-stacks": "flag", "--plan": "value", "--verbose": "flag" } as const;
+const usage = usageExit({
+  tool: "check",
+  forms: ["(--stack <name> | --config <file> | --all-stacks | --plan <saved plan.json>) [--verbose]"],
+  about: "Runs the policy pack against offline plans, or against a plan saved with plan --json. Exit 1 for a mandatory violation, invalid config or an unusable file, 2 for wrong arguments.",
+  options: [SOURCE_OPTIONS.stack, SOURCE_OPTIONS.config, SOURCE_OPTIONS.all, ["--plan <file>", "a plan saved with plan --json, as a reviewer received it"],
+    ["--verbose", "list every resource of an excepted advisory policy, not one line per policy"]],
+});
 
 function parseArgs(argv: string[]) {
-  const p = parseFlags(argv, { "--stack": "value", "--config": "value", "--all-stacks": "flag", "--plan": "value", "--verbose": "flag" }, usage);
+  const p = parseFlags(argv, FLAGS, usage);
   return { ...sourceFlags(p, usage, ["--plan"]), plan: p.value["--plan"], verbose: p.flag["--verbose"] };
 }
 
@@ -50,4 +57,4 @@ async function main() {
 }
 
 // A file that cannot be used prints its reason; anything unexpected keeps its stack.
-main().catch((e) => { process.stderr.write(`${e instanceof ConfigFileError ? e.message : e instanceof Error ? e.stack : String(e)}\n`); process.exit(1); });
+if (require.main === module) main().catch((e) => { process.stderr.write(`${e instanceof ConfigFileError ? e.message : e instanceof Error ? e.stack : String(e)}\n`); process.exit(1); });

@@ -14,6 +14,14 @@ import { fingerprint, runAll } from "./docs/scratch";
 
 export const LOCK = "docs/samples.lock";
 
+export const FLAGS = { "--check": "flag" } as const;
+const usage = usageExit({
+  tool: "docs-samples",
+  forms: ["[--check]"],
+  about: `Regenerates every sample output block of README.md and docs/*.md from the real commands, and records in ${LOCK} the description files they were generated from. Exit 1 for a failed sample or, with --check, one that differs; 2 for wrong arguments.`,
+  options: [["--check", "write nothing; exit 1 when a block differs from a fresh generation"]],
+});
+
 /** README.md and every docs/*.md, relative to the project. */
 export function documents(root = PROJECT_DIR): string[] {
   const docs = fs.existsSync(path.join(root, "docs")) ? fs.readdirSync(path.join(root, "docs")).filter((f) => f.endsWith(".md")).sort().map((f) => `docs/${f}`) : [];
@@ -50,8 +58,7 @@ export function stale(generated: Generated[]): string[] {
 }
 
 async function main() {
-  const usage = usageExit("usage: npm run docs-samples [-- --check]");
-  const check = parseFlags(process.argv.slice(2), { "--check": "flag" }, usage).flag["--check"];
+  const check = parseFlags(process.argv.slice(2), FLAGS, usage).flag["--check"];
   const generated = await generate();
   const count = generated.reduce((n, g) => n + g.samples.length, 0);
   if (check) {

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import { ConfigFileError } from "../stacks/files";
-import { parseFlags, sourceFlags, usageExit } from "./args";
+import { parseFlags, SOURCE_OPTIONS, sourceFlags, usageExit } from "./args";
 import { documentsAtRevision, documentsFromFile, isRevision } from "./base-plan";
 import { diffPlans, hasChanges, PlanDiff } from "./diff";
 import { diffMarkdown, diffText, markdownReport, MovedExpectation } from "./diff-format";
@@ -19,17 +19,28 @@ import { issuesText, planText } from "./plan-format";
 const FORMATS = ["text", "json", "markdown", "mermaid"] as const;
 type Format = (typeof FORMATS)[number];
 
-const usage = usageExit("usage: npm run plan -- (--stack <name> | --config <file> | --all-stacks) [--format text|json|markdown|mermaid] [--diff <git revision | plan.json>]");
+export const FLAGS = { "--stack": "value", "--config": "value", "--all-stacks": "flag", "--json": "flag", "--format": "value", "--diff": "value", "--verbose": "flag" } as const;
+const usage = usageExit({
+  tool: "plan",
+  forms: ["(--stack <name> | --config <file> | --all-stacks) [--format text|json|markdown|mermaid] [--json] [--diff <git revision | plan.json> [--verbose]]"],
+  about: "Plans stacks offline: what `pulumi up` would create, under Pulumi's mocks, with no account. Exit 1 for invalid config or a base that cannot be planned, 2 for wrong arguments.",
+  options: [
+    SOURCE_OPTIONS.stack, SOURCE_OPTIONS.config, SOURCE_OPTIONS.all,
+    ["--format <format>", "text (the default), json (the plan document), markdown or mermaid (the topology diagram)"],
+    ["--json", "the same as --format json"],
+    ["--diff <base>", "compare with a base: a git revision (its config, and in this repository its code too) or a plan saved with --json"],
+    ["--verbose", "with --diff, each changed input by its full path too"],
+  ],
+});
 
 function parseArgs(argv: string[]) {
-  const p = parseFlags(argv, { "--stack": "value", "--config": "value", "--all-stacks": "flag", "--json": "flag", "--format": "value", "--diff": "value", "--verbose": "flag" }, usage);
+  const p = parseFlags(argv, FLAGS, usage);
   const format = (p.flag["--json"] ? "json" : p.value["--format"] ?? "text") as Format;
   if (!FORMATS.includes(format)) usage(`--format must be one of ${FORMATS.join(", ")}`);
   return { ...sourceFlags(p, usage), format, diff: p.value["--diff"], verbose: p.flag["--verbose"] };
 }
 
-async function main() {
-  const args = parseArgs(process.argv.slice(2));
+export async function main(args: ReturnType<typeof parseArgs> = parseArgs(process.argv.slice(2))) {
   const sources = planSources(args);
   const docs: PlanDocument[] = [];
   const texts: string[] = [];
@@ -88,7 +99,9 @@ async function loadBases(base: string, sources: PlanSource[], docs: PlanDocument
   return documentsAtRevision(base, sources);
 }
 
-main().catch((e) => {
+export function exitOnError(e: unknown): never {
   process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
-});
+}
+
+if (require.main === module) main().catch(exitOnError);

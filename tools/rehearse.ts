@@ -8,7 +8,7 @@
  * Exit 1 for a failed expectation or invalid config, 2 for wrong arguments, 3 where it cannot run.
  */
 import * as fs from "fs";
-import { parseFlags, sourceFlags, usageExit } from "./args";
+import { parseFlags, SOURCE_OPTIONS, sourceFlags, usageExit } from "./args";
 import { envoyBinary } from "./envoy/binary";
 import { plan, planSources } from "./plan-core";
 import { issuesText } from "./plan-format";
@@ -18,10 +18,22 @@ import { checkTraffic } from "./rehearse/check";
 import { Rehearsal } from "./rehearse/session";
 import { rehearsalUnavailable } from "./rehearse/sys";
 
-const usage = usageExit('usage: npm run rehearse -- (--stack <name> | --config <file>) [--check [--count N] | --request "<FROM> <METHOD> <url or path> [name:value]..." [--count N] [--json]]');
+export const FLAGS = { "--stack": "value", "--config": "value", "--check": "flag", "--request": "value", "--count": "value", "--json": "flag" } as const;
+const usage = usageExit({
+  tool: "rehearse",
+  forms: ['(--stack <name> | --config <file>) [--check [--count N] | --request "<FROM> <METHOD> <url or path> [name:value]..." [--count N] [--json]]'],
+  about: "Runs the plan's data plane on this machine with the real Envoy, each task in its own network namespace (Linux, root). With no flag it prints where the gateway answers and runs until interrupted. Exit 1 for a failed expectation or invalid config, 2 for wrong arguments, 3 where it cannot run.",
+  options: [
+    SOURCE_OPTIONS.stack, SOURCE_OPTIONS.config,
+    ["--check", "send real requests for every expectation of the stack's expectations file"],
+    ["--request <request>", 'send requests "FROM METHOD URL [name:value]..." and print where they went'],
+    ["--count <N>", "requests per expectation or --request (1 to 10000; 200 with --check, 100 otherwise)"],
+    ["--json", "print --request's result as JSON"],
+  ],
+});
 
 function parseArgs(argv: string[]) {
-  const p = parseFlags(argv, { "--stack": "value", "--config": "value", "--check": "flag", "--request": "value", "--count": "value", "--json": "flag" }, usage);
+  const p = parseFlags(argv, FLAGS, usage);
   const count = Number(p.value["--count"] ?? (p.flag["--check"] ? 200 : 100));
   if (!Number.isInteger(count) || count < 1 || count > 10000) usage("--count must be a whole number from 1 to 10000");
   if (p.flag["--check"] && p.value["--request"]) usage("give --check or --request, not both");
@@ -74,4 +86,4 @@ async function main() {
   }
 }
 
-main().then(() => process.exit(process.exitCode ?? 0), (e) => { process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`); process.exit(1); });
+if (require.main === module) main().then(() => process.exit(process.exitCode ?? 0), (e) => { process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`); process.exit(1); });

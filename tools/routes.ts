@@ -5,7 +5,7 @@
  * verifies the stack's expectations file. Exit 1 for a failed expectation or invalid config.
  */
 import * as fs from "fs";
-import { parseFlags, sourceFlags, usageExit } from "./args";
+import { parseFlags, SOURCE_OPTIONS, sourceFlags, usageExit } from "./args";
 import { plan, planSources } from "./plan-core";
 import { toDocument } from "./plan-document";
 import { issuesText } from "./plan-format";
@@ -13,11 +13,21 @@ import { routeRequest } from "./routing";
 import { checkExpectations, expectationsFile, readExpectations } from "./routing/expectations";
 import { parseRequest } from "./routing/request";
 
-const usage = usageExit('usage: npm run routes -- (--stack <name> | --config <file>) --from <service|gateway> "<METHOD> <url or path>" [-H "name: value"]...\n' +
-  "       npm run routes -- (--stack <name> | --config <file> | --all-stacks) --check");
+export const FLAGS = { "--stack": "value", "--config": "value", "--all-stacks": "flag", "--from": "value", "-H": "list", "--header": "list", "--check": "flag" } as const;
+const usage = usageExit({
+  tool: "routes",
+  forms: ['(--stack <name> | --config <file>) --from <service|gateway> "<METHOD> <url or path>" [-H "name: value"]...', "(--stack <name> | --config <file> | --all-stacks) --check"],
+  about: "Says where a request goes, from the planned configuration of the stack's data plane; --check verifies the stack's expectations file (routes.<stack>.yaml beside its stack file). Exit 1 for a failed expectation or invalid config, 2 for wrong arguments.",
+  options: [
+    SOURCE_OPTIONS.stack, SOURCE_OPTIONS.config, [SOURCE_OPTIONS.all[0], "every stack of the project (with --check)"],
+    ["--from <caller>", "the service that sends the request, or gateway for a request from outside"],
+    ["-H, --header <name: value>", "a request header; repeat for more"],
+    ["--check", "check every expectation of the stack's expectations file"],
+  ],
+});
 
 function parseArgs(argv: string[]) {
-  const p = parseFlags(argv, { "--stack": "value", "--config": "value", "--all-stacks": "flag", "--from": "value", "-H": "list", "--header": "list", "--check": "flag" }, usage, true);
+  const p = parseFlags(argv, FLAGS, usage, true);
   const out = { ...sourceFlags(p, usage), from: p.value["--from"], request: p.positional, headers: [...p.list["-H"], ...p.list["--header"]], check: p.flag["--check"] };
   if (out.check === (out.request !== undefined)) usage("give either --check or a request");
   if (!out.check && (out.all || !out.from)) usage("a request needs one stack and --from <service|gateway>");
@@ -46,4 +56,4 @@ async function main() {
   process.exit(failed ? 1 : 0);
 }
 
-main().catch((e) => { process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`); process.exit(1); });
+if (require.main === module) main().catch((e) => { process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`); process.exit(1); });

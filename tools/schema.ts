@@ -9,7 +9,13 @@ import * as path from "path";
 import { parseFlags, usageExit } from "./args";
 import { schemaTexts, SCHEMA_DIR } from "./json-schema/documents";
 
-const USAGE = "usage: npm run schema [-- --check]\n  --check   compare schema/*.json with a fresh generation instead of writing them\n  --help    this text";
+export const FLAGS = { "--check": "flag" } as const;
+const usage = usageExit({
+  tool: "schema",
+  forms: ["[--check]"],
+  about: "Writes the JSON Schemas of the stack-file format, generated from model/schema, to schema/. Exit 1 with --check when they are out of date, 2 for wrong arguments.",
+  options: [["--check", "compare schema/*.json with a fresh generation instead of writing them"]],
+});
 
 /** The files of schema/ that differ from a fresh generation (missing ones included). */
 export function staleSchemas(dir = SCHEMA_DIR): string[] {
@@ -19,10 +25,8 @@ export function staleSchemas(dir = SCHEMA_DIR): string[] {
 }
 
 if (require.main === module) {
-  const args = parseFlags(process.argv.slice(2), { "--check": "flag", "--help": "flag" }, usageExit(USAGE));
-  if (args.flag["--help"]) {
-    process.stdout.write(`${USAGE}\n`);
-  } else if (args.flag["--check"]) {
+  const args = parseFlags(process.argv.slice(2), FLAGS, usage);
+  if (args.flag["--check"]) {
     const stale = staleSchemas();
     if (stale.length) {
       process.stderr.write(`out of date with model/schema: ${stale.map((f) => `schema/${f}`).join(", ")}; run npm run schema\n`);
