@@ -104,7 +104,10 @@ describe("the npm package", function () {
     fs.mkdirSync(cwd);
     // `--`: npx would take a --help after the command's name as its own.
     const NPX = process.platform === "win32" ? "npx.cmd" : "npx";
-    const fm = (...args: string[]) => spawnSync(NPX, ["--no", "--", "fargate-mesh", ...args], { cwd, encoding: "utf8" });
+    // As a user's shell runs it: without the npm_* variables of the npm (or `npx -p node@22`) that
+    // runs this suite, which would make npx look for that run's package instead.
+    const userEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+    const fm = (...args: string[]) => spawnSync(NPX, ["--no", "--", "fargate-mesh", ...args], { cwd, encoding: "utf8", env: userEnv });
     const ok = (...args: string[]) => {
       const r = fm(...args);
       assert.equal(r.status, 0, `fargate-mesh ${args.join(" ")}\n${r.stdout}\n${r.stderr}`);
