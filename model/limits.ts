@@ -45,6 +45,16 @@ export const LIMITS = {
   containersPerTask: { min: 1, max: 10, shape: "ContainerDefinitions", model: "doc" },
   envoyDrainSeconds: { min: 5, max: 110, shape: "LISTENER_DRAIN_WAIT_TIME_S", model: "doc" },
   stopTimeout: { min: 2, max: 120, shape: "ContainerDefinition.stopTimeout", model: "doc" },
+  /** A whole task definition, in bytes (constraints.md): one environment value cannot be larger. */
+  taskDefinitionBytes: { max: 64 * 1024, shape: "RegisterTaskDefinition request size", model: "doc" },
+  /**
+   * ECS models KeyValuePair.name as a bare String and documents no length; 255 is fargate-mesh's
+   * own bound (the longest name any AWS container API documents, GameLift's), far above any real
+   * variable name and far below the 64 KiB task definition.
+   */
+  environmentName: { min: 1, max: 255, shape: "KeyValuePair.name", model: "doc" },
+  /** Image references: 255 characters before the digest (ContainerDefinition.image documentation). */
+  imageName: { min: 1, max: 255, shape: "ContainerDefinition.image", model: "doc" },
 } satisfies Record<string, Limit>;
 
 /** Enumerations, each with the API model shape it must equal. */

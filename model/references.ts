@@ -15,7 +15,8 @@ import { LIMITS } from "./limits";
 import { closest } from "./suggest";
 import { names } from "./names";
 import { KEY_PATTERN } from "./schema/common";
-import { DNS_LABEL, SECRET_NAME } from "./schema/service";
+import { DNS_LABEL } from "./schema/service";
+import { checkEnvironment } from "./environment";
 
 type Raw = Record<string, any>;
 const rec = (x: unknown): Raw => (x !== null && typeof x === "object" && !Array.isArray(x) ? (x as Raw) : {});
@@ -151,9 +152,7 @@ function checkService(key: string, svc: Raw, services: Raw, routers: Raw, target
       if (!listenerPorts.includes(p))
         issues.add([...base, "containers", cname, "ports", i], `port ${p} is not a listener port of services.${key} (listeners: ${list(listenerPorts)}); every container port must be a listener port so its traffic goes through Envoy`);
     });
-    for (const name of Object.keys(rec(rec(c).environment)))
-      if (SECRET_NAME.test(name))
-        issues.add([...base, "containers", cname, "environment", name], `looks like a secret; move it to secrets (a Secrets Manager or SSM parameter ARN) so it never appears in the task definition`);
+    checkEnvironment(rec(rec(c).environment), [...base, "containers", cname, "environment"], issues);
   }
   listenerPorts.forEach((p, i) => {
     if (!containerPorts.has(p))

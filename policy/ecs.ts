@@ -1,12 +1,13 @@
 /** Task definitions, services and the cluster: the guardrails rows for ECS, plus the Envoy sidecar rules. */
 import { containerDefinitions, ECS_SERVICE, inlineBootstrap, list, MeshPolicy, resourcePolicy, TASK } from "./helpers";
-
+import { secretReason } from "./secrets";
 
 /**
- * Names that look like credentials (Trivy AWS-0036). The pack stays self-contained so that it can
- * be published on its own; a test keeps this equal to model/secrets.ts.
+ * Names and values that look like credentials (Trivy AWS-0036). The pack stays self-contained so
+ * that it can be published on its own: policy/secrets.ts is a copy of model/secrets.ts, which a
+ * test keeps byte-identical.
  */
-export const SECRET_NAME = /(password|passwd|secret|token|api_?key|private_?key|credential)/i;
+export { SECRET_NAME } from "./secrets";
 
 const perContainer = (check: (c: any, violation: (m: string) => void, props: any) => void) =>
   (props: any, violation: (m: string) => void) => {
@@ -34,9 +35,9 @@ export const ecsPolicies: MeshPolicy[] = [
     [TASK], perContainer((c, v) => { if (c.user === undefined || /^(0|root)(:|$)/.test(String(c.user))) v("set user to a non-root UID (the image's default user may be root)"); })),
   resourcePolicy({ name: "ecs-log-configuration", upstream: "ecs-task-definition-log-configuration", enforcementLevel: "mandatory", checks: "every container sends its logs somewhere" },
     [TASK], perContainer((c, v) => { if (!c.logConfiguration?.logDriver) v("add a logConfiguration (awslogs)"); })),
-  resourcePolicy({ name: "ecs-no-environment-secrets", upstream: "Trivy AWS-0036; ecs-no-environment-secrets", enforcementLevel: "mandatory", checks: "no secret-looking names in container environment" },
+  resourcePolicy({ name: "ecs-no-environment-secrets", upstream: "Trivy AWS-0036; ecs-no-environment-secrets", enforcementLevel: "mandatory", checks: "no secret-looking names or values (AWS keys, private keys, passwords in URLs, random tokens) in container environment" },
     [TASK], perContainer((c, v) => {
-      for (const e of list(c.environment)) if (SECRET_NAME.test(e.name)) v(`move ${e.name} from environment to secrets (a Secrets Manager or SSM ARN)`);
+      for (const e of list(c.environment)) if (secretReason(String(e.name), e.value)) v(`move ${e.name} from environment to secrets (a Secrets Manager or SSM ARN)`);
     })),
   resourcePolicy({ name: "ecs-memory-and-awsvpc", upstream: "ecs-task-definition-memory-hard-limit", enforcementLevel: "mandatory", checks: "the task sets a memory limit and uses awsvpc networking" },
     [TASK], (p, v) => {

@@ -19,6 +19,8 @@ export interface FoldedChange {
 }
 
 const show = (v: unknown) => (v === undefined ? "(none)" : typeof v === "string" ? v : JSON.stringify(v));
+/** `before → after`, or for a withheld value only what happened to it. */
+const change = (ch: InputChange) => (ch.redacted ? `(redacted: looks like a credential; ${ch.redacted})` : `${show(ch.before)} → ${show(ch.after)}`);
 
 /** Segments of a path that only say how the document nests, with the words they stand for. */
 const ABBREVIATIONS: [RegExp, string][] = [
@@ -82,7 +84,7 @@ export function foldChanges(c: ResourceChange): FoldedChange[] {
       return;
     }
     const follows = typeof ch.after === "string" ? /^\(new value once (.+) is replaced\)$/.exec(ch.after) : null;
-    const text = follows ? `${abbreviate(ch.path)}: new value once ${follows[1]} is replaced` : `${abbreviate(ch.path)}: ${show(ch.before)} → ${show(ch.after)}`;
+    const text = follows ? `${abbreviate(ch.path)}: new value once ${follows[1]} is replaced` : `${abbreviate(ch.path)}: ${change(ch)}`;
     out.push({ at, line: { text, paths: [ch.path], replaces: replacing.has(ch.path) } });
   });
   const current = weights.size ? Object.keys(flatten(c.resource.inputs)) : [];
@@ -101,7 +103,7 @@ export function foldChanges(c: ResourceChange): FoldedChange[] {
 /** The full paths, one line each: what `--verbose` prints. */
 export function unfoldedChanges(c: ResourceChange): FoldedChange[] {
   const replacing = new Set(c.replacedBy);
-  return c.changes.map((ch) => ({ text: `${ch.path}: ${show(ch.before)} → ${show(ch.after)}`, paths: [ch.path], replaces: replacing.has(ch.path) }));
+  return c.changes.map((ch) => ({ text: `${ch.path}: ${change(ch)}`, paths: [ch.path], replaces: replacing.has(ch.path) }));
 }
 
 /** The action, said once: which of the lines below force a replacement, if not all. */

@@ -7,8 +7,15 @@ import { isDeepStrictEqual } from "util";
 import type { PlannedResource } from "./plan-core";
 import type { MeshSummary, PlanDocument } from "./plan-document";
 import { replacingPaths } from "./replacements";
+import { secretReason } from "../model/secrets";
 
-export interface InputChange { path: string; before: unknown; after: unknown }
+export interface InputChange {
+  path: string;
+  before: unknown;
+  after: unknown;
+  /** Set when the values are withheld (an environment value that looks like a credential): the change, not the values, is shown. */
+  redacted?: "changed" | "added" | "removed";
+}
 export interface ResourceChange {
   resource: PlannedResource;
   changes: InputChange[];
@@ -69,7 +76,27 @@ export function inputChanges(before: Record<string, unknown>, after: Record<stri
   const b = flatten(after);
   return [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()
     .filter((p) => !isDeepStrictEqual(a[p], b[p]))
-    .map((path) => ({ path, before: a[path], after: b[path] }));
+    .map((path) => redact({ path, before: a[path], after: b[path] }, a, b));
+}
+
+/** What a diff prints instead of a value that looks like a credential. */
+export const REDACTED = "(redacted: looks like a credential)";
+
+/** A container's environment value, addressed by the variable's name (or its index, with the name beside it). */
+const ENV_VALUE = /^(.*\.environment\[([^\]]+)\])\.value$/;
+
+/**
+ * Diffs are printed in terminals, CI logs and pull-request comments: an environment value that
+ * looks like a credential (by its name or its value, on either side) is never printed there.
+ * The change says only that it changed.
+ */
+function redact(c: InputChange, a: Record<string, unknown>, b: Record<string, unknown>): InputChange {
+  const m = ENV_VALUE.exec(c.path);
+  if (!m) return c;
+  const name = String(a[`${m[1]}.name`] ?? b[`${m[1]}.name`] ?? m[2]);
+  if (!secretReason(name, c.before) && !secretReason(name, c.after)) return c;
+  const redacted = c.before === undefined ? "added" : c.after === undefined ? "removed" : "changed";
+  return { path: c.path, before: c.before === undefined ? undefined : REDACTED, after: c.after === undefined ? undefined : REDACTED, redacted };
 }
 
 export function diffPlans(base: PlanDocument | undefined, head: PlanDocument): PlanDiff {
