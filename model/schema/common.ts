@@ -2,6 +2,10 @@ import { z } from "zod";
 import { credentialCommands, credentialError } from "./log-credentials";
 import { LIMITS, Limit } from "../limits";
 import { RESERVED_NAMES } from "../own";
+import { CONTROL } from "../environment";
+import { re2Problem } from "../re2";
+
+export { CONTROL };
 
 /** An integer within one of the documented API limits; the message names the range. */
 export function int(limit: Pick<Limit, "min" | "max">) {
@@ -22,6 +26,14 @@ export function text(limit: Pick<Limit, "min" | "max">, what = "characters") {
   if (limit.min !== undefined) s = s.min(limit.min, { error: msg });
   if (limit.max !== undefined) s = s.max(limit.max, { error: msg });
   return s;
+}
+
+/** A regular expression Envoy accepts (RE2 syntax, within Envoy's program size), of an API length. */
+export function regex(limit: Pick<Limit, "min" | "max">) {
+  return text(limit).superRefine((p, ctx) => {
+    const problem = re2Problem(p);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, input: p });
+  });
 }
 
 export function show(v: unknown): string {
@@ -69,7 +81,15 @@ export function enumOf<T extends readonly [string, ...string[]]>(values: T) {
 
 export const bool = z.boolean({ error: (i) => `must be true or false, got ${show(i.input)}` });
 
-export const tags = z.record(text(LIMITS.tagKey), text(LIMITS.tagValue), {
+/** The characters AWS tags may hold (TagKey and TagValue patterns of the ECS and App Mesh models). */
+const TAG_TEXT = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]*$/u;
+const TAG_CHARACTERS = "may hold only letters, digits, spaces and _ . : / = + - @ (AWS's tag pattern; no control characters)";
+const tagKey = text(LIMITS.tagKey)
+  .regex(TAG_TEXT, { error: (i) => `${TAG_CHARACTERS}, got ${show(i.input)}` })
+  .refine((k) => !/^aws:/i.test(k), { error: "must not start with aws: (AWS reserves that prefix for its own tags, in any case)" });
+const tagValue = text(LIMITS.tagValue).regex(TAG_TEXT, { error: (i) => `${TAG_CHARACTERS}, got ${show(i.input)}` });
+
+export const tags = z.record(tagKey, tagValue, {
   error: (i) => (i.code === "invalid_type" ? `must be a map of tag names to values, got ${show(i.input)}` : undefined),
 }).refine((t) => Object.keys(t).length <= LIMITS.tags.max, {
   error: (i) => `must have at most ${LIMITS.tags.max} tags, got ${Object.keys(i.input as object).length}`,
@@ -86,3 +106,26 @@ export const accessLog = z.strictObject({
   }).optional(),
 });
 export type AccessLogConfig = z.infer<typeof accessLog>;
+
+/**
+ * A container image reference, `[registry/]repository[:tag]` or `…@sha256:<64 hex digits>`, as
+ * ECS accepts it: 255 characters before the digest, and sha256 the only digest it supports.
+ */
+export const image = z.string({ error: (i) => `must be an image reference such as nginx:1.27 or repo@sha256:…, got ${show(i.input)}` })
+  .min(1, { error: "must be an image reference such as nginx:1.27 or repo@sha256:…" })
+  .superRefine((ref, ctx) => {
+    const problem = imageProblem(ref);
+    if (problem) ctx.addIssue({ code: "custom", message: problem, input: ref });
+  });
+
+export function imageProblem(ref: string): string | undefined {
+  if (/\s/.test(ref) || CONTROL.test(ref)) return "must not contain spaces, newlines or control characters";
+  const at = ref.indexOf("@");
+  const name = at < 0 ? ref : ref.slice(0, at);
+  if (name.length > LIMITS.imageName.max) return `must be at most ${LIMITS.imageName.max} characters long before any @digest, got ${name.length}`;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._/:#-]*$/.test(name))
+    return `must be [registry/]repository[:tag] of letters, digits and . _ / : # - (as ECS accepts), got ${show(name)}`;
+  if (at >= 0 && !/^sha256:[0-9A-Fa-f]{64}$/.test(ref.slice(at + 1)))
+    return `has a malformed digest ${show(ref.slice(at + 1))}: ECS takes sha256: followed by exactly 64 hex digits`;
+  return undefined;
+}

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LIMITS } from "../limits";
-import { bool, enumOf, int, port, text } from "./common";
+import { bool, enumOf, image, int, port } from "./common";
 
 export const ENVOY_LOG_LEVELS = ["trace", "debug", "info", "warning", "warn", "error", "critical", "off"] as const;
 export const INTERCEPTIONS = ["transparent", "proxy"] as const;
@@ -16,7 +16,7 @@ export const envoy = z.strictObject({
   /** The App Mesh Envoy build the `appmesh` data plane runs; the regional image is derived from it. */
   appMeshVersion: z.string().regex(/^v\d+\.\d+\.\d+\.\d+$/, { error: "must look like v1.29.12.1" }).optional(),
   /** A full image reference (for example an ECR mirror of envoyproxy/envoy); overrides the version. */
-  image: text({ min: 1 }).optional(),
+  image: image.optional(),
   /**
    * How application traffic reaches the sidecar on the `envoy` data plane: `transparent`, through
    * the task's proxyConfiguration (ECS installs the iptables rules), or `proxy`, through the
@@ -29,7 +29,7 @@ export const envoy = z.strictObject({
   /** Adds the X-Ray daemon sidecar and turns on Envoy's X-Ray tracing. @default false */
   xray: bool.optional(),
   /** @default public.ecr.aws/xray/aws-xray-daemon:3.3.14 */
-  xrayImage: text({ min: 1 }).optional(),
+  xrayImage: image.optional(),
   /** Emit DogStatsD metrics to 127.0.0.1 on this port. @default off */
   dogStatsd: z.strictObject({ port: port.optional() }).optional(),
   /** Tag Envoy stats with the mesh and node names. @default false */

@@ -1,8 +1,11 @@
 import { z } from "zod";
 import { ENUMS, LIMITS } from "../limits";
-import { accessLog, bool, enumOf, int, key, keyed, port, text } from "./common";
+import { accessLog, bool, enumOf, int, key, keyed, port, show, text } from "./common";
 import { clientTls, healthCheck, tls } from "./listener";
 import { headerMatch, prefix } from "./router";
+
+/** The request's host (its :authority header): a CR, LF or space would split or smuggle it. */
+const hostname = text({ min: 1, max: 253 }).regex(/^[A-Za-z0-9.-]+$/, { error: (i) => `must be a host name (letters, digits, '.' and '-'), got ${show(i.input)}` });
 
 export const gatewayRoute = z.strictObject({
   /**
@@ -20,7 +23,7 @@ export const gatewayRoute = z.strictObject({
     method: enumOf(ENUMS.httpMethod.values).optional(),
     /** Required when the gateway has more than one listener. */
     port: port.optional(),
-    hostname: z.strictObject({ exact: text({ min: 1, max: 253 }).optional(), suffix: text({ min: 1, max: 253 }).optional() }).optional(),
+    hostname: z.strictObject({ exact: hostname.optional(), suffix: hostname.optional() }).optional(),
     headers: z.array(headerMatch).min(1).max(LIMITS.headerMatches.max).optional(),
     serviceName: z.string().optional(),
   }).optional(),

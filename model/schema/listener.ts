@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ENUMS, LIMITS } from "../limits";
-import { bool, duration, enumOf, int, port, show, text } from "./common";
+import { bool, CONTROL, duration, enumOf, int, port, show, text } from "./common";
 
 /**
  * The health check Envoy runs against the local application. App Mesh requires all five
@@ -38,8 +38,16 @@ const oneOf = (keys: string[]) => ({ error: `must set exactly one of ${keys.join
  * A certificate and its private key: files in the Envoy container (App Mesh: `file`), or secrets
  * that ECS hands to Envoy at start (envoy data plane: `secret`, nothing baked into an image).
  */
+/**
+ * A file in the Envoy container: absolute, because Envoy resolves a relative path against its
+ * working directory, which the image decides, not the description.
+ */
+const filePath = text(LIMITS.filePath)
+  .refine((p) => p.startsWith("/"), { error: (i) => `must be an absolute path (starting with /) in the Envoy container, got ${show(i.input)}` })
+  .refine((p) => !CONTROL.test(p), { error: "must not contain control characters" });
+
 const keyPair = {
-  file: z.strictObject({ certificateChain: text(LIMITS.filePath), privateKey: text(LIMITS.filePath) }).optional(),
+  file: z.strictObject({ certificateChain: filePath, privateKey: filePath }).optional(),
   secret: z.strictObject({ certificateChain: pemSecret, privateKey: pemSecret }).optional(),
 };
 
@@ -47,7 +55,7 @@ const keyPair = {
 const subjectAlternativeNames = z.array(text(LIMITS.subjectAlternativeName)).min(1, { error: "must name at least one" });
 
 /** The CA bundle a peer's certificate must chain to. */
-const trustFile = z.strictObject({ certificateChain: text(LIMITS.filePath) });
+const trustFile = z.strictObject({ certificateChain: filePath });
 const trustSecret = z.strictObject({ certificateChain: pemSecret });
 
 /** Listener TLS: STRICT accepts only TLS, PERMISSIVE accepts both (useful during migration). */

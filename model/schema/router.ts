@@ -1,24 +1,36 @@
 import { z } from "zod";
 import { MAX_RETRIES } from "../defaults";
 import { ENUMS, LIMITS } from "../limits";
-import { bool, duration, enumOf, int, keyed, port, show, text } from "./common";
+import { bool, CONTROL, duration, enumOf, int, keyed, port, regex, show, text } from "./common";
 import { DNS_LABEL } from "./service";
+
+/**
+ * A header name as HTTP defines it (RFC 9110 token characters), or a pseudo-header such as
+ * `:authority`: a CR or LF in one would split the header it is matched against.
+ */
+export const HEADER_NAME = /^:?[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+const headerValue = text(LIMITS.headerMatchValue).refine((v) => !CONTROL.test(v), {
+  error: "must not contain control characters (CR, LF, NUL, tab…): a header value cannot hold them",
+});
 
 /** One header condition: exactly one of exact / prefix / suffix / regex / range. */
 export const headerMatch = z.strictObject({
-  name: text(LIMITS.headerName),
+  name: text(LIMITS.headerName).regex(HEADER_NAME, {
+    error: (i) => `must be a header name (letters, digits and !#$%&'*+-.^_\`|~, optionally after one ':'), got ${show(i.input)}`,
+  }),
   invert: z.boolean().optional(),
-  exact: text(LIMITS.headerMatchValue).optional(),
-  prefix: text(LIMITS.headerMatchValue).optional(),
-  suffix: text(LIMITS.headerMatchValue).optional(),
-  regex: text(LIMITS.headerMatchValue).optional(),
+  exact: headerValue.optional(),
+  prefix: headerValue.optional(),
+  suffix: headerValue.optional(),
+  regex: regex(LIMITS.headerMatchValue).optional(),
   range: z.strictObject({ start: z.number().int(), end: z.number().int() }).optional(),
 }).refine((h) => ["exact", "prefix", "suffix", "regex", "range"].filter((k) => (h as any)[k] !== undefined).length === 1, {
   error: "must set exactly one of exact, prefix, suffix, regex or range",
 });
 
 export const prefix = z.string({ error: (i) => `must be a string, got ${show(i.input)}` })
-  .startsWith("/", { error: (i) => `must start with "/", got ${show(i.input)}` });
+  .startsWith("/", { error: (i) => `must start with "/", got ${show(i.input)}` })
+  .refine((p) => !CONTROL.test(p) && !/\s/.test(p), { error: "must not contain spaces or control characters (CR, LF, NUL, tab…): a request path cannot hold them" });
 
 export const routeMatch = z.strictObject({
   /** @default "/" for http and http2 routes */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { LIMITS } from "../limits";
-import { accessLog, bool, int, key, keyed, port, show, tags, text } from "./common";
+import { accessLog, bool, image, int, key, keyed, port, show, tags, text } from "./common";
 import { clientTls, listener } from "./listener";
 
 export { SECRET_NAME } from "../secrets";
@@ -25,8 +25,8 @@ export const container = z.strictObject({
    */
   environmentOnly: bool.optional(),
 
-  /** Image reference; the per-environment stack file usually pins its version. */
-  image: text({ min: 1 }),
+  /** Image reference, by tag (`repo:1.4`) or by digest (`repo@sha256:<64 hex digits>`); the per-environment stack file usually pins its version. */
+  image,
   /** Ports the container listens on. Every one must be a listener port of the service's node. */
   ports: z.array(int(LIMITS.port)).optional(),
   /** Plain environment variables. Names that look like secrets are rejected: use `secrets`. */
