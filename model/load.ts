@@ -4,7 +4,8 @@
  */
 import { z } from "zod";
 import { buildModel } from "./build";
-import { ConfigError, ConfigIssue, IssueList } from "./errors";
+import { ConfigError, ConfigIssue, formatPath, IssueList } from "./errors";
+import { MAX_DESCRIPTION_DEPTH, tooDeep } from "./depth";
 import { mergeOverlay, overlayAt } from "./merge";
 import { protoKeyPaths } from "./own";
 import { checkConfigKeys } from "./config-keys";
@@ -62,6 +63,15 @@ export function validateMesh(input: MeshInput): ValidationResult {
     ...checkConfigKeys(input.configKeys ?? [], input.sources?.configKeys),
     ...checkEnvironmentOnly(input.topology, envIsMap ? input.environment : undefined, input.sources?.environment),
   ];
+  // Too deep to walk: refused before anything recursive (merge, the schema) overflows the stack.
+  const deep = ([["topology", input.topology], ["environment", input.environment]] as const)
+    .map(([what, v]) => [what, tooDeep(v, MAX_DESCRIPTION_DEPTH)] as const).filter(([, p]) => p);
+  if (deep.length) {
+    return { ok: false, issues: annotate(deep.map(([what, p]) => ({
+      path: formatPath(p!.slice(0, 6)),
+      message: `nests maps and lists more than ${MAX_DESCRIPTION_DEPTH} levels deep (in the ${what}, at ${formatPath(p!.slice(0, 8))}…); no setting of the description is that deep`,
+    })), input) };
+  }
   const merged = mergeOverlay(input.topology, envIsMap ? input.environment : undefined);
   // `__proto__` would vanish from any map on its way to the model: refuse it wherever it is.
   const proto = protoKeyPaths(merged);

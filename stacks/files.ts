@@ -7,6 +7,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { parse, YAMLParseError } from "yaml";
 import { CONFIG_NAMESPACE } from "../model/config-keys";
+import { MAX_DESCRIPTION_DEPTH, tooDeep } from "../model/depth";
+import { formatPath } from "../model/errors";
 import type { Environment, Topology } from "../model/description";
 import type { MeshInput } from "../model/load";
 import { yamlErrorText } from "./yaml-errors";
@@ -52,14 +54,29 @@ export function readText(file: string, what = "file"): string {
   try { return fs.readFileSync(file, "utf8"); } catch (e) { throw new ConfigFileError(`${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`); }
 }
 
+/** Levels of maps and lists a stack file may nest: the description's own bound plus its place under config. */
+export const MAX_FILE_DEPTH = MAX_DESCRIPTION_DEPTH + 4;
+/** Alias expansions a file may make: the yaml library's guard against "billion laughs" bombs. */
+const MAX_ALIAS_COUNT = 100;
+
 function readYaml(file: string): any {
   const text = readText(file);
+  let doc: any;
   try {
-    return parse(text, { uniqueKeys: true }) ?? {};
+    doc = parse(text, { uniqueKeys: true, maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
   } catch (e) {
+    const message = (e as Error)?.message ?? "";
+    // The parser itself recurses: a file nested thousands of levels deep overflows it.
+    if (e instanceof RangeError || /Maximum call stack size exceeded/.test(message))
+      throw new ConfigFileError(`${file}: nests maps and lists too deeply to read (no setting is deeper than ${MAX_FILE_DEPTH} levels)`);
+    if (e instanceof ReferenceError && /alias count/i.test(message))
+      throw new ConfigFileError(`${file}: its aliases (*name) expand into too many copies of their anchors (&name), as a YAML alias bomb ("billion laughs") does; write the values out, or use fewer aliases`);
     if (!(e instanceof YAMLParseError)) throw e;
     throw new ConfigFileError(yamlErrorText(file, text, e));
   }
+  const deep = tooDeep(doc, MAX_FILE_DEPTH);
+  if (deep) throw new ConfigFileError(`${file}: nests maps and lists more than ${MAX_FILE_DEPTH} levels deep, at ${formatPath(deep.slice(0, 8))}…; no setting is that deep`);
+  return doc;
 }
 
 /** Project-level config of Pulumi.yaml: `key: { value: … }` or `key: <value>`. */
