@@ -16,7 +16,7 @@ import { closest } from "./suggest";
 import { names } from "./names";
 import { KEY_PATTERN } from "./schema/common";
 import { DNS_LABEL } from "./schema/service";
-import { checkEnvironment } from "./environment";
+import { checkEnvironment, environmentNameProblem } from "./environment";
 
 type Raw = Record<string, any>;
 const rec = (x: unknown): Raw => (x !== null && typeof x === "object" && !Array.isArray(x) ? (x as Raw) : {});
@@ -153,6 +153,11 @@ function checkService(key: string, svc: Raw, services: Raw, routers: Raw, target
         issues.add([...base, "containers", cname, "ports", i], `port ${p} is not a listener port of services.${key} (listeners: ${list(listenerPorts)}); every container port must be a listener port so its traffic goes through Envoy`);
     });
     checkEnvironment(rec(rec(c).environment), [...base, "containers", cname, "environment"], issues);
+    // A secret becomes an environment variable too: its name must be one a process can carry.
+    for (const name of Object.keys(rec(rec(c).secrets))) {
+      const problem = environmentNameProblem(name);
+      if (problem) issues.add([...base, "containers", cname, "secrets", name], problem);
+    }
   }
   listenerPorts.forEach((p, i) => {
     if (!containerPorts.has(p))

@@ -91,6 +91,10 @@ describe("environment variable names ECS cannot carry", () => {
       assert.deepEqual(at(list, p), [message], JSON.stringify(list));
     });
   it("a name of 255 characters is accepted", () => assert.deepEqual(withEnv({ ["A".repeat(255)]: "x" }), []));
+  it("a secret's name is checked alike, since ECS passes it as a variable", () => {
+    const list = issues(withChange("dev", (t) => { t.services.red.containers.app.secrets = { "DB=URL": "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf" }; }));
+    assert.deepEqual(at(list, 'services.red.containers.app.secrets["DB=URL"]'), ["an environment variable's name cannot contain '=' (the process sees NAME=value, so the name would end at the '=')"]);
+  });
 });
 
 describe("an environment value too large for a task definition", () => {
