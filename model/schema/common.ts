@@ -28,6 +28,13 @@ export function text(limit: Pick<Limit, "min" | "max">, what = "characters") {
   return s;
 }
 
+/**
+ * Text that ends up in an HTTP request line or header (a path, a gRPC service name): a CR, LF,
+ * NUL or space there would end it early or smuggle another header in.
+ */
+export const requestText = z.string({ error: (i) => `must be a string, got ${show(i.input)}` })
+  .refine((v) => !CONTROL.test(v) && !/\s/.test(v), { error: "must not contain spaces or control characters (CR, LF, NUL, tab…)" });
+
 /** A regular expression Envoy accepts (RE2 syntax, within Envoy's program size), of an API length. */
 export function regex(limit: Pick<Limit, "min" | "max">) {
   return text(limit).superRefine((p, ctx) => {

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ENUMS, LIMITS } from "../limits";
-import { accessLog, bool, enumOf, int, key, keyed, port, show, text } from "./common";
+import { accessLog, bool, enumOf, int, key, keyed, port, show, requestText, text } from "./common";
 import { clientTls, healthCheck, tls } from "./listener";
 import { headerMatch, prefix } from "./router";
 
@@ -25,7 +25,7 @@ export const gatewayRoute = z.strictObject({
     port: port.optional(),
     hostname: z.strictObject({ exact: hostname.optional(), suffix: hostname.optional() }).optional(),
     headers: z.array(headerMatch).min(1).max(LIMITS.headerMatches.max).optional(),
-    serviceName: z.string().optional(),
+    serviceName: requestText.optional(),
   }).optional(),
   /** Name of the service or router whose virtual service receives the traffic. */
   target: key,

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ENUMS, LIMITS } from "../limits";
-import { bool, CONTROL, duration, enumOf, int, port, show, text } from "./common";
+import { bool, CONTROL, duration, enumOf, int, port, show, requestText, text } from "./common";
 
 /**
  * The health check Envoy runs against the local application. App Mesh requires all five
@@ -8,7 +8,7 @@ import { bool, CONTROL, duration, enumOf, int, port, show, text } from "./common
  */
 export const healthCheck = z.strictObject({
   protocol: enumOf(ENUMS.protocol.values).optional(),
-  path: z.string().startsWith("/", { error: "must start with /" }).optional(),
+  path: requestText.pipe(z.string().startsWith("/", { error: "must start with /" })).optional(),
   port: port.optional(),
   intervalMillis: int(LIMITS.healthCheckIntervalMillis).optional(),
   timeoutMillis: int(LIMITS.healthCheckTimeoutMillis).optional(),

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { MAX_RETRIES } from "../defaults";
 import { ENUMS, LIMITS } from "../limits";
-import { bool, CONTROL, duration, enumOf, int, keyed, port, regex, show, text } from "./common";
+import { bool, CONTROL, duration, enumOf, int, keyed, port, regex, show, requestText, text } from "./common";
 import { DNS_LABEL } from "./service";
 
 /**
@@ -42,7 +42,7 @@ export const routeMatch = z.strictObject({
     .max(LIMITS.headerMatches.max, { error: (i) => `must have at most ${LIMITS.headerMatches.max} header matches, got ${(i.input as unknown[]).length}` })
     .optional(),
   /** gRPC routes: the fully qualified service name, and optionally a method of it. */
-  serviceName: z.string().optional(),
+  serviceName: requestText.optional(),
   methodName: text({ min: 1, max: 50 }).optional(),
 });
 

@@ -32,6 +32,7 @@ const cases: Case[] = [
   ["a gateway header suffix with CR", (t) => (t.gateway.routes["to-blue"].match.headers = [{ name: "x-a", suffix: "a\r" }]), "gateway.routes.to-blue.match.headers[0].suffix", CONTROL_HEADER],
   ["a gateway hostname with CR LF", (t) => (t.gateway.routes["to-blue"].match.hostname = { exact: "a.example.com\r\nx: y" }), "gateway.routes.to-blue.match.hostname.exact", /^must be a host name/],
   ["a route prefix with LF", (t) => (tRoute(t).match.prefix = "/a\nb"), "routers.colors.routes.color-route.match.prefix", /^must not contain spaces or control characters/],
+  ["a health check path with CR LF", (t) => (red(t).listeners[0].healthCheck = { path: "/health\r\nHost: evil" }), "services.red.listeners[0].healthCheck.path", "must not contain spaces or control characters (CR, LF, NUL, tab…)"],
   // regular expressions
   ["a lookahead", (t) => (tRoute(t).match.headers = [{ name: "x-a", regex: "a(?=b)" }]), "routers.colors.routes.color-route.match.headers[0].regex", /^is not a regular expression Envoy accepts \(RE2 syntax\): lookarounds/],
   ["a backreference", (t) => (t.gateway.routes["to-blue"].match.headers = [{ name: "x-a", regex: "(a)\\1" }]), "gateway.routes.to-blue.match.headers[0].regex", /^is not a regular expression Envoy accepts \(RE2 syntax\): backreferences/],
