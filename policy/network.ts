@@ -1,5 +1,4 @@
 /** Load balancer, security group and VPC rules. */
-import type { PolicyResource } from "@pulumi/policy";
 import { EGRESS, INGRESS, LB, list, MeshPolicy, resourcePolicy, stackPolicy } from "./helpers";
 
 const WORLD = ["0.0.0.0/0", "::/0"];
@@ -49,18 +48,6 @@ export const networkPolicies: MeshPolicy[] = [
         for (const rule of list<any>(sg.props.ingress))
           for (const cidr of [...list<string>(rule.cidrBlocks), ...list<string>(rule.ipv6CidrBlocks)].filter((c) => WORLD.includes(c)))
             report(`inline ingress admits ${cidr} on ${ports({ ipProtocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort })}; admit a security group or the VPC range instead`, sg.urn);
-    }),
-  stackPolicy({ name: "mesh-nlb-only-gateway-port", upstream: "fargate-mesh (constraints: NLB in front of the gateway)", enforcementLevel: "mandatory", checks: "the NLB's security group reaches only the gateway tasks' group, on the gateway port" },
-    (all, report) => {
-      const targetPorts = new Set(all.filter((r) => r.type === "aws:lb/targetGroup:TargetGroup").map((t) => t.props.port));
-      for (const lb of all.filter((r) => r.type === LB)) {
-        const groups = list<string>(lb.props.securityGroups);
-        if (!groups.length) { report("give the load balancer a security group so its reach can be limited", lb.urn); continue; }
-        for (const rule of all.filter((r: PolicyResource) => r.type === EGRESS && groups.includes(r.props.securityGroupId))) {
-          if (!rule.props.referencedSecurityGroupId) report(`NLB egress to ${rule.props.cidrIpv4 ?? "a CIDR"}; allow only the gateway tasks' security group`, rule.urn);
-          else if (rule.props.fromPort !== rule.props.toPort || !targetPorts.has(rule.props.fromPort)) report(`NLB egress on ${rule.props.fromPort}-${rule.props.toPort}; allow only the gateway port`, rule.urn);
-        }
-      }
     }),
   stackPolicy({ name: "vpc-flow-logs", upstream: "CKV2_AWS_11; Trivy AWS-0178", enforcementLevel: "advisory", checks: "every VPC the stack creates has flow logs" },
     (all, report) => {
