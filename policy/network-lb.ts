@@ -21,7 +21,10 @@ export const networkLbPolicies: MeshPolicy[] = [
     (all, report) => {
       const pub = all.filter((r) => (r.type === LB || r.type === "aws:alb/loadBalancer:LoadBalancer") && r.props.internal !== true);
       const gatewayOnly = (lb: PolicyResource) => { const b = backends(all, lb); return b.services.length > 0 && b.services.every((x) => isGateway(x.s)); };
-      const keep = pub.find(gatewayOnly);
+      // In a real preview a listener's load balancer ARN may be unknown: such a balancer is the
+      // gateway's if none is shown to be, rather than guessed to be a second one.
+      const keep = pub.find(gatewayOnly) ?? pub.find((lb) => lb.props.tags?.["fargate-mesh:component"] === "MeshGateway")
+        ?? pub.find((lb) => backends(all, lb).services.length === 0);
       for (const lb of pub) if (lb !== keep)
         report(`a second internet-facing ${lb.props.loadBalancerType ?? "application"} load balancer bypasses the gateway${backends(all, lb).services.length ? ` to ${backends(all, lb).services.map((x) => x.s.name).join(", ")}` : ""}; set internal: true or route through the gateway's routes`, lb.urn);
     }),

@@ -205,3 +205,13 @@ describe("policy gaps: IAM, network and TLS", () => {
     assert.deepEqual(f.filter((x) => ["tls-min-version", "lb-single-internet-facing"].includes(x.policy)).map((x) => x.message), []);
   });
 });
+
+describe("policy gaps: values a real preview does not know yet", () => {
+  it("lb-single-internet-facing does not take the gateway's NLB for a second one when its listener's ARN is unknown", async () => {
+    const rs: Resources = JSON.parse(JSON.stringify((await planOf("dev")).resources));
+    res(rs, "mesh-gateway-listener").inputs.loadBalancerArn = undefined as any;
+    delete (res(rs, "mesh-gateway-nlb").inputs.tags as any)["fargate-mesh:component"];
+    const f = await checkResources("dev", rs);
+    assert.deepEqual(f.filter((x) => x.policy === "lb-single-internet-facing"), []);
+  });
+});
