@@ -43,6 +43,10 @@ export const networkPolicies: MeshPolicy[] = [
         if (!allPorts && lbGroups.has(rule.props.securityGroupId) && rule.props.fromPort === rule.props.toPort && lbPorts.has(rule.props.fromPort)) continue;
         report(`admits ${rule.props.cidrIpv4 ?? rule.props.cidrIpv6} on ${ports(rule.props)}; admit a security group or the VPC range instead`, rule.urn);
       }
+      // Legacy rules count too (sg-no-legacy-rules refuses the form itself).
+      for (const rule of all.filter((r) => r.type === "aws:ec2/securityGroupRule:SecurityGroupRule" && r.props.type === "ingress"))
+        for (const cidr of [...list<string>(rule.props.cidrBlocks), ...list<string>(rule.props.ipv6CidrBlocks)].filter((c) => WORLD.includes(c)))
+          report(`admits ${cidr} on ${ports({ ipProtocol: rule.props.protocol, fromPort: rule.props.fromPort, toPort: rule.props.toPort })}; admit a security group or the VPC range instead`, rule.urn);
       // Inline rules of a security group count too.
       for (const sg of all.filter((r) => r.type === "aws:ec2/securityGroup:SecurityGroup"))
         for (const rule of list<any>(sg.props.ingress))
