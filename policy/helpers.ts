@@ -85,3 +85,23 @@ export function bootstrapRoutes(bootstrap: any): { listener: string; route: any 
           for (const route of list<any>(vh.routes)) out.push({ listener: l.name, route });
   return out;
 }
+
+/**
+ * Whether a planned value (an ARN, id or name) refers to resource `r`: equal to one of its known
+ * outputs, or the offline plan's marker for one (`{unknown:<name>.arn}`, or an ARN the mocks end
+ * with the resource's name).
+ */
+export function refersTo(value: unknown, r: { name: string; props: Record<string, any> }): boolean {
+  if (typeof value !== "string") return false;
+  if ([r.props.arn, r.props.id, r.props.name].includes(value)) return true;
+  return value.includes(`{unknown:${r.name}.`) || value.endsWith(`/${r.name}`);
+}
+
+/** Every object in a JSON tree, with its path (for messages). */
+export function walk(node: any, visit: (o: any, path: string) => void, path = ""): void {
+  if (Array.isArray(node)) node.forEach((x, i) => walk(x, visit, `${path}[${i}]`));
+  else if (node && typeof node === "object") {
+    visit(node, path);
+    for (const [k, v] of Object.entries(node)) walk(v, visit, path ? `${path}.${k}` : k);
+  }
+}

@@ -1,5 +1,4 @@
 /** Load balancer, security group and VPC rules. */
-import type { PolicyResource } from "@pulumi/policy";
 import { EGRESS, INGRESS, LB, list, MeshPolicy, resourcePolicy, stackPolicy } from "./helpers";
 
 const WORLD = ["0.0.0.0/0", "::/0"];
@@ -44,23 +43,15 @@ export const networkPolicies: MeshPolicy[] = [
         if (!allPorts && lbGroups.has(rule.props.securityGroupId) && rule.props.fromPort === rule.props.toPort && lbPorts.has(rule.props.fromPort)) continue;
         report(`admits ${rule.props.cidrIpv4 ?? rule.props.cidrIpv6} on ${ports(rule.props)}; admit a security group or the VPC range instead`, rule.urn);
       }
+      // Legacy rules count too (sg-no-legacy-rules refuses the form itself).
+      for (const rule of all.filter((r) => r.type === "aws:ec2/securityGroupRule:SecurityGroupRule" && r.props.type === "ingress"))
+        for (const cidr of [...list<string>(rule.props.cidrBlocks), ...list<string>(rule.props.ipv6CidrBlocks)].filter((c) => WORLD.includes(c)))
+          report(`admits ${cidr} on ${ports({ ipProtocol: rule.props.protocol, fromPort: rule.props.fromPort, toPort: rule.props.toPort })}; admit a security group or the VPC range instead`, rule.urn);
       // Inline rules of a security group count too.
       for (const sg of all.filter((r) => r.type === "aws:ec2/securityGroup:SecurityGroup"))
         for (const rule of list<any>(sg.props.ingress))
           for (const cidr of [...list<string>(rule.cidrBlocks), ...list<string>(rule.ipv6CidrBlocks)].filter((c) => WORLD.includes(c)))
             report(`inline ingress admits ${cidr} on ${ports({ ipProtocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort })}; admit a security group or the VPC range instead`, sg.urn);
-    }),
-  stackPolicy({ name: "mesh-nlb-only-gateway-port", upstream: "fargate-mesh (constraints: NLB in front of the gateway)", enforcementLevel: "mandatory", checks: "the NLB's security group reaches only the gateway tasks' group, on the gateway port" },
-    (all, report) => {
-      const targetPorts = new Set(all.filter((r) => r.type === "aws:lb/targetGroup:TargetGroup").map((t) => t.props.port));
-      for (const lb of all.filter((r) => r.type === LB)) {
-        const groups = list<string>(lb.props.securityGroups);
-        if (!groups.length) { report("give the load balancer a security group so its reach can be limited", lb.urn); continue; }
-        for (const rule of all.filter((r: PolicyResource) => r.type === EGRESS && groups.includes(r.props.securityGroupId))) {
-          if (!rule.props.referencedSecurityGroupId) report(`NLB egress to ${rule.props.cidrIpv4 ?? "a CIDR"}; allow only the gateway tasks' security group`, rule.urn);
-          else if (rule.props.fromPort !== rule.props.toPort || !targetPorts.has(rule.props.fromPort)) report(`NLB egress on ${rule.props.fromPort}-${rule.props.toPort}; allow only the gateway port`, rule.urn);
-        }
-      }
     }),
   stackPolicy({ name: "vpc-flow-logs", upstream: "CKV2_AWS_11; Trivy AWS-0178", enforcementLevel: "advisory", checks: "every VPC the stack creates has flow logs" },
     (all, report) => {
