@@ -208,10 +208,18 @@ export interface MeshModel {
   virtualServices: VirtualServiceModel[];
   routers: RouterModel[];
   gateway?: GatewayModel;
-  /** Advisory guardrails knowingly broken: policy name -> reason. */
-  exceptions: Record<string, string>;
+  /** Advisory guardrails knowingly broken: policy name -> why, and on exactly which resources. */
+  exceptions: Record<string, PolicyException>;
   /** Settings written for the other data plane, which this one leaves aside (shown in plans). */
   unused: { path: string; reason: string }[];
   /** Valid settings the plan cannot vouch for, such as an Envoy release the tests do not run (shown in plans). */
   notes: { path: string; reason: string }[];
+}
+
+/** An advisory policy a description excepts, scoped to named resources. */
+export interface PolicyException {
+  /** Why the rule does not apply, as reviewers read it. */
+  reason: string;
+  /** Resource names as `npm run check` prints them; `(stack)` for a stack-wide finding. */
+  resources: string[];
 }

@@ -8,7 +8,7 @@
 import { ConfigFileError } from "../stacks/files";
 import { parseFlags, SOURCE_OPTIONS, sourceFlags, usageExit } from "./args";
 import { documentsFromFile } from "./base-plan";
-import { blocking, checkPlan, checkResources, reportText } from "./check-core";
+import { blocking, checkExceptions, checkPlan, checkResources, reportText } from "./check-core";
 import { plan, planSources } from "./plan-core";
 import { issuesText } from "./plan-format";
 
@@ -37,8 +37,11 @@ async function main() {
   if (args.plan) {
     // What a reviewer was sent: the saved plan's resources, with the exceptions it carries.
     for (const doc of documentsFromFile(args.plan)) {
-      const findings = await checkResources(doc.stack, doc.resources, doc.exceptions ?? {});
-      process.stdout.write(reportText(doc.stack, findings, args) + "\n");
+      const exceptions = doc.exceptions ?? {};
+      const issues = checkExceptions(exceptions);
+      if (issues.length) { process.stderr.write(issuesText(doc.stack, issues) + "\n"); failed = true; continue; }
+      const findings = await checkResources(doc.stack, doc.resources, exceptions);
+      process.stdout.write(reportText(doc.stack, findings, { ...args, exceptions }) + "\n");
       failed ||= blocking(findings).length > 0;
       folded ||= findings.some((f) => f.exception);
     }
@@ -49,7 +52,7 @@ async function main() {
     if (!r.ok) { process.stderr.write(issuesText(r.stack, r.issues) + "\n"); failed = true; continue; }
     const { findings, issues } = await checkPlan(r.plan);
     if (issues.length) { process.stderr.write(issuesText(r.plan.stack, issues) + "\n"); failed = true; }
-    process.stdout.write(reportText(r.plan.stack, findings, args) + "\n");
+    process.stdout.write(reportText(r.plan.stack, findings, { ...args, exceptions: r.plan.model.exceptions }) + "\n");
     failed ||= blocking(findings).length > 0;
     folded ||= findings.some((f) => f.exception);
   }

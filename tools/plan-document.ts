@@ -2,7 +2,7 @@
  * The plan as one JSON document, the format other tools build on (documented in docs/reviewing-changes.md):
  * resources as registered, plus a compact summary of the mesh that reviews and diagrams read.
  */
-import type { MeshModel } from "../model/types";
+import type { MeshModel, PolicyException } from "../model/types";
 import type { Plan, PlannedResource } from "./plan-core";
 
 export interface MeshSummary {
@@ -23,7 +23,7 @@ export interface PlanDocument {
   mesh: MeshSummary;
   outputs: Record<string, unknown>;
   /** Advisory guardrails the description excepts, with reasons (what `npm run check -- --plan` reads). */
-  exceptions?: Record<string, string>;
+  exceptions?: Record<string, PolicyException>;
   /** What the plan cannot vouch for, though valid (an Envoy release other than the tested one). */
   notes?: { path: string; reason: string }[];
 }

@@ -11,6 +11,14 @@ import { service } from "./service";
 export const DATA_PLANES = ["envoy", "appmesh", "lattice"] as const;
 export type DataPlane = (typeof DATA_PLANES)[number];
 
+/** One excepted policy: why, and exactly which resources (as `npm run check` names them). */
+const policyException = z.strictObject({
+  /** What a reviewer reads: why the rule does not apply to these resources. */
+  reason: z.string({ error: "must say why the rule does not apply" }).min(1, { error: "must say why the rule does not apply" }),
+  /** Resource names as `npm run check` prints them (`mesh-gateway-nlb`), or `(stack)` for a finding on no resource. */
+  resources: z.array(z.string().min(1, { error: "must be a resource name" }), { error: "must list the resources it covers" }).min(1, { error: "must list at least one resource" }),
+}, { error: "must be { reason, resources: [...] }: name the resources the exception covers (npm run check prints them), so that nothing added later is waived too" });
+
 export const topology = z.strictObject({
   /**
    * What carries the mesh: `envoy`, Envoy sidecars and gateway configured by fargate-mesh from
@@ -48,12 +56,14 @@ export const topology = z.strictObject({
   routers: keyed(router).optional(),
   gateway: gateway.optional(),
   /**
-   * Advisory guardrails this description knowingly breaks, each with the reason a reviewer reads
-   * (policy name -> reason). Mandatory policies cannot be excepted. @default none
+   * Advisory guardrails this description knowingly breaks, each scoped to the resources it covers
+   * (policy name -> { reason, resources }). A finding on any other resource stays advisory, so a
+   * resource added later is never waived by an old reason. Mandatory policies cannot be excepted.
+   * @default none
    */
   exceptions: z.record(
     z.string().regex(/^[a-z0-9-]+$/, { error: "must be a policy name such as lb-internet-facing" }),
-    z.string({ error: "must say why the rule does not apply" }).min(1, { error: "must say why the rule does not apply" }),
+    policyException,
   ).optional(),
 });
 export type TopologyConfig = z.infer<typeof topology>;

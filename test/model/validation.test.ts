@@ -174,7 +174,7 @@ const cases: Case[] = [
   ["an existing VPC with a malformed subnet", (t) => (t.network = { existing: { vpcId: "vpc-1", vpcCidr: "10.1.0.0/16", publicSubnetIds: ["sn-1"], privateSubnetIds: ["subnet-2"] } }), "network.existing.publicSubnetIds[0]", "must be a subnet id (subnet-…)"],
   ["a CIDR block larger than /16", (t) => (t.network.new.cidr = "10.0.0.0/8"), "network.new.cidr", "must be an IPv4 CIDR block with a prefix between /16 and /28"],
   ["a router without routes", (t, e) => { t.routers.colors.routes = {}; e.routers.colors.routes = {}; }, "routers.colors.routes", "must have at least one route (partly set in Pulumi.dev.yaml)"],
-  ["an exception without a reason", (t) => (t.exceptions["lb-access-logs"] = ""), "exceptions.lb-access-logs", "must say why the rule does not apply"],
+  ["an exception without a reason", (t) => (t.exceptions["lb-access-logs"].reason = ""), "exceptions.lb-access-logs.reason", "must say why the rule does not apply"],
   ["a desired count that is not a number", (t) => (red(t).desiredCount = "two"), "services.red.desiredCount", "must be an integer between 0 and 1000, got \"two\""],
 ];
 

@@ -139,11 +139,24 @@ describe("policy pack", () => {
     it(`${policy} fires where the reference stacks break it on purpose, and reports their reason`, async () => {
       const found = (await checkResources("dev", plans.dev.resources, plans.dev.model.exceptions)).filter((f) => f.policy === policy && f.resource?.name === resource);
       assert.ok(found.some((f) => f.message === message), JSON.stringify(found));
-      assert.ok(found.every((f) => f.exception === plans.dev.model.exceptions[policy] && f.exception!.length > 20));
+      assert.ok(found.every((f) => f.exception === plans.dev.model.exceptions[policy].reason && f.exception!.length > 20));
     });
   }
 
-  for (const stack of ["dev", "staging", "prod", "appmesh"]) {
+  it("appmesh: exceptions scoped to the envoy plan's resources do not carry over to App Mesh's", async () => {
+    const { findings, issues } = await checkPlan(plans.appmesh);
+    assert.deepEqual(issues, []);
+    assert.deepEqual(findings.filter((f) => f.level === "mandatory"), []);
+    const open = findings.filter((f) => !f.exception);
+    assert.ok(open.length > 0);
+    // Each is a policy the stack excepts elsewhere, now on a resource no exception names.
+    for (const f of open) {
+      assert.ok(plans.appmesh.model.exceptions[f.policy], f.policy);
+      assert.ok(!plans.appmesh.model.exceptions[f.policy].resources.includes(f.resource?.name ?? "(stack)"));
+    }
+  });
+
+  for (const stack of ["dev", "staging", "prod"]) {
     it(`${stack}: no mandatory violation, and every advisory one is excepted with a reason`, async () => {
       const { findings, issues } = await checkPlan(plans[stack]);
       assert.deepEqual(issues, []);
@@ -170,7 +183,7 @@ describe("policy pack", () => {
   });
 
   it("rejects exceptions for unknown or mandatory policies", () => {
-    assert.deepEqual(checkExceptions({ "lb-internet-facing": "ok", "ecs-no-public-ip": "why not", typo: "x" }), [
+    assert.deepEqual(checkExceptions({ "lb-internet-facing": { reason: "ok", resources: ["x"] }, "ecs-no-public-ip": { reason: "why not", resources: ["x"] }, typo: { reason: "x", resources: ["x"] } }), [
       { path: "exceptions.ecs-no-public-ip", message: "is a mandatory policy and cannot be excepted; change the stack instead" },
       { path: "exceptions.typo", message: `no policy has this name; known: ${policies.map((p) => p.name).join(", ")}` },
     ]);
