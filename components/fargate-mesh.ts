@@ -57,7 +57,7 @@ export class FargateMesh extends MeshComponent {
     if (model.gateway)
       gateway = new MeshGateway(this.child("gateway"), {
         gateway: model.gateway, proxy: plane.gateway(),
-        clusterArn: cluster.arn, vpcId: network.vpcId, vpcCidr: network.vpcCidr,
+        clusterArn: cluster.arn, clusterName: cluster.name, vpcId: network.vpcId, vpcCidr: network.vpcCidr,
         publicSubnetIds: network.publicSubnetIds, privateSubnetIds: network.privateSubnetIds, tags: model.tags,
       }, child);
 

@@ -3,7 +3,8 @@
  * resolved. Pure: the same input always gives the same model.
  */
 import { compact } from "./compact";
-import { DEFAULT_OUTLIER_DETECTION, DEFAULTS, defaultHealthCheck, defaultRetryPolicy } from "./defaults";
+import { DEFAULT_OUTLIER_DETECTION, DEFAULTS, GATEWAY_AUTOSCALING, MAX_GATEWAY_TASKS, defaultHealthCheck, defaultRetryPolicy } from "./defaults";
+import { GATEWAY_READY_PATH, GATEWAY_READY_PORT } from "./task-ports";
 import { envoyImage, upstreamEnvoyImage } from "./envoy-image";
 import { untestedEnvoyNote } from "./envoy-release";
 import { gatewayLbNames, names, qualified, taskNames } from "./names";
@@ -58,7 +59,7 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
     network: buildNetwork(cfg),
     envoy: buildEnvoy(cfg, region),
     nodes, virtualServices, routers,
-    gateway: cfg.gateway && buildGateway(cfg.gateway, meshName, vsOf),
+    gateway: cfg.gateway && buildGateway(cfg.gateway, meshName, vsOf, cfg.dataPlane ?? DEFAULTS.dataPlane),
     exceptions: cfg.exceptions ?? {},
     unused: unusedSettings(cfg),
     notes: notes(cfg),
@@ -214,7 +215,7 @@ function clientTlsModel(c: ClientTlsConfig): M.ClientTlsModel {
   return { ...c, enforce: c.enforce ?? true };
 }
 
-function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>): M.GatewayModel {
+function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>, plane: M.DataPlaneKind): M.GatewayModel {
   const name = names.gateway(mesh, g.name);
   // The family and ECS service name carry the mesh (and so the environment) even when the
   // gateway's own name does not: two environments in one account must not share a family.
@@ -226,6 +227,7 @@ function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>)
     keepPrefix: r.keepPrefix ?? false,
   }));
   const n = { ...DEFAULTS.nlb, ...compact(g.nlb ?? {}) };
+  const desiredCount = g.desiredCount ?? g.autoscaling?.min ?? DEFAULTS.gateway.desiredCount;
   return {
     name,
     listeners: g.listeners.map((l) => ({ port: l.port, protocol: l.protocol, healthCheck: { ...defaultHealthCheck(l.protocol), ...compact(l.healthCheck ?? {}) }, ...(l.tls ? { tls: l.tls } : {}) })),
@@ -234,18 +236,36 @@ function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>)
     routes,
     task: {
       cpu: g.cpu ?? DEFAULTS.gateway.cpu, memory: g.memory ?? DEFAULTS.gateway.memory,
-      desiredCount: g.desiredCount ?? DEFAULTS.gateway.desiredCount, ecsExec: false, startPeriod: DEFAULTS.task.startPeriod,
+      desiredCount, ecsExec: false, startPeriod: DEFAULTS.task.startPeriod,
       serviceName: names.ecsService(family), family, logGroupName: names.logGroup(mesh, "gateway"),
       ...taskNames(family),
     },
     nlb: {
       internetFacing: n.internetFacing, port: g.nlb?.port ?? g.listeners[0].port, targetPort: g.listeners[0].port,
       crossZone: n.crossZone, deletionProtection: n.deletionProtection, deregistrationDelay: n.deregistrationDelay,
-      healthCheck: { ...DEFAULTS.nlb.healthCheck, ...compact(g.nlb?.healthCheck ?? {}) },
+      healthCheck: { ...DEFAULTS.nlb.healthCheck, ...compact(g.nlb?.healthCheck ?? {}), ...nlbHealthCheck(plane) },
       ...gatewayLbNames(family, { internetFacing: n.internetFacing, targetPort: g.listeners[0].port }),
     },
     targetKeys: [...new Set(routes.map((r) => r.target.key))],
+    ...gatewayAutoscaling(g, desiredCount),
   };
+}
+
+/**
+ * The NLB asks the gateway's readiness listener over HTTP where fargate-mesh writes the gateway's
+ * Envoy configuration; App Mesh configures its own, so there a TCP connect is all it can ask.
+ */
+function nlbHealthCheck(plane: M.DataPlaneKind): Pick<M.NlbModel["healthCheck"], "protocol" | "port" | "path"> {
+  return plane === "appmesh" ? { protocol: "TCP" } : { protocol: "HTTP", port: GATEWAY_READY_PORT, path: GATEWAY_READY_PATH };
+}
+
+/** Validation (gateway-scaling.ts) made sure min ≤ desiredCount ≤ max. */
+function gatewayAutoscaling(g: GatewayConfig, desiredCount: number): Pick<M.GatewayModel, "autoscaling"> {
+  const min = g.autoscaling?.min ?? desiredCount;
+  if (min === 0) return {};
+  const max = g.autoscaling?.max ?? Math.max(min, Math.min(MAX_GATEWAY_TASKS, GATEWAY_AUTOSCALING.maxFactor * min));
+  const { cpuTarget, scaleOutCooldown, scaleInCooldown } = GATEWAY_AUTOSCALING;
+  return { autoscaling: { min, max, cpuTarget: g.autoscaling?.cpuTarget ?? cpuTarget, scaleOutCooldown, scaleInCooldown } };
 }
 
 function buildNetwork(cfg: TopologyConfig): M.NetworkModel {

@@ -153,7 +153,15 @@ export interface GatewayRouteModel {
 export interface NlbModel {
   internetFacing: boolean; port: number; targetPort: number; crossZone: boolean; deletionProtection: boolean;
   deregistrationDelay: number;
-  healthCheck: { interval: number; healthyThreshold: number; unhealthyThreshold: number };
+  healthCheck: {
+    interval: number; healthyThreshold: number; unhealthyThreshold: number;
+    /**
+     * HTTP: the gateway's readiness listener on `port`, `path` (200 only while Envoy serves and is
+     * not draining; envoy and lattice data planes). TCP: a connect to the traffic port (appmesh,
+     * whose Envoy App Mesh configures).
+     */
+    protocol: "HTTP" | "TCP"; port?: number; path?: string;
+  };
   /** Physical names, within ELB's 32 characters (names.ts: gatewayLbNames). */
   loadBalancerName: string;
   targetGroupName: string;
@@ -169,6 +177,11 @@ export interface GatewayModel {
   routes: GatewayRouteModel[];
   task: TaskModel;
   nlb: NlbModel;
+  /**
+   * Target tracking of the service's average CPU; task.desiredCount lies within min and max.
+   * Absent when the gateway runs no task (desiredCount 0).
+   */
+  autoscaling?: { min: number; max: number; cpuTarget: number; scaleOutCooldown: number; scaleInCooldown: number };
   /** Keys of services and routers the gateway sends traffic to, for security groups. */
   targetKeys: string[];
 }

@@ -50,9 +50,11 @@ export const networkPolicies: MeshPolicy[] = [
           for (const cidr of [...list<string>(rule.cidrBlocks), ...list<string>(rule.ipv6CidrBlocks)].filter((c) => WORLD.includes(c)))
             report(`inline ingress admits ${cidr} on ${ports({ ipProtocol: rule.protocol, fromPort: rule.fromPort, toPort: rule.toPort })}; admit a security group or the VPC range instead`, sg.urn);
     }),
-  stackPolicy({ name: "mesh-nlb-only-gateway-port", upstream: "fargate-mesh (constraints: NLB in front of the gateway)", enforcementLevel: "mandatory", checks: "the NLB's security group reaches only the gateway tasks' group, on the gateway port" },
+  stackPolicy({ name: "mesh-nlb-only-gateway-port", upstream: "fargate-mesh (constraints: NLB in front of the gateway)", enforcementLevel: "mandatory", checks: "the NLB's security group reaches only the gateway tasks' group, on the gateway port and its health-check port" },
     (all, report) => {
-      const targetPorts = new Set(all.filter((r) => r.type === "aws:lb/targetGroup:TargetGroup").map((t) => t.props.port));
+      // A target group's port, and the port its health check asks when it names one (the gateway's readiness listener).
+      const targetPorts = new Set(all.filter((r) => r.type === "aws:lb/targetGroup:TargetGroup")
+        .flatMap((t) => [t.props.port, ...(/^\d+$/.test(String(t.props.healthCheck?.port)) ? [Number(t.props.healthCheck.port)] : [])]));
       for (const lb of all.filter((r) => r.type === LB)) {
         const groups = list<string>(lb.props.securityGroups);
         if (!groups.length) { report("give the load balancer a security group so its reach can be limited", lb.urn); continue; }

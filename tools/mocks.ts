@@ -15,6 +15,8 @@ export interface RecordedResource {
   /** Inputs as registered (with dependencies resolved to the mock's outputs). */
   inputs: Record<string, unknown>;
   custom: boolean;
+  /** Properties `pulumi up` leaves as they are in the cloud (the resource's ignoreChanges option). */
+  ignoreChanges: string[];
 }
 
 let recorded: RecordedResource[] = [];
@@ -99,6 +101,7 @@ export function installMocks(stack = "test", project = "fargate-mesh"): void {
       type: req.getType(), name: req.getName(), urn: "",
       parent: parentUrn ? parseUrn(parentUrn) : null,
       inputs: rpc.deserializeProperties(req.getObject()), custom: req.getCustom(),
+      ignoreChanges: req.getIgnorechangesList?.() ?? [],
     };
     recorded.push(entry);
     original(req, (err: unknown, resp: any) => {
