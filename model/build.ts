@@ -5,6 +5,7 @@
 import { compact } from "./compact";
 import { DEFAULT_OUTLIER_DETECTION, DEFAULTS, GATEWAY_AUTOSCALING, MAX_GATEWAY_TASKS, defaultHealthCheck, defaultRetryPolicy } from "./defaults";
 import { GATEWAY_READY_PATH, GATEWAY_READY_PORT } from "./task-ports";
+import { vpcEndpointNotes, vpcEndpointsPlan } from "./vpc-endpoints";
 import { envoyImage, upstreamEnvoyImage } from "./envoy-image";
 import { untestedEnvoyNote } from "./envoy-release";
 import { gatewayLbNames, names, qualified, taskNames } from "./names";
@@ -48,7 +49,7 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
   }
   for (const node of nodes) node.backends = node.backendKeys.map((k) => vsOf.get(k)!);
 
-  return {
+  const model: Omit<M.MeshModel, "notes" | "vpcEndpoints"> = {
     dataPlane: cfg.dataPlane ?? DEFAULTS.dataPlane,
     lattice: { auth: cfg.lattice?.auth ?? "none" },
     environment, region,
@@ -62,8 +63,32 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
     gateway: cfg.gateway && buildGateway(cfg.gateway, meshName, vsOf, cfg.dataPlane ?? DEFAULTS.dataPlane),
     exceptions: cfg.exceptions ?? {},
     unused: unusedSettings(cfg),
-    notes: notes(cfg),
   };
+  const endpoints = cfg.network?.vpcEndpoints ? vpcEndpointsPlan(model) : undefined;
+  return { ...model, ...(endpoints ? { vpcEndpoints: endpoints } : {}), notes: [...notes(cfg), ...rootUserNotes(model), ...vpcEndpointNotes(endpoints)] };
+}
+
+/**
+ * Interception lets Envoy's UID out unproxied, and root may become any UID: an application
+ * container running as root can skip DROP_ALL (and the mesh) by switching to it. Said for every
+ * container that does not name a non-root user, where a sidecar intercepts.
+ */
+function rootUserNotes(m: Omit<M.MeshModel, "notes" | "vpcEndpoints">): M.MeshModel["notes"] {
+  if (m.dataPlane === "lattice" || (m.dataPlane === "envoy" && m.envoy.interception === "proxy")) return [];
+  // One note per container name and kind, listing the services: `services.{red,blue}.containers.app.user`.
+  const groups = new Map<string, { container: string; root: boolean; keys: string[] }>();
+  for (const n of m.nodes)
+    for (const c of n.containers) {
+      if (c.user !== undefined && !/^(0|root)(:|$)/.test(c.user)) continue;
+      const root = c.user !== undefined;
+      const g = groups.get(`${c.name}/${root}`) ?? { container: c.name, root, keys: [] };
+      g.keys.push(n.key);
+      groups.set(`${c.name}/${root}`, g);
+    }
+  return [...groups.values()].map((g) => ({
+    path: `services.${g.keys.length === 1 ? g.keys[0] : `{${g.keys.join(",")}}`}.containers.${g.container}.user`,
+    reason: `${g.root ? "is root" : "is not set, so the container runs as its image's user (often root)"}: root can switch to Envoy's UID ${m.envoy.uid}, whose connections interception lets out unproxied, and so skip DROP_ALL; set a non-root user (ecs-non-root-user reports it too)`,
+  }));
 }
 
 /**

@@ -204,6 +204,20 @@ export type NetworkModel =
 
 export type DataPlaneKind = "envoy" | "appmesh" | "lattice";
 
+export interface TaskEgressModel { worldHttps: boolean; path: string; reason: string }
+
+/** VPC endpoints (network.vpcEndpoints) and each task's HTTPS egress to the internet (vpc-endpoints.ts). */
+export interface VpcEndpointsModel {
+  /** Interface endpoints, as the suffix of `com.amazonaws.<region>.<suffix>`. */
+  interfaces: string[];
+  /** Gateway endpoints (S3, for ECR's image layers). */
+  gateways: string[];
+  /** By service key: whether its security group keeps 443 to 0.0.0.0/0, the setting that decides and why. */
+  services: Record<string, TaskEgressModel>;
+  /** The same for the gateway's tasks. */
+  gateway?: TaskEgressModel;
+}
+
 export interface MeshModel {
   /** Which renderer carries the mesh (components/dataplanes/). */
   dataPlane: DataPlaneKind;
@@ -221,6 +235,8 @@ export interface MeshModel {
   virtualServices: VirtualServiceModel[];
   routers: RouterModel[];
   gateway?: GatewayModel;
+  /** Endpoints for the AWS services the tasks use. @default none: tasks reach AWS through the NAT */
+  vpcEndpoints?: VpcEndpointsModel;
   /** Advisory guardrails knowingly broken: policy name -> reason. */
   exceptions: Record<string, string>;
   /** Settings written for the other data plane, which this one leaves aside (shown in plans). */

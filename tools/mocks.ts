@@ -75,6 +75,7 @@ const mocks: pulumi.runtime.Mocks = {
     if (args.token === "aws:index/getRegion:getRegion") return { name: region, region, id: region };
     if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: ACCOUNT, arn: ACCOUNT, userId: ACCOUNT };
     if (args.token === "aws:index/getPartition:getPartition") return { partition: "aws", dnsSuffix: "amazonaws.com" };
+    if (args.token === "aws:ec2/getRouteTable:getRouteTable") return { id: unknown(`route-table of ${args.inputs.subnetId}`, "id"), routeTableId: unknown(`route-table of ${args.inputs.subnetId}`, "id") };
     if (args.token === "aws:ec2/getManagedPrefixList:getManagedPrefixList") return { id: unknown(`prefix-list ${args.inputs.name}`, "id"), name: args.inputs.name };
     return {};
   },

@@ -18,6 +18,8 @@ export interface MeshGatewayArgs {
   vpcCidr: pulumi.Input<string>;
   publicSubnetIds: pulumi.Input<string[]>;
   privateSubnetIds: pulumi.Input<string[]>;
+  /** HTTPS to the internet from the gateway's tasks. @default true */
+  worldHttps?: boolean;
   tags?: Tags;
 }
 
@@ -32,7 +34,7 @@ export class MeshGateway extends FargateTaskComponent {
   constructor(name: string, args: MeshGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("MeshGateway", name, args.tags, opts);
     const { gateway: g, proxy } = args;
-    const base = this.foundation({ task: g.task, sidecar: proxy, vpcId: args.vpcId, images: proxy.images, description: `gateway ${g.name}` });
+    const base = this.foundation({ task: g.task, sidecar: proxy, vpcId: args.vpcId, images: proxy.images, description: `gateway ${g.name}`, worldHttps: args.worldHttps });
 
     // No proxyConfiguration: the gateway's Envoy is the destination, not a sidecar.
     const taskDefinition = this.taskDefinition({

@@ -88,17 +88,17 @@ describe("plan of the dev stack on the Envoy data plane", () => {
     const tree = text.split("\n").filter((l) => /^\s*[-+] /.test(l));
     assert.equal(tree.length, plan.resources.length);
     assert.ok(tree.every((l) => l.trimStart().startsWith("+ ")), "no line reads as a deletion");
-    assert.ok(text.endsWith("Settings the envoy data plane does not use\n  envoy.appMeshVersion: v1.29.12.1 is read by the appmesh data plane only"));
+    assert.ok(text.includes("\nSettings the envoy data plane does not use\n  envoy.appMeshVersion: v1.29.12.1 is read by the appmesh data plane only\n"));
   });
 
   it("runs the tested Envoy release unless the description pins another, which plans with a note", async () => {
-    assert.ok(!/^Notes$/m.test(planText(plan)), "the default release needs no note");
+    assert.ok(!plan.model.notes.some((n) => n.path.startsWith("envoy.")), "the default release needs no note");
     const other = await planOf("dev", (c) => (c["fargate-mesh:topology"].envoy.version = "v1.36.4"));
     const envoy = containers(named(other, "mesh-red-task")).find((c) => c.name === "envoy");
     assert.equal(envoy.image, "envoyproxy/envoy:v1.36.4");
     assert.match(planText(other), new RegExp(`\nNotes\n  envoy.version: v1.36.4 differs from ${TESTED_ENVOY_VERSION}, the release fargate-mesh's tests load`));
     const mirror = await planOf("dev", (c) => (c["fargate-mesh:topology"].envoy.image = `123456789012.dkr.ecr.us-east-1.amazonaws.com/envoy:${TESTED_ENVOY_VERSION}`));
-    assert.deepEqual(mirror.model.notes, [], "a mirror of the tested tag is the tested release");
+    assert.deepEqual(mirror.model.notes.filter((n) => n.path.startsWith("envoy.")), [], "a mirror of the tested tag is the tested release");
   });
 
   it("drains inbound listeners through the admin interface on SIGTERM, then stops Envoy", () => {
