@@ -12,8 +12,8 @@ export interface MeshGatewayArgs {
   /** The gateway's Envoy as its data plane renders it: `envoyGateway(...)` or `appMeshGateway(...)`. */
   proxy: Sidecar;
   clusterArn: pulumi.Input<string>;
-  /** The cluster's name, for the autoscaling target's resource id (`service/<cluster>/<service>`). */
-  clusterName: pulumi.Input<string>;
+  /** The cluster's name, for the autoscaling target's resource id (`service/<cluster>/<service>`). @default the end of clusterArn */
+  clusterName?: pulumi.Input<string>;
   vpcId: pulumi.Input<string>;
   vpcCidr: pulumi.Input<string>;
   publicSubnetIds: pulumi.Input<string[]>;
@@ -117,7 +117,7 @@ export class MeshGateway extends FargateTaskComponent {
       healthCheckGracePeriodSeconds: 60,
       // The autoscaler owns the count after the first deployment: `pulumi up` must not reset it.
     }, { dependsOn: [listener], ...(g.autoscaling ? { ignoreChanges: ["desiredCount"] } : {}) });
-    if (g.autoscaling) this.autoscale(g.autoscaling, args.clusterName, service);
+    if (g.autoscaling) this.autoscale(g.autoscaling, args.clusterName ?? pulumi.output(args.clusterArn).apply((a) => a.split("/").pop()!), service);
 
     this.dnsName = lb.dnsName;
     // The NLB passes TCP through, so the scheme is the gateway listener's: https where it terminates TLS.
