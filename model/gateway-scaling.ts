@@ -4,7 +4,7 @@
  * a desiredCount outside says the two settings disagree). Reads the raw description, like
  * references.ts, so these come with every other problem.
  */
-import { DEFAULTS } from "./defaults";
+import { DEFAULTS, GATEWAY_AUTOSCALING, MAX_GATEWAY_TASKS } from "./defaults";
 import { IssueList } from "./errors";
 
 type Raw = Record<string, any>;
@@ -21,10 +21,11 @@ export function checkGatewayScaling(raw: unknown, issues: IssueList): void {
     issues.add([...path, "max"], `must be at least autoscaling.min (${min}), got ${max}`);
   if (min === undefined && max !== undefined && max < (desired ?? DEFAULTS.gateway.desiredCount))
     issues.add([...path, "max"], `must be at least the gateway's desiredCount (${desired ?? DEFAULTS.gateway.desiredCount}${desired === undefined ? ", its default" : ""}), which autoscaling.min defaults to; got ${max}`);
+  const upper = max ?? Math.max(min ?? 0, Math.min(MAX_GATEWAY_TASKS, GATEWAY_AUTOSCALING.maxFactor * (min ?? 0)));
   if (desired !== undefined && min !== undefined && desired < min)
-    issues.add(["gateway", "desiredCount"], `must be within autoscaling.min and max (${min} to ${max ?? "its default"}), got ${desired}; leave it out to start at autoscaling.min`);
-  if (desired !== undefined && max !== undefined && desired > max && (min === undefined || min <= max))
-    issues.add(["gateway", "desiredCount"], `must be within autoscaling.min and max (${min ?? desired} to ${max}), got ${desired}`);
+    issues.add(["gateway", "desiredCount"], `must be within autoscaling.min and max (${min} to ${upper}), got ${desired}; leave it out to start at autoscaling.min`);
+  else if (desired !== undefined && min !== undefined && desired > upper && min <= upper)
+    issues.add(["gateway", "desiredCount"], `must be within autoscaling.min and max (${min} to ${upper}), got ${desired}`);
   if (desired === 0 && g.autoscaling !== undefined && min === undefined)
     issues.add(["gateway", "desiredCount"], "is 0, which runs no gateway task: the autoscaling would start one at once; leave gateway.autoscaling out, or the desiredCount");
 }

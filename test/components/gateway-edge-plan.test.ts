@@ -126,6 +126,9 @@ describe("the gateway service scales on CPU", () => {
     assert.match(at(scaled({ min: 3, max: 6 }, 2), "gateway.desiredCount").join(), /within autoscaling\.min and max \(3 to 6\), got 2/);
     assert.match(at(scaled({ min: 3, max: 6 }, 9), "gateway.desiredCount").join(), /within autoscaling\.min and max \(3 to 6\), got 9/);
     assert.match(at(scaled({ cpuTarget: 50 }, 0), "gateway.desiredCount").join(), /runs no gateway task/);
+    assert.match(at(scaled({ min: 2 }, 9), "gateway.desiredCount").join(), /\(2 to 8\), got 9/, "the default max is 4 × min");
+    const over = scaled({ max: 3 }, 5);
+    assert.deepEqual([at(over, "gateway.autoscaling.max").length, at(over, "gateway.desiredCount").length], [1, 0], "one problem, said once");
     assert.match(at(scaled({ mni: 2 }), "gateway.autoscaling.mni").join(), /unknown setting/);
     const all = scaled({ min: 5, max: 3, cpuTarget: 0 });
     assert.equal(at(all, "gateway.autoscaling.max").length + at(all, "gateway.autoscaling.cpuTarget").length, 2, "both at once");
