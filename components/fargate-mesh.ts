@@ -7,6 +7,7 @@ import { renderDataPlane, renderingIssues } from "./dataplanes";
 import { MeshGateway } from "./gateway/gateway";
 import { Namespace, namespacePlan } from "./namespace";
 import { Network } from "./network";
+import { VpcEndpoints } from "./vpc-endpoints";
 import { GATEWAY } from "./security-edges";
 import { MeshedService } from "./service/meshed-service";
 
@@ -50,6 +51,7 @@ export class FargateMesh extends MeshComponent {
     const services = new Map(model.nodes.map((node) => [node.key, new MeshedService(this.child(node.key), {
       node, sidecar: plane.sidecar(node), region: model.region,
       clusterArn: cluster.arn, vpcId: network.vpcId, subnetIds: network.privateSubnetIds,
+      worldHttps: model.vpcEndpoints?.services[node.key].worldHttps,
       registryArn: node.registration && model.dataPlane !== "lattice" ? namespace.serviceArns.apply((a) => a[node.registration!.cloudMapService]) : undefined,
     }, child)]));
 
@@ -57,8 +59,9 @@ export class FargateMesh extends MeshComponent {
     if (model.gateway)
       gateway = new MeshGateway(this.child("gateway"), {
         gateway: model.gateway, proxy: plane.gateway(),
-        clusterArn: cluster.arn, vpcId: network.vpcId, vpcCidr: network.vpcCidr,
+        clusterArn: cluster.arn, clusterName: cluster.name, vpcId: network.vpcId, vpcCidr: network.vpcCidr,
         publicSubnetIds: network.publicSubnetIds, privateSubnetIds: network.privateSubnetIds, tags: model.tags,
+        worldHttps: model.vpcEndpoints?.gateway?.worldHttps,
       }, child);
 
     // Who may call whom, as the data plane carries it (sidecar to sidecar, or through VPC Lattice).
@@ -66,6 +69,15 @@ export class FargateMesh extends MeshComponent {
       sg: (key) => (key === GATEWAY ? gateway!.securityGroupId : services.get(key)!.securityGroupId),
       role: (key) => (key === GATEWAY ? gateway!.taskRoleArn : services.get(key)!.taskRoleArn),
     });
+
+    if (model.vpcEndpoints) {
+      const endpoints = new VpcEndpoints(this.child("endpoints"), {
+        endpoints: model.vpcEndpoints, region: model.region, vpcId: network.vpcId, privateSubnetIds: network.privateSubnetIds,
+        privateSubnetCount: model.network.kind === "new" ? model.network.azCount : model.network.privateSubnetIds.length, tags: model.tags,
+      }, child);
+      for (const [key, s] of services) endpoints.admit(key, s.securityGroupId, model.vpcEndpoints.services[key].worldHttps);
+      if (gateway) endpoints.admit(GATEWAY, gateway.securityGroupId, model.vpcEndpoints.gateway!.worldHttps);
+    }
 
     this.meshName = plane.meshName;
     this.clusterName = cluster.name;

@@ -1,5 +1,6 @@
 export { MeshComponent, Tags } from "./base";
 export { Network, NetworkArgs } from "./network";
+export { VpcEndpoints, VpcEndpointsArgs } from "./vpc-endpoints";
 export { Namespace, NamespaceArgs, namespacePlan } from "./namespace";
 export { AppMesh, AppMeshArgs } from "./dataplanes/appmesh/app-mesh";
 export { appMeshGateway, appMeshSidecar } from "./dataplanes/appmesh/sidecar";

@@ -3,7 +3,9 @@
  * resolved. Pure: the same input always gives the same model.
  */
 import { compact } from "./compact";
-import { DEFAULT_OUTLIER_DETECTION, DEFAULTS, defaultHealthCheck, defaultRetryPolicy } from "./defaults";
+import { DEFAULT_OUTLIER_DETECTION, DEFAULTS, GATEWAY_AUTOSCALING, MAX_GATEWAY_TASKS, defaultHealthCheck, defaultRetryPolicy } from "./defaults";
+import { GATEWAY_READY_PATH, GATEWAY_READY_PORT } from "./task-ports";
+import { vpcEndpointNotes, vpcEndpointsPlan } from "./vpc-endpoints";
 import { envoyImage, upstreamEnvoyImage } from "./envoy-image";
 import { untestedEnvoyNote } from "./envoy-release";
 import { gatewayLbNames, names, qualified, taskNames } from "./names";
@@ -47,7 +49,7 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
   }
   for (const node of nodes) node.backends = node.backendKeys.map((k) => vsOf.get(k)!);
 
-  return {
+  const model: Omit<M.MeshModel, "notes" | "vpcEndpoints"> = {
     dataPlane: cfg.dataPlane ?? DEFAULTS.dataPlane,
     lattice: { auth: cfg.lattice?.auth ?? "none" },
     environment, region,
@@ -58,11 +60,35 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
     network: buildNetwork(cfg),
     envoy: buildEnvoy(cfg, region),
     nodes, virtualServices, routers,
-    gateway: cfg.gateway && buildGateway(cfg.gateway, meshName, vsOf),
+    gateway: cfg.gateway && buildGateway(cfg.gateway, meshName, vsOf, cfg.dataPlane ?? DEFAULTS.dataPlane),
     exceptions: cfg.exceptions ?? {},
     unused: unusedSettings(cfg),
-    notes: notes(cfg),
   };
+  const endpoints = cfg.network?.vpcEndpoints ? vpcEndpointsPlan(model) : undefined;
+  return { ...model, ...(endpoints ? { vpcEndpoints: endpoints } : {}), notes: [...notes(cfg), ...rootUserNotes(model), ...vpcEndpointNotes(endpoints)] };
+}
+
+/**
+ * Interception lets Envoy's UID out unproxied, and root may become any UID: an application
+ * container running as root can skip DROP_ALL (and the mesh) by switching to it. Said for every
+ * container that does not name a non-root user, where a sidecar intercepts.
+ */
+function rootUserNotes(m: Omit<M.MeshModel, "notes" | "vpcEndpoints">): M.MeshModel["notes"] {
+  if (m.dataPlane === "lattice" || (m.dataPlane === "envoy" && m.envoy.interception === "proxy")) return [];
+  // One note per container name and kind, listing the services: `services.{red,blue}.containers.app.user`.
+  const groups = new Map<string, { container: string; root: boolean; keys: string[] }>();
+  for (const n of m.nodes)
+    for (const c of n.containers) {
+      if (c.user !== undefined && !/^(0|root)(:|$)/.test(c.user)) continue;
+      const root = c.user !== undefined;
+      const g = groups.get(`${c.name}/${root}`) ?? { container: c.name, root, keys: [] };
+      g.keys.push(n.key);
+      groups.set(`${c.name}/${root}`, g);
+    }
+  return [...groups.values()].map((g) => ({
+    path: `services.${g.keys.length === 1 ? g.keys[0] : `{${g.keys.join(",")}}`}.containers.${g.container}.user`,
+    reason: `${g.root ? "is root" : "is not set, so the container runs as its image's user (often root)"}: root can switch to Envoy's UID ${m.envoy.uid}, whose connections interception lets out unproxied, and so skip DROP_ALL; set a non-root user (ecs-non-root-user reports it too)`,
+  }));
 }
 
 /**
@@ -214,7 +240,7 @@ function clientTlsModel(c: ClientTlsConfig): M.ClientTlsModel {
   return { ...c, enforce: c.enforce ?? true };
 }
 
-function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>): M.GatewayModel {
+function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>, plane: M.DataPlaneKind): M.GatewayModel {
   const name = names.gateway(mesh, g.name);
   // The family and ECS service name carry the mesh (and so the environment) even when the
   // gateway's own name does not: two environments in one account must not share a family.
@@ -226,6 +252,7 @@ function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>)
     keepPrefix: r.keepPrefix ?? false,
   }));
   const n = { ...DEFAULTS.nlb, ...compact(g.nlb ?? {}) };
+  const desiredCount = g.desiredCount ?? g.autoscaling?.min ?? DEFAULTS.gateway.desiredCount;
   return {
     name,
     listeners: g.listeners.map((l) => ({ port: l.port, protocol: l.protocol, healthCheck: { ...defaultHealthCheck(l.protocol), ...compact(l.healthCheck ?? {}) }, ...(l.tls ? { tls: l.tls } : {}) })),
@@ -234,18 +261,36 @@ function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>)
     routes,
     task: {
       cpu: g.cpu ?? DEFAULTS.gateway.cpu, memory: g.memory ?? DEFAULTS.gateway.memory,
-      desiredCount: g.desiredCount ?? DEFAULTS.gateway.desiredCount, ecsExec: false, startPeriod: DEFAULTS.task.startPeriod,
+      desiredCount, ecsExec: false, startPeriod: DEFAULTS.task.startPeriod,
       serviceName: names.ecsService(family), family, logGroupName: names.logGroup(mesh, "gateway"),
       ...taskNames(family),
     },
     nlb: {
       internetFacing: n.internetFacing, port: g.nlb?.port ?? g.listeners[0].port, targetPort: g.listeners[0].port,
       crossZone: n.crossZone, deletionProtection: n.deletionProtection, deregistrationDelay: n.deregistrationDelay,
-      healthCheck: { ...DEFAULTS.nlb.healthCheck, ...compact(g.nlb?.healthCheck ?? {}) },
+      healthCheck: { ...DEFAULTS.nlb.healthCheck, ...compact(g.nlb?.healthCheck ?? {}), ...nlbHealthCheck(plane) },
       ...gatewayLbNames(family, { internetFacing: n.internetFacing, targetPort: g.listeners[0].port }),
     },
     targetKeys: [...new Set(routes.map((r) => r.target.key))],
+    ...gatewayAutoscaling(g, desiredCount),
   };
+}
+
+/**
+ * The NLB asks the gateway's readiness listener over HTTP where fargate-mesh writes the gateway's
+ * Envoy configuration; App Mesh configures its own, so there a TCP connect is all it can ask.
+ */
+function nlbHealthCheck(plane: M.DataPlaneKind): Pick<M.NlbModel["healthCheck"], "protocol" | "port" | "path"> {
+  return plane === "appmesh" ? { protocol: "TCP" } : { protocol: "HTTP", port: GATEWAY_READY_PORT, path: GATEWAY_READY_PATH };
+}
+
+/** Validation (gateway-scaling.ts) made sure min ≤ desiredCount ≤ max. */
+function gatewayAutoscaling(g: GatewayConfig, desiredCount: number): Pick<M.GatewayModel, "autoscaling"> {
+  const min = g.autoscaling?.min ?? desiredCount;
+  if (min === 0) return {};
+  const max = g.autoscaling?.max ?? Math.max(min, Math.min(MAX_GATEWAY_TASKS, GATEWAY_AUTOSCALING.maxFactor * min));
+  const { cpuTarget, scaleOutCooldown, scaleInCooldown } = GATEWAY_AUTOSCALING;
+  return { autoscaling: { min, max, cpuTarget: g.autoscaling?.cpuTarget ?? cpuTarget, scaleOutCooldown, scaleInCooldown } };
 }
 
 function buildNetwork(cfg: TopologyConfig): M.NetworkModel {

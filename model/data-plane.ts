@@ -8,7 +8,7 @@ import { IssueList } from "./errors";
 import { TESTED_ENVOY_VERSION } from "./envoy-release";
 import { checkEnvoyImage, isAppMeshEnvoyImage } from "./envoy-image";
 import { has } from "./own";
-import { reservedPorts } from "./task-ports";
+import { gatewayReservedPorts, reservedPorts } from "./task-ports";
 import { hasVirtualService, routerTargets } from "./providers";
 
 type Raw = Record<string, any>;
@@ -60,10 +60,7 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
     issues.add(["mesh", "egressFilter"], `ALLOW_ALL with envoy.interception proxy is ${ON_ENVOY}: a proxy-mode Envoy cannot pass unknown hosts on to their original destination; use interception transparent, or DROP_ALL`);
 
   const reservedAt = reservedPorts({ xray: envoy.xray === true });
-  arr(rec(cfg.gateway).listeners).forEach((l, i) => {
-    const taken = reservedAt.get(rec(l).port);
-    if (taken) issues.add(["gateway", "listeners", i, "port"], `${rec(l).port} is ${taken} in the gateway's task; use another port`);
-  });
+  checkGatewayPorts(cfg, envoy, issues);
   const services = rec(cfg.services);
   const routers = rec(cfg.routers);
   const listenersOf = (key: string) => (has(services, key) ? arr(rec(services[key]).listeners) : has(routers, key) ? arr(rec(routers[key]).listeners) : []).map(rec);
@@ -118,6 +115,15 @@ function checkEnvoyPlane(cfg: Raw, envoy: Raw, issues: IssueList) {
   checkLogPath(rec(cfg.gateway).accessLog, ["gateway"], issues);
 }
 
+/** The gateway's Envoy (envoy and lattice data planes) takes the sidecar's ports and its readiness port. */
+function checkGatewayPorts(cfg: Raw, envoy: Raw, issues: IssueList) {
+  const reservedAt = gatewayReservedPorts({ xray: envoy.xray === true });
+  arr(rec(cfg.gateway).listeners).forEach((l, i) => {
+    const taken = reservedAt.get(rec(l).port);
+    if (taken) issues.add(["gateway", "listeners", i, "port"], `${rec(l).port} is ${taken} in the gateway's task; use another port`);
+  });
+}
+
 /** Envoy writes access logs to its container's own streams: the root file system is read-only. */
 function checkLogPath(accessLog: unknown, owner: PropertyKey[], issues: IssueList) {
   const log = str(rec(accessLog).path);
@@ -142,7 +148,7 @@ export const LATTICE = {
 
 /** What VPC Lattice cannot do, written explicitly in the description: an error with the alternative. */
 function checkLatticePlane(cfg: Raw, envoy: Raw, issues: IssueList) {
-  if (cfg.gateway !== undefined) checkUpstreamEnvoy(envoy, issues);
+  if (cfg.gateway !== undefined) { checkUpstreamEnvoy(envoy, issues); checkGatewayPorts(cfg, envoy, issues); }
   const services = rec(cfg.services);
   const routers = rec(cfg.routers);
   const targetsOf = routerTargets(routers);

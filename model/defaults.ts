@@ -82,6 +82,19 @@ export function defaultRetryPolicy(protocol: Protocol): RetryPolicyModel | undef
   return protocol === "grpc" ? { ...base, grpcRetryEvents: ["cancelled", "unavailable"] } : base;
 }
 
+/**
+ * A sanity cap on the gateway's task count: far above what one NLB's gateway needs (each task
+ * takes 50 000 connections), low enough that a typo (max: 1000) cannot run up a bill.
+ */
+export const MAX_GATEWAY_TASKS = 100;
+
+/**
+ * The gateway's autoscaling: from its desired count to 4 times that, keeping average CPU at 60%
+ * (headroom for a burst while new tasks start, about a minute on Fargate). Scale out after 60 s,
+ * in after 300 s: adding a task is cheap, removing one drains connections.
+ */
+export const GATEWAY_AUTOSCALING = { maxFactor: 4, cpuTarget: 60, scaleOutCooldown: 60, scaleInCooldown: 300 };
+
 export const DEFAULTS = {
   /** The data plane that deploys on today's AWS (App Mesh ended on 2026-09-30). */
   dataPlane: "envoy" as const,

@@ -11,6 +11,7 @@ import { protoKeyPaths } from "./own";
 import { checkConfigKeys } from "./config-keys";
 import { checkEnvironmentOnly } from "./environment-only";
 import { checkNameLengths } from "./names";
+import { checkGatewayScaling } from "./gateway-scaling";
 import { checkReferences } from "./references";
 import { show } from "./schema/common";
 import { topology } from "./schema/topology";
@@ -79,6 +80,7 @@ export function validateMesh(input: MeshInput): ValidationResult {
   const parsed = topology.safeParse(merged, { error: defaultMessage });
   if (!parsed.success) for (const issue of parsed.error.issues) if (!issue.path.includes("__proto__")) flatten(issue, [], list);
   checkReferences(merged, region ?? "", list);
+  checkGatewayScaling(merged, list);
   if (parsed.success) checkNameLengths(parsed.data, input.stack, list);
   if (misspelt.length || list.issues.length || !parsed.success || proto.length) {
     return { ok: false, issues: [...misspelt, ...annotate(dedupe(list.issues), input)] };

@@ -11,6 +11,12 @@ export const PROXY_EGRESS_PORT = 15001;
 export const ENVOY_ADMIN_PORT = 9901;
 /** Envoy's loopback listener that answers 200 only while the local application is healthy. */
 export const APP_HEALTH_PORT = 15021;
+/**
+ * The gateway's readiness listener (envoy and lattice data planes): the NLB's HTTP health check
+ * asks it, so it listens on the task's address, unlike the admin interface it stands in for.
+ */
+export const GATEWAY_READY_PORT = 15020;
+export const GATEWAY_READY_PATH = "/ready";
 /** The X-Ray daemon's port (UDP, and TCP for its sampling proxy). */
 export const XRAY_PORT = 2000;
 
@@ -22,4 +28,9 @@ export function reservedPorts(opts: { xray: boolean }): Map<number, string> {
   ]);
   if (opts.xray) m.set(XRAY_PORT, "the X-Ray daemon");
   return m;
+}
+
+/** What takes each port in the gateway's task (envoy and lattice data planes). */
+export function gatewayReservedPorts(opts: { xray: boolean }): Map<number, string> {
+  return new Map([...reservedPorts(opts), [GATEWAY_READY_PORT, "the gateway's readiness listener (the NLB's health check)"]]);
 }

@@ -153,7 +153,15 @@ export interface GatewayRouteModel {
 export interface NlbModel {
   internetFacing: boolean; port: number; targetPort: number; crossZone: boolean; deletionProtection: boolean;
   deregistrationDelay: number;
-  healthCheck: { interval: number; healthyThreshold: number; unhealthyThreshold: number };
+  healthCheck: {
+    interval: number; healthyThreshold: number; unhealthyThreshold: number;
+    /**
+     * HTTP: the gateway's readiness listener on `port`, `path` (200 only while Envoy serves and is
+     * not draining; envoy and lattice data planes). TCP: a connect to the traffic port (appmesh,
+     * whose Envoy App Mesh configures).
+     */
+    protocol: "HTTP" | "TCP"; port?: number; path?: string;
+  };
   /** Physical names, within ELB's 32 characters (names.ts: gatewayLbNames). */
   loadBalancerName: string;
   targetGroupName: string;
@@ -169,6 +177,11 @@ export interface GatewayModel {
   routes: GatewayRouteModel[];
   task: TaskModel;
   nlb: NlbModel;
+  /**
+   * Target tracking of the service's average CPU; task.desiredCount lies within min and max.
+   * Absent when the gateway runs no task (desiredCount 0).
+   */
+  autoscaling?: { min: number; max: number; cpuTarget: number; scaleOutCooldown: number; scaleInCooldown: number };
   /** Keys of services and routers the gateway sends traffic to, for security groups. */
   targetKeys: string[];
 }
@@ -191,6 +204,20 @@ export type NetworkModel =
 
 export type DataPlaneKind = "envoy" | "appmesh" | "lattice";
 
+export interface TaskEgressModel { worldHttps: boolean; path: string; reason: string }
+
+/** VPC endpoints (network.vpcEndpoints) and each task's HTTPS egress to the internet (vpc-endpoints.ts). */
+export interface VpcEndpointsModel {
+  /** Interface endpoints, as the suffix of `com.amazonaws.<region>.<suffix>`. */
+  interfaces: string[];
+  /** Gateway endpoints (S3, for ECR's image layers). */
+  gateways: string[];
+  /** By service key: whether its security group keeps 443 to 0.0.0.0/0, the setting that decides and why. */
+  services: Record<string, TaskEgressModel>;
+  /** The same for the gateway's tasks. */
+  gateway?: TaskEgressModel;
+}
+
 export interface MeshModel {
   /** Which renderer carries the mesh (components/dataplanes/). */
   dataPlane: DataPlaneKind;
@@ -208,6 +235,8 @@ export interface MeshModel {
   virtualServices: VirtualServiceModel[];
   routers: RouterModel[];
   gateway?: GatewayModel;
+  /** Endpoints for the AWS services the tasks use. @default none: tasks reach AWS through the NAT */
+  vpcEndpoints?: VpcEndpointsModel;
   /** Advisory guardrails knowingly broken: policy name -> why, and on exactly which resources. */
   exceptions: Record<string, PolicyException>;
   /** Settings written for the other data plane, which this one leaves aside (shown in plans). */

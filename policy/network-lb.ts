@@ -28,16 +28,18 @@ export const networkLbPolicies: MeshPolicy[] = [
       for (const lb of pub) if (lb !== keep)
         report(`a second internet-facing ${lb.props.loadBalancerType ?? "application"} load balancer bypasses the gateway${backends(all, lb).services.length ? ` to ${backends(all, lb).services.map((x) => x.s.name).join(", ")}` : ""}; set internal: true or route through the gateway's routes`, lb.urn);
     }),
-  stackPolicy({ name: "mesh-nlb-only-gateway-port", upstream: "fargate-mesh (constraints: NLB in front of the gateway)", enforcementLevel: "mandatory", checks: "the NLB's security group reaches only the gateway tasks' group, on the gateway port" },
+  stackPolicy({ name: "mesh-nlb-only-gateway-port", upstream: "fargate-mesh (constraints: NLB in front of the gateway)", enforcementLevel: "mandatory", checks: "the NLB's security group reaches only the gateway tasks' group, on the gateway port and its health-check port" },
     (all, report) => {
       const targetPorts = new Set(all.filter((r) => r.type === TG).map((t) => t.props.port));
+      // The port a target group's health check asks when it names one (the gateway's readiness listener).
+      const healthPorts = new Set(all.filter((r) => r.type === TG && /^\d+$/.test(String(r.props.healthCheck?.port))).map((t) => Number(t.props.healthCheck.port)));
       for (const lb of all.filter((r) => r.type === LB)) {
         const groups = list<string>(lb.props.securityGroups);
         if (!groups.length) { report("give the load balancer a security group so its reach can be limited", lb.urn); continue; }
         // The groups and ports of the tasks behind it, when the plan shows them; else any target group's port.
         const behind = backends(all, lb).services;
         const okGroup = (g: unknown) => !behind.length || behind.some((x) => list(x.s.props.networkConfiguration?.securityGroups).includes(g));
-        const okPort = (p: unknown) => (behind.length ? behind.some((x) => x.port === p) : targetPorts.has(p));
+        const okPort = (p: unknown) => healthPorts.has(p as number) || (behind.length ? behind.some((x) => x.port === p) : targetPorts.has(p));
         const lbGroup = (g: unknown) => groups.includes(g as string) || all.some((sg) => sg === g && groups.some((x) => refersTo(x, sg)));
         for (const x of rules(all).filter((x) => !x.ingress && lbGroup(x.group))) {
           const ref = x.r.props.referencedSecurityGroupId ?? list(x.r.props.sourceSecurityGroupId)[0];

@@ -15,6 +15,8 @@ export interface RecordedResource {
   /** Inputs as registered (with dependencies resolved to the mock's outputs). */
   inputs: Record<string, unknown>;
   custom: boolean;
+  /** Properties `pulumi up` leaves as they are in the cloud (the resource's ignoreChanges option). */
+  ignoreChanges: string[];
 }
 
 let recorded: RecordedResource[] = [];
@@ -73,6 +75,7 @@ const mocks: pulumi.runtime.Mocks = {
     if (args.token === "aws:index/getRegion:getRegion") return { name: region, region, id: region };
     if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: ACCOUNT, arn: ACCOUNT, userId: ACCOUNT };
     if (args.token === "aws:index/getPartition:getPartition") return { partition: "aws", dnsSuffix: "amazonaws.com" };
+    if (args.token === "aws:ec2/getRouteTable:getRouteTable") return { id: unknown(`route-table of ${args.inputs.subnetId}`, "id"), routeTableId: unknown(`route-table of ${args.inputs.subnetId}`, "id") };
     if (args.token === "aws:ec2/getManagedPrefixList:getManagedPrefixList") return { id: unknown(`prefix-list ${args.inputs.name}`, "id"), name: args.inputs.name };
     return {};
   },
@@ -99,6 +102,7 @@ export function installMocks(stack = "test", project = "fargate-mesh"): void {
       type: req.getType(), name: req.getName(), urn: "",
       parent: parentUrn ? parseUrn(parentUrn) : null,
       inputs: rpc.deserializeProperties(req.getObject()), custom: req.getCustom(),
+      ignoreChanges: req.getIgnorechangesList?.() ?? [],
     };
     recorded.push(entry);
     original(req, (err: unknown, resp: any) => {

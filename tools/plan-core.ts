@@ -14,6 +14,8 @@ export interface PlannedResource {
   name: string;
   parent: { type: string; name: string } | null;
   inputs: Record<string, unknown>;
+  /** Inputs `pulumi up` does not reset once deployed (ignoreChanges), when there are any. */
+  ignoreChanges?: string[];
 }
 
 export interface Plan {
@@ -79,7 +81,7 @@ async function planOnce(config: ConfigMap, stack: string, fileLabel?: string, ke
   const resolved = await resolveOutputs(outputs);
   await settle();
   // Registration order depends on promise timing; sort so that plans of equal input are equal.
-  const resources = recordedResources().map(({ type, name, parent, inputs }) => ({ type, name, parent, inputs }))
+  const resources = recordedResources().map(({ type, name, parent, inputs, ignoreChanges }) => ({ type, name, parent, inputs, ...(ignoreChanges.length ? { ignoreChanges } : {}) }))
     .sort((a, b) => a.name.localeCompare(b.name) || a.type.localeCompare(b.type));
   return { ok: true, plan: { stack, model: checked.model, resources, outputs: resolved } };
 }

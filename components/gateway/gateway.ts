@@ -12,10 +12,14 @@ export interface MeshGatewayArgs {
   /** The gateway's Envoy as its data plane renders it: `envoyGateway(...)` or `appMeshGateway(...)`. */
   proxy: Sidecar;
   clusterArn: pulumi.Input<string>;
+  /** The cluster's name, for the autoscaling target's resource id (`service/<cluster>/<service>`). @default the end of clusterArn */
+  clusterName?: pulumi.Input<string>;
   vpcId: pulumi.Input<string>;
   vpcCidr: pulumi.Input<string>;
   publicSubnetIds: pulumi.Input<string[]>;
   privateSubnetIds: pulumi.Input<string[]>;
+  /** HTTPS to the internet from the gateway's tasks. @default true */
+  worldHttps?: boolean;
   tags?: Tags;
 }
 
@@ -30,7 +34,7 @@ export class MeshGateway extends FargateTaskComponent {
   constructor(name: string, args: MeshGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("MeshGateway", name, args.tags, opts);
     const { gateway: g, proxy } = args;
-    const base = this.foundation({ task: g.task, sidecar: proxy, vpcId: args.vpcId, images: proxy.images, description: `gateway ${g.name}` });
+    const base = this.foundation({ task: g.task, sidecar: proxy, vpcId: args.vpcId, images: proxy.images, description: `gateway ${g.name}`, worldHttps: args.worldHttps });
 
     // No proxyConfiguration: the gateway's Envoy is the destination, not a sidecar.
     const taskDefinition = this.taskDefinition({
@@ -60,6 +64,18 @@ export class MeshGateway extends FargateTaskComponent {
       securityGroupId: base.securityGroup.id, ipProtocol: "tcp", fromPort: n.targetPort, toPort: n.targetPort,
       referencedSecurityGroupId: nlbSg.id, description: "Gateway listener from the NLB only", tags: this.tagged(),
     }, this.opts());
+    const hc = n.healthCheck;
+    if (hc.protocol === "HTTP") {
+      // The health check's port only: the admin interface stays on the task's loopback.
+      new aws.vpc.SecurityGroupEgressRule(this.child("nlb-to-gateway-ready"), {
+        securityGroupId: nlbSg.id, ipProtocol: "tcp", fromPort: hc.port, toPort: hc.port,
+        referencedSecurityGroupId: base.securityGroup.id, description: "NLB health checks to the gateway's readiness listener", tags: this.tagged(),
+      }, this.opts());
+      new aws.vpc.SecurityGroupIngressRule(this.child("gateway-ready-from-nlb"), {
+        securityGroupId: base.securityGroup.id, ipProtocol: "tcp", fromPort: hc.port, toPort: hc.port,
+        referencedSecurityGroupId: nlbSg.id, description: "Readiness listener from the NLB's health checks only", tags: this.tagged(),
+      }, this.opts());
+    }
 
     const lb = new aws.lb.LoadBalancer(this.child("nlb"), {
       name: n.loadBalancerName,
@@ -79,9 +95,11 @@ export class MeshGateway extends FargateTaskComponent {
       targetType: "ip",
       vpcId: args.vpcId,
       deregistrationDelay: n.deregistrationDelay,
+      // HTTP: healthy only while the gateway's Envoy serves and has not begun to drain, so a
+      // stopping task leaves the NLB before its listeners close. TCP (appmesh) only sees a socket.
       healthCheck: {
-        protocol: "TCP", port: "traffic-port", interval: n.healthCheck.interval,
-        healthyThreshold: n.healthCheck.healthyThreshold, unhealthyThreshold: n.healthCheck.unhealthyThreshold,
+        interval: hc.interval, healthyThreshold: hc.healthyThreshold, unhealthyThreshold: hc.unhealthyThreshold,
+        ...(hc.protocol === "HTTP" ? { protocol: "HTTP", port: String(hc.port), path: hc.path, matcher: "200" } : { protocol: "TCP", port: "traffic-port" }),
       },
       tags: this.tagged(),
     }, this.opts());
@@ -97,7 +115,9 @@ export class MeshGateway extends FargateTaskComponent {
       loadBalancers: [{ targetGroupArn: targetGroup.arn, containerName: "envoy", containerPort: n.targetPort }],
       // Envoy must be LIVE (and, on App Mesh, hold its streamed configuration) before NLB health checks count.
       healthCheckGracePeriodSeconds: 60,
-    }, { dependsOn: [listener] });
+      // The autoscaler owns the count after the first deployment: `pulumi up` must not reset it.
+    }, { dependsOn: [listener], ...(g.autoscaling ? { ignoreChanges: ["desiredCount"] } : {}) });
+    if (g.autoscaling) this.autoscale(g.autoscaling, args.clusterName ?? pulumi.output(args.clusterArn).apply((a) => a.split("/").pop()!), service);
 
     this.dnsName = lb.dnsName;
     // The NLB passes TCP through, so the scheme is the gateway listener's: https where it terminates TLS.
@@ -108,5 +128,24 @@ export class MeshGateway extends FargateTaskComponent {
     this.serviceName = service.name;
     this.taskRoleArn = base.taskRole.arn;
     this.registerOutputs({ dnsName: this.dnsName, url: this.url, serviceName: this.serviceName });
+  }
+
+  /** Target tracking on the service's average CPU (Application Auto Scaling, its service-linked role). */
+  private autoscale(a: NonNullable<GatewayModel["autoscaling"]>, clusterName: pulumi.Input<string>, service: aws.ecs.Service): void {
+    const target = new aws.appautoscaling.Target(this.child("scaling"), {
+      serviceNamespace: "ecs", scalableDimension: "ecs:service:DesiredCount",
+      resourceId: pulumi.interpolate`service/${clusterName}/${service.name}`,
+      minCapacity: a.min, maxCapacity: a.max,
+      tags: this.tagged(),
+    }, this.opts());
+    new aws.appautoscaling.Policy(this.child("scaling-cpu"), {
+      name: "cpu-target-tracking",
+      policyType: "TargetTrackingScaling",
+      serviceNamespace: target.serviceNamespace, scalableDimension: target.scalableDimension, resourceId: target.resourceId,
+      targetTrackingScalingPolicyConfiguration: {
+        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+        targetValue: a.cpuTarget, scaleOutCooldown: a.scaleOutCooldown, scaleInCooldown: a.scaleInCooldown,
+      },
+    }, this.opts());
   }
 }

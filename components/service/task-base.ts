@@ -28,6 +28,8 @@ export abstract class FargateTaskComponent extends MeshComponent {
     /** Every image the task runs: the execution role may pull from exactly their ECR repositories. */
     images: string[];
     secretArns?: string[]; secretsKmsKeyArn?: string; description: string;
+    /** HTTPS to 0.0.0.0/0 (through the NAT). @default true; false where VPC endpoints serve every AWS call and image pull */
+    worldHttps?: boolean;
   }): TaskFoundation {
     const t = args.task;
     const logGroup = new aws.cloudwatch.LogGroup(this.child("logs"), {
@@ -67,8 +69,9 @@ export abstract class FargateTaskComponent extends MeshComponent {
       revokeRulesOnDelete: true,
       tags: this.tagged({}, t.displayName),
     }, this.opts());
-    // Envoy and the app reach ECR, CloudWatch, STS (and App Mesh, on that data plane) over HTTPS through the NAT.
-    new aws.vpc.SecurityGroupEgressRule(this.child("egress-https"), {
+    // Envoy and the app reach ECR, CloudWatch, STS (and App Mesh, on that data plane) over HTTPS
+    // through the NAT, unless VPC endpoints serve them all (then the endpoints add their own rules).
+    if (args.worldHttps !== false) new aws.vpc.SecurityGroupEgressRule(this.child("egress-https"), {
       securityGroupId: securityGroup.id, ipProtocol: "tcp", fromPort: 443, toPort: 443, cidrIpv4: "0.0.0.0/0",
       description: "HTTPS to AWS APIs (ECR, CloudWatch Logs, X-Ray) through the NAT gateway", tags: this.tagged(),
     }, this.opts());

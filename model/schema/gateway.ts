@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ENUMS, LIMITS } from "../limits";
+import { MAX_GATEWAY_TASKS } from "../defaults";
 import { accessLog, bool, enumOf, int, key, keyed, port, show, requestText, text } from "./common";
 import { clientTls, healthCheck, tls } from "./listener";
 import { headerMatch, prefix } from "./router";
@@ -55,6 +56,17 @@ export const nlb = z.strictObject({
   }).optional(),
 });
 
+export const autoscaling = z.strictObject({
+  /** Fewest tasks. @default gateway.desiredCount (2) */
+  min: int({ min: 1, max: MAX_GATEWAY_TASKS }).optional(),
+  /** Most tasks. @default 4 × min, at most 100 */
+  max: int({ min: 1, max: MAX_GATEWAY_TASKS }).optional(),
+  /** Average CPU utilisation (percent) the autoscaler keeps the service at. @default 60 */
+  cpuTarget: z.number({ error: (i) => `must be a percentage above 0 and at most 100, got ${show(i.input)}` })
+    .gt(0, { error: (i) => `must be a percentage above 0 and at most 100, got ${show(i.input)}` })
+    .lte(100, { error: (i) => `must be a percentage above 0 and at most 100, got ${show(i.input)}` }).optional(),
+});
+
 export const gateway = z.strictObject({
   /** @default "<mesh>-gateway" */
   name: text(LIMITS.resourceName).optional(),
@@ -69,8 +81,17 @@ export const gateway = z.strictObject({
   clientTls: clientTls.optional(),
   accessLog: accessLog.optional(),
   routes: keyed(gatewayRoute),
-  /** @default 2 (one per AZ keeps the entry point up through a zone failure) */
+  /**
+   * Tasks at the first deployment; afterwards the autoscaler sets the count within
+   * autoscaling.min and max. @default autoscaling.min, or 2 (one per AZ keeps the entry point up
+   * through a zone failure)
+   */
   desiredCount: int({ min: 0, max: 1000 }).optional(),
+  /**
+   * Target tracking on the gateway service's average CPU (Application Auto Scaling): a flood
+   * adds tasks instead of saturating the two there are. Set min and max equal to pin the count.
+   */
+  autoscaling: autoscaling.optional(),
   cpu: int({ min: 256 }).optional(),
   memory: int({ min: 512 }).optional(),
   nlb: nlb.optional(),

@@ -25,6 +25,7 @@ describe("plan of the dev stack on the App Mesh data plane", () => {
       "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 8, "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": 12,
       "aws:ecs/taskDefinition:TaskDefinition": 5, "aws:ecs/service:Service": 5,
       "aws:lb/loadBalancer:LoadBalancer": 1, "aws:lb/targetGroup:TargetGroup": 1, "aws:lb/listener:Listener": 1,
+      "aws:appautoscaling/target:Target": 1, "aws:appautoscaling/policy:Policy": 1,
     });
   });
 
@@ -216,6 +217,7 @@ describe("plan of the dev stack on the App Mesh data plane", () => {
     }
     const untagged = plan.resources.filter((r) => !r.type.startsWith("fargate-mesh:") && !("tags" in r.inputs)).map((r) => r.type);
     assert.deepEqual([...new Set(untagged)].sort(), [
+      "aws:appautoscaling/policy:Policy",
       "aws:iam/rolePolicy:RolePolicy",
       "aws:servicediscovery/instance:Instance",
     ]);

@@ -6,6 +6,8 @@
  */
 import { strict as assert } from "assert";
 import { EDGE } from "../../components/dataplanes/envoy/edge";
+import { loopbackRequest } from "../../components/dataplanes/envoy/probes";
+import { ENVOY_ADMIN_PORT as ADMIN } from "../../model/task-ports";
 import type { Rehearsal } from "../../tools/rehearse/session";
 import { planOf } from "../components/plan-helpers";
 import { rehearseAll } from "./helpers";
@@ -66,5 +68,24 @@ describe("the mesh carries real requests: the gateway as an internet-facing edge
     assert.equal(o.seen[0].headers?.["x-user"], "guest");
     const big = await get(`${prefix}/x`, { "x-big": "a".repeat((EDGE.maxRequestHeadersKb + 4) * 1024) });
     assert.deepEqual(big.byStatus, { 431: 1 }, JSON.stringify(big));
+  });
+
+  it("the NLB's health check reaches each gateway task's readiness listener through the security groups: 200, 503 once it drains; never the admin port", async () => {
+    const hc = r.plan.model.gateway!.nlb.healthCheck;
+    assert.equal(hc.protocol, "HTTP");
+    for (const t of r.mesh.tasksOf("gateway")) {
+      const ready = await r.request("gateway", "GET", `http://${t.ip}:${hc.port}${hc.path}`, 1);
+      assert.deepEqual(ready.byStatus, { 200: 1 }, JSON.stringify(ready));
+    }
+    const [t] = r.mesh.tasksOf("gateway");
+    // Dropped by the security groups (the request waits for its timeout), and bound to loopback anyway.
+    const admin = await r.request("gateway", "GET", `http://${t.ip}:${ADMIN}/ready`, 1);
+    assert.equal(admin.byStatus["200"], undefined, `the NLB reached the admin interface: ${JSON.stringify(admin)}`);
+    // What the drain on stop posts first; called off again after, for whatever runs next.
+    t.exec("bash", ["-c", loopbackRequest("POST", ADMIN, "/healthcheck/fail")]);
+    try {
+      const draining = await r.request("gateway", "GET", `http://${t.ip}:${hc.port}${hc.path}`, 1);
+      assert.deepEqual(draining.byStatus, { 503: 1 }, JSON.stringify(draining));
+    } finally { t.exec("bash", ["-c", loopbackRequest("POST", ADMIN, "/healthcheck/ok")]); }
   });
 });

@@ -130,7 +130,7 @@ describe("the plan and check commands", function () {
     assert.deepEqual(b.node, { id: "apps-canary-serviceA", cluster: "serviceA" });
     const gw = run("envoy-config", ["--stack", "dev", "--gateway"]);
     assert.equal(gw.status, 0, gw.stderr);
-    assert.deepEqual(JSON.parse(gw.stdout).static_resources.listeners.map((l: any) => l.name), ["gateway-8080"]);
+    assert.deepEqual(JSON.parse(gw.stdout).static_resources.listeners.map((l: any) => l.name), ["gateway-8080", "gateway-ready"]);
     const bad = run("envoy-config", ["--stack", "dev"]);
     assert.equal(bad.status, 2);
     assert.match(bad.stderr, /give exactly one of --service <name> or --gateway/);

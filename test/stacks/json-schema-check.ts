@@ -7,7 +7,7 @@ type Schema = Record<string, any> | boolean;
 
 const ANNOTATIONS = new Set(["$schema", "$defs", "title", "description", "default"]);
 const CHECKED = new Set(["$ref", "type", "properties", "required", "additionalProperties", "patternProperties", "propertyNames",
-  "items", "anyOf", "enum", "pattern", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems"]);
+  "items", "anyOf", "enum", "pattern", "minLength", "maxLength", "minimum", "exclusiveMinimum", "maximum", "minItems", "maxItems"]);
 
 /** Every keyword of the schema, anywhere in it, that this checker would not apply. */
 export function unknownKeywords(s: Schema, at = "#"): string[] {
@@ -52,6 +52,7 @@ function check(root: Schema, s: Schema, v: unknown, at: string, out: string[]): 
   }
   if (typeof v === "number") {
     if (s.minimum !== undefined && v < s.minimum) fail(`below ${s.minimum}`);
+    if (s.exclusiveMinimum !== undefined && v <= s.exclusiveMinimum) fail(`not above ${s.exclusiveMinimum}`);
     if (s.maximum !== undefined && v > s.maximum) fail(`above ${s.maximum}`);
   }
   if (Array.isArray(v)) {

@@ -6,7 +6,7 @@
 import type { ClientTlsModel, MeshModel } from "../../../model/types";
 import { appCluster, dnsClusterType, passthroughCluster, targetCluster, targetListener } from "./clusters";
 import { gatewayRoutes, latticeClusterName, latticePort } from "./gateway";
-import { appHealthListener } from "./health";
+import { appHealthListener, gatewayReadyListener } from "./health";
 import { EDGE, edgeConnectionManager } from "./edge";
 import { httpConnectionManager, inboundListener, outboundListener, tlsInspector } from "./listeners";
 import { tlsChains } from "./tls";
@@ -65,7 +65,7 @@ export function sidecarBootstrap(model: MeshModel, key: string): Json {
 export function gatewayBootstrap(model: MeshModel): Json {
   const g = model.gateway!;
   const xraySegment = model.envoy.xray ? `${model.mesh.name}/${g.name}` : undefined;
-  const listeners = g.listeners.map((l) => {
+  const listeners: Json[] = g.listeners.map((l) => {
     const filters = [httpConnectionManager({
       statPrefix: `gateway-${l.port}`, accessLog: g.accessLog, xraySegment, extra: edgeConnectionManager(),
       virtualHosts: [{ name: "gateway", domains: ["*"], routes: gatewayRoutes(model, l.port) }],
@@ -81,6 +81,8 @@ export function gatewayBootstrap(model: MeshModel): Json {
       filter_chains: chains,
     };
   });
+  const hc = g.nlb.healthCheck;
+  if (hc.protocol === "HTTP") listeners.push(gatewayReadyListener(hc.port!, hc.path!));
   const backends = g.targetKeys.map((k) => resolveBackend(model, k));
   const clusters = model.dataPlane === "lattice" ? latticeClusters(model) : clustersFor(model, clusterTargets(model, backends), g.clientTls);
   return {

@@ -21,6 +21,7 @@
 import { LIMITS } from "../../../model/limits";
 import type { VirtualNodeModel } from "../../../model/types";
 import { localCluster } from "./clusters";
+import { EDGE, edgeConnectionManager } from "./edge";
 import { filter, httpConnectionManager } from "./listeners";
 import { loopbackGetOk } from "./probes";
 import { Json, PORTS, T } from "./types";
@@ -40,6 +41,28 @@ export function appHealthListener(node: VirtualNodeModel): Json | undefined {
     address: { socket_address: { address: "127.0.0.1", port_value: PORTS.appHealth } },
     // No routes: anything but GET /app-health is a 404.
     filter_chains: [{ filters: [httpConnectionManager({ statPrefix: "app-health", virtualHosts: [], httpFilters: [healthFilter] })] }],
+  };
+}
+
+/**
+ * The gateway's readiness listener, which the NLB's HTTP health check asks: `GET <path>` answers
+ * 200 while Envoy serves, and 503 once it has begun to drain (the drain on stop posts admin
+ * `/healthcheck/fail` first), so the NLB stops sending new connections before the listeners
+ * close. Envoy's health_check filter, not the admin `/ready` proxied: the admin interface can
+ * drain and stop Envoy, and stays on loopback. Not tagged INBOUND, so the drain leaves it up and
+ * answering 503 rather than refusing connections; anything but GET <path> is a 404.
+ */
+export function gatewayReadyListener(port: number, path: string): Json {
+  const healthFilter = filter("envoy.filters.http.health_check", T.healthCheck, {
+    pass_through_mode: false,
+    headers: [{ name: ":path", string_match: { exact: path } }],
+  });
+  return {
+    name: "gateway-ready",
+    address: { socket_address: { address: "0.0.0.0", port_value: port } },
+    // Hardened like the gateway's own listeners: it sits on the task's address too.
+    per_connection_buffer_limit_bytes: EDGE.perConnectionBufferLimitBytes,
+    filter_chains: [{ filters: [httpConnectionManager({ statPrefix: "gateway-ready", virtualHosts: [], httpFilters: [healthFilter], extra: edgeConnectionManager() })] }],
   };
 }
 

@@ -171,7 +171,9 @@ export function envoySidecar(model: MeshModel, key: string, log: LogTarget): Sid
 /** The gateway's Envoy, alone in its task behind the NLB. */
 export function envoyGateway(model: MeshModel, log: LogTarget): Sidecar {
   const g = model.gateway!;
-  const ports = g.listeners.map((l) => l.port);
+  // The readiness port too: the NLB's health check reaches it on the task's address.
+  const hc = g.nlb.healthCheck;
+  const ports = [...g.listeners.map((l) => l.port), ...(hc.protocol === "HTTP" ? [hc.port!] : [])];
   const policy = taskPolicy({ ecsExec: false, xray: model.envoy.xray });
   const secrets = tlsSecrets(g.listeners, g.clientTls);
   return {
