@@ -37,7 +37,7 @@ export class FargateMesh extends MeshComponent {
     super("FargateMesh", name, args.model.tags, opts);
     const model = args.model;
     const child = { parent: this };
-    const network = new Network(this.child("network"), { network: model.network, displayName: model.mesh.name, tags: model.tags }, child);
+    const network = new Network(this.child("network"), { network: model.network, displayName: model.mesh.name, logRetentionDays: model.logs.retentionDays, tags: model.tags }, child);
     const cluster = new aws.ecs.Cluster(this.child("cluster"), {
       name: model.clusterName,
       settings: [{ name: "containerInsights", value: "enabled" }],
@@ -51,7 +51,7 @@ export class FargateMesh extends MeshComponent {
     const services = new Map(model.nodes.map((node) => [node.key, new MeshedService(this.child(node.key), {
       node, sidecar: plane.sidecar(node), region: model.region,
       clusterArn: cluster.arn, vpcId: network.vpcId, subnetIds: network.privateSubnetIds,
-      worldHttps: model.vpcEndpoints?.services[node.key].worldHttps,
+      worldHttps: model.vpcEndpoints?.services[node.key].worldHttps, logRetentionDays: model.logs.retentionDays,
       registryArn: node.registration && model.dataPlane !== "lattice" ? namespace.serviceArns.apply((a) => a[node.registration!.cloudMapService]) : undefined,
     }, child)]));
 
@@ -61,7 +61,7 @@ export class FargateMesh extends MeshComponent {
         gateway: model.gateway, proxy: plane.gateway(),
         clusterArn: cluster.arn, clusterName: cluster.name, vpcId: network.vpcId, vpcCidr: network.vpcCidr,
         publicSubnetIds: network.publicSubnetIds, privateSubnetIds: network.privateSubnetIds, tags: model.tags,
-        worldHttps: model.vpcEndpoints?.gateway?.worldHttps,
+        worldHttps: model.vpcEndpoints?.gateway?.worldHttps, logRetentionDays: model.logs.retentionDays,
       }, child);
 
     // Who may call whom, as the data plane carries it (sidecar to sidecar, or through VPC Lattice).

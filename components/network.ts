@@ -16,6 +16,8 @@ export interface NetworkArgs {
    * give it the environment so two stacks in one account read apart. @default the component name
    */
   displayName?: string;
+  /** Days the VPC flow-log group keeps its logs. @default 30 */
+  logRetentionDays?: number;
   tags?: Tags;
 }
 
@@ -49,7 +51,7 @@ export class Network extends MeshComponent {
         subnetSpecs: [{ type: "Public" }, { type: "Private" }],
         tags: this.tagged({}, display),
       }, this.opts());
-      this.flowLogs(vpc.vpcId, flowLogNames(display));
+      this.flowLogs(vpc.vpcId, flowLogNames(display), args.logRetentionDays ?? FLOW_LOG_RETENTION_DAYS);
       this.vpcId = vpc.vpcId;
       this.vpcCidr = pulumi.output(n.cidr);
       this.publicSubnetIds = vpc.publicSubnetIds;
@@ -59,8 +61,8 @@ export class Network extends MeshComponent {
   }
 
   /** VPC flow logs (CKV2_AWS_11) to CloudWatch Logs, written by a role that may write only there. */
-  private flowLogs(vpcId: pulumi.Output<string>, names: ReturnType<typeof flowLogNames>): void {
-    const group = new aws.cloudwatch.LogGroup(this.child("flow-logs"), { name: names.logGroup, retentionInDays: FLOW_LOG_RETENTION_DAYS, tags: this.tagged() }, this.opts());
+  private flowLogs(vpcId: pulumi.Output<string>, names: ReturnType<typeof flowLogNames>, retentionInDays: number): void {
+    const group = new aws.cloudwatch.LogGroup(this.child("flow-logs"), { name: names.logGroup, retentionInDays, tags: this.tagged() }, this.opts());
     const role = new aws.iam.Role(this.child("flow-logs-role"), {
       namePrefix: names.roleNamePrefix,
       // Only this account's flow logs may assume it (confused-deputy guard).

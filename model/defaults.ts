@@ -98,6 +98,8 @@ export const GATEWAY_AUTOSCALING = { maxFactor: 4, cpuTarget: 60, scaleOutCooldo
 export const DEFAULTS = {
   /** The data plane that deploys on today's AWS (App Mesh ended on 2026-09-30). */
   dataPlane: "envoy" as const,
+  /** Days of CloudWatch Logs kept by every log group (topology.logs.retentionDays). */
+  logRetentionDays: 30,
   egressFilter: "DROP_ALL" as const,
   /**
    * startPeriod: seconds an application may take to start before a failing health check counts

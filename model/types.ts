@@ -235,6 +235,8 @@ export interface MeshModel {
   virtualServices: VirtualServiceModel[];
   routers: RouterModel[];
   gateway?: GatewayModel;
+  /** CloudWatch Logs settings shared by every log group the mesh creates. */
+  logs: { retentionDays: number };
   /** Endpoints for the AWS services the tasks use. @default none: tasks reach AWS through the NAT */
   vpcEndpoints?: VpcEndpointsModel;
   /** Advisory guardrails knowingly broken: policy name -> why, and on exactly which resources. */

@@ -20,6 +20,8 @@ export interface MeshGatewayArgs {
   privateSubnetIds: pulumi.Input<string[]>;
   /** HTTPS to the internet from the gateway's tasks. @default true */
   worldHttps?: boolean;
+  /** Days the task's log group keeps its logs. @default 30 */
+  logRetentionDays?: number;
   tags?: Tags;
 }
 
@@ -34,7 +36,7 @@ export class MeshGateway extends FargateTaskComponent {
   constructor(name: string, args: MeshGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("MeshGateway", name, args.tags, opts);
     const { gateway: g, proxy } = args;
-    const base = this.foundation({ task: g.task, sidecar: proxy, vpcId: args.vpcId, images: proxy.images, description: `gateway ${g.name}`, worldHttps: args.worldHttps });
+    const base = this.foundation({ task: g.task, sidecar: proxy, vpcId: args.vpcId, images: proxy.images, description: `gateway ${g.name}`, worldHttps: args.worldHttps, logRetentionDays: args.logRetentionDays });
 
     // No proxyConfiguration: the gateway's Envoy is the destination, not a sidecar.
     const taskDefinition = this.taskDefinition({

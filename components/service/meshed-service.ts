@@ -20,6 +20,8 @@ export interface MeshedServiceArgs {
   subnetIds: pulumi.Input<string[]>;
   /** HTTPS to the internet from the tasks. @default true (model.vpcEndpoints says where it is not needed) */
   worldHttps?: boolean;
+  /** Days the task's log group keeps its logs. @default 30 */
+  logRetentionDays?: number;
   /** Cloud Map service to register tasks in. @default not registered */
   registryArn?: pulumi.Input<string>;
   tags?: Tags;
@@ -37,7 +39,7 @@ export class MeshedService extends FargateTaskComponent {
     const { node, sidecar } = args;
     const secretArns = node.containers.flatMap((c) => Object.values(c.secrets));
     const base = this.foundation({
-      task: node.task, sidecar, vpcId: args.vpcId, secretArns, secretsKmsKeyArn: node.secretsKmsKeyArn, description: `service ${node.key}`, worldHttps: args.worldHttps,
+      task: node.task, sidecar, vpcId: args.vpcId, secretArns, secretsKmsKeyArn: node.secretsKmsKeyArn, description: `service ${node.key}`, worldHttps: args.worldHttps, logRetentionDays: args.logRetentionDays,
       images: [...node.containers.map((c) => c.image), ...sidecar.images],
     });
     const log = { group: node.task.logGroupName, region: args.region };

@@ -30,10 +30,12 @@ export abstract class FargateTaskComponent extends MeshComponent {
     secretArns?: string[]; secretsKmsKeyArn?: string; description: string;
     /** HTTPS to 0.0.0.0/0 (through the NAT). @default true; false where VPC endpoints serve every AWS call and image pull */
     worldHttps?: boolean;
+    /** Days the task's log group keeps its logs. @default LOG_RETENTION_DAYS */
+    logRetentionDays?: number;
   }): TaskFoundation {
     const t = args.task;
     const logGroup = new aws.cloudwatch.LogGroup(this.child("logs"), {
-      name: t.logGroupName, retentionInDays: LOG_RETENTION_DAYS, tags: this.tagged({}, t.displayName),
+      name: t.logGroupName, retentionInDays: args.logRetentionDays ?? LOG_RETENTION_DAYS, tags: this.tagged({}, t.displayName),
     }, this.opts());
     // Physical names come from the model (names.ts), never from the Pulumi name, so a consumer's
     // longer component name cannot push them past AWS's limits.

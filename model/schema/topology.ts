@@ -19,6 +19,9 @@ const policyException = z.strictObject({
   resources: z.array(z.string().min(1, { error: "must be a resource name" }), { error: "must list the resources it covers" }).min(1, { error: "must list at least one resource" }),
 }, { error: "must be { reason, resources: [...] }: name the resources the exception covers (npm run check prints them), so that nothing added later is waived too" });
 
+/** The retention periods CloudWatch Logs accepts (PutRetentionPolicy), in days. */
+export const LOG_RETENTION_PERIODS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
 export const topology = z.strictObject({
   /**
    * What carries the mesh: `envoy`, Envoy sidecars and gateway configured by fargate-mesh from
@@ -35,6 +38,16 @@ export const topology = z.strictObject({
      * with SigV4. @default none
      */
     auth: enumOf(["none", "iam"] as const).optional(),
+  }).optional(),
+  /** CloudWatch Logs of the mesh: every task's log group, VPC flow logs and Lattice access logs. */
+  logs: z.strictObject({
+    /**
+     * Days each log group keeps its logs; one of CloudWatch Logs' retention periods. Set it per
+     * environment where audits need more (365 in the reference prod). @default 30, to bound cost
+     */
+    retentionDays: z.number({ error: "must be a number of days" }).refine((d) => (LOG_RETENTION_PERIODS as readonly number[]).includes(d), {
+      error: `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_PERIODS.join(", ")}`,
+    }).optional(),
   }).optional(),
   mesh: z.strictObject({
     /** Base name; the environment is appended (`colors` -> `colors-dev`). */

@@ -58,7 +58,7 @@ export class LatticeMesh extends MeshComponent {
       serviceNetworkIdentifier: network.id, vpcIdentifier: args.vpcId, securityGroupIds: [sg.id], tags: this.tagged(),
     }, this.opts());
     const logs = new aws.cloudwatch.LogGroup(this.child("access-logs"), {
-      name: `/aws/vpclattice/${m.mesh.name}`, retentionInDays: ACCESS_LOG_RETENTION_DAYS, tags: this.tagged(),
+      name: `/aws/vpclattice/${m.mesh.name}`, retentionInDays: m.logs?.retentionDays ?? ACCESS_LOG_RETENTION_DAYS, tags: this.tagged(),
     }, this.opts());
 
     const role = new aws.iam.Role(this.child("ecs-infrastructure-role"), {
