@@ -44,6 +44,10 @@ export function checkTls(cfg: Raw, issues: IssueList): void {
     if (plane !== "appmesh" && cert.acm !== undefined)
       issues.add([...l.path, "certificate", "acm"], `is not available on the ${plane} data plane: only App Mesh could hand an ACM certificate to Envoy; give the certificate and key as secrets (certificate.secret, injected by ECS) or files`);
     if (cert.secret !== undefined) secretsUsed.push([...l.path, "certificate", "secret"]);
+    // PERMISSIVE also serves plaintext, so a caller without a certificate is never validated:
+    // mutual TLS that anyone can skip is refused rather than silently weakened.
+    if (l.tls.mode === "PERMISSIVE" && l.tls.validation !== undefined)
+      issues.add([...l.path, "mode"], "is PERMISSIVE, which also accepts plaintext, so validation (mutual TLS) could be bypassed; use STRICT with validation, or remove validation while migrating");
     if (rec(rec(l.tls.validation).trust).secret !== undefined) secretsUsed.push([...l.path, "validation", "trust", "secret"]);
   }
   for (const c of clients) {
