@@ -44,6 +44,13 @@ export function checkTls(cfg: Raw, issues: IssueList): void {
     if (plane !== "appmesh" && cert.acm !== undefined)
       issues.add([...l.path, "certificate", "acm"], `is not available on the ${plane} data plane: only App Mesh could hand an ACM certificate to Envoy; give the certificate and key as secrets (certificate.secret, injected by ECS) or files`);
     if (cert.secret !== undefined) secretsUsed.push([...l.path, "certificate", "secret"]);
+    // PERMISSIVE also serves plaintext, so a caller without a certificate is never validated:
+    // mutual TLS that anyone can skip is refused rather than silently weakened.
+    if (l.tls.mode === "PERMISSIVE" && l.tls.validation !== undefined)
+      issues.add([...l.path, "mode"], "is PERMISSIVE, which also accepts plaintext, so validation (mutual TLS) could be bypassed; use STRICT with validation, or remove validation while migrating");
+    // Without names, every certificate the CA ever signed is accepted, the gateway's included.
+    if (l.tls.validation !== undefined && rec(l.tls.validation).subjectAlternativeNames === undefined)
+      issues.add([...l.path, "validation", "subjectAlternativeNames"], "is required with validation: without names every certificate of the CA is trusted, the gateway's and every other service's included; name the callers' certificates (e.g. their Cloud Map names, like front.shop.local)");
     if (rec(rec(l.tls.validation).trust).secret !== undefined) secretsUsed.push([...l.path, "validation", "trust", "secret"]);
   }
   for (const c of clients) {
