@@ -2,6 +2,7 @@
  * Turns a validated description into the model: defaults applied, names computed, references
  * resolved. Pure: the same input always gives the same model.
  */
+import { PRODUCTION_TAG } from "./production";
 import { compact } from "./compact";
 import { DEFAULT_OUTLIER_DETECTION, DEFAULTS, GATEWAY_AUTOSCALING, MAX_GATEWAY_TASKS, defaultHealthCheck, defaultRetryPolicy } from "./defaults";
 import { GATEWAY_READY_PATH, GATEWAY_READY_PORT } from "./task-ports";
@@ -30,7 +31,7 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
   const ns = cfg.namespace;
   const routersCfg = cfg.routers ?? {};
   const targets = routerTargets(routersCfg);
-  const tags = { ...(cfg.tags ?? {}), environment, "fargate-mesh:mesh": meshName };
+  const tags = { ...(cfg.tags ?? {}), environment, "fargate-mesh:mesh": meshName, ...(cfg.production ? { [PRODUCTION_TAG]: "true" } : {}) };
 
   const vsOf = new Map<string, string>(); // service/router key -> virtual service name
   const nodes = Object.entries(cfg.services).map(([key, svc]) => buildNode(key, svc, meshName, ns, tags));

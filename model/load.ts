@@ -12,6 +12,7 @@ import { checkConfigKeys } from "./config-keys";
 import { checkEnvironmentOnly } from "./environment-only";
 import { checkNameLengths } from "./names";
 import { checkGatewayScaling } from "./gateway-scaling";
+import { checkProduction } from "./production";
 import { checkReferences } from "./references";
 import { show } from "./schema/common";
 import { topology } from "./schema/topology";
@@ -81,6 +82,7 @@ export function validateMesh(input: MeshInput): ValidationResult {
   if (!parsed.success) for (const issue of parsed.error.issues) if (!issue.path.includes("__proto__")) flatten(issue, [], list);
   checkReferences(merged, region ?? "", list);
   checkGatewayScaling(merged, list);
+  checkProduction(merged, list);
   if (parsed.success) checkNameLengths(parsed.data, input.stack, list);
   if (misspelt.length || list.issues.length || !parsed.success || proto.length) {
     return { ok: false, issues: [...misspelt, ...annotate(dedupe(list.issues), input)] };

@@ -1,5 +1,5 @@
 /** Task definitions, services and the cluster: the guardrails rows for ECS, plus the Envoy sidecar rules. */
-import { containerDefinitions, ECS_SERVICE, inlineBootstrap, list, MeshPolicy, resourcePolicy, TASK } from "./helpers";
+import { containerDefinitions, ECS_SERVICE, inlineBootstrap, isProduction, list, MeshPolicy, resourcePolicy, TASK } from "./helpers";
 import { secretReason } from "./secrets";
 
 /**
@@ -33,6 +33,13 @@ export const ecsPolicies: MeshPolicy[] = [
   resourcePolicy({ name: "ecs-non-root-user", upstream: "ecs-task-definition-nonroot-user", enforcementLevel: "advisory", checks: "every container names a non-root user" },
     // "0", "0:0", "root", "root:root", "0:1000": the user part decides.
     [TASK], perContainer((c, v) => { if (c.user === undefined || /^(0|root)(:|$)/.test(String(c.user))) v("set user to a non-root UID (the image's default user may be root)"); })),
+  resourcePolicy({ name: "ecs-image-digest-production", upstream: "CIS Docker 4.x (content trust); ECR image immutability", enforcementLevel: "advisory", checks: "containers of a production stack pull images by digest, not by a tag that can be moved" },
+    [TASK], (p, v) => {
+      if (!isProduction(p)) return;
+      // One finding per task: its images are pinned together, in one revision.
+      const tagged = (containerDefinitions(p) ?? []).filter((c) => typeof c.image === "string" && !/@sha256:[0-9a-f]{64}$/.test(c.image));
+      if (tagged.length) v(`pulls ${tagged.map((c) => `${c.image} (${c.name})`).join(", ")} by tag, which a publisher can move; pin each as image@sha256:<digest> (docs/deploying.md)`);
+    }),
   resourcePolicy({ name: "ecs-log-configuration", upstream: "ecs-task-definition-log-configuration", enforcementLevel: "mandatory", checks: "every container sends its logs somewhere" },
     [TASK], perContainer((c, v) => { if (!c.logConfiguration?.logDriver) v("add a logConfiguration (awslogs)"); })),
   resourcePolicy({ name: "ecs-no-environment-secrets", upstream: "Trivy AWS-0036; ecs-no-environment-secrets", enforcementLevel: "mandatory", checks: "no secret-looking names or values (AWS keys, private keys, passwords in URLs, random tokens) in container environment" },

@@ -1,5 +1,5 @@
 /** Rules of the Envoy data plane: Envoy configured by fargate-mesh itself, no control plane. */
-import { containerDefinitions, inlineBootstrap, list, MeshPolicy, policyDocument, resourcePolicy, stackPolicy, TASK } from "./helpers";
+import { containerDefinitions, inlineBootstrap, isProduction, list, MeshPolicy, policyDocument, resourcePolicy, stackPolicy, TASK } from "./helpers";
 
 const LOOPBACK = ["127.0.0.1", "::1", "localhost"];
 
@@ -22,6 +22,17 @@ export const envoyPolicies: MeshPolicy[] = [
       if (admin && !LOOPBACK.includes(admin.address)) v(`admin listens on ${admin.address}; bind it to 127.0.0.1 (it can stop and reconfigure Envoy)`);
       if (admin && list<any>(found.container.portMappings).some((m) => m.containerPort === admin.port_value))
         v(`container ${found.container.name}: remove the port mapping of admin port ${admin.port_value}`);
+    }),
+  resourcePolicy({ name: "envoy-log-level-production", upstream: "Envoy operations guide (logging); fargate-mesh", enforcementLevel: "mandatory", checks: "no Envoy of a production stack logs at debug or trace" },
+    [TASK], (p, v) => {
+      if (!isProduction(p)) return;
+      for (const c of containerDefinitions(p) ?? []) {
+        const env = list<any>(c.environment).find((e) => e.name === "ENVOY_LOG_LEVEL")?.value;
+        const args = list<string>(c.command).join(" ");
+        const flag = /(?:--log-level|-l)[ =]"?(trace|debug)\b/.exec(args)?.[1];
+        const level = [env, flag].find((x) => x === "trace" || x === "debug");
+        if (level) v(`container ${c.name}: Envoy logs at ${level} in a production stack (request headers, credentials among them, reach the logs); set envoy.logLevel to info or quieter`);
+      }
     }),
   stackPolicy({ name: "envoy-no-appmesh-access", upstream: "fargate-mesh (least privilege; App Mesh discontinued)", enforcementLevel: "mandatory", checks: "tasks of the Envoy data plane hold no App Mesh permission" },
     (all, report) => {

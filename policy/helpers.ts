@@ -105,3 +105,7 @@ export function walk(node: any, visit: (o: any, path: string) => void, path = ""
     for (const [k, v] of Object.entries(node)) walk(v, visit, path ? `${path}.${k}` : k);
   }
 }
+
+/** The tag a production stack puts on every resource (model/production.ts). */
+export const PRODUCTION_TAG = "fargate-mesh:production";
+export const isProduction = (props: Props) => props.tags?.[PRODUCTION_TAG] === "true";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ENUMS, LIMITS } from "../limits";
-import { enumOf, keyed, tags, text } from "./common";
+import { bool, enumOf, keyed, tags, text } from "./common";
 import { envoy } from "./envoy";
 import { gateway } from "./gateway";
 import { network } from "./network";
@@ -39,6 +39,13 @@ export const topology = z.strictObject({
      */
     auth: enumOf(["none", "iam"] as const).optional(),
   }).optional(),
+  /**
+   * This stack serves production. Envoy may then not log at debug or trace (validation and the
+   * policy pack refuse it), and images pulled by a mutable tag are flagged (advisory). Every
+   * resource carries the tag `fargate-mesh:production: "true"`, which is how the policy pack
+   * knows. Usually set in the production stack's file. @default false
+   */
+  production: bool.optional(),
   /** CloudWatch Logs of the mesh: every task's log group, VPC flow logs and Lattice access logs. */
   logs: z.strictObject({
     /**
