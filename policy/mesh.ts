@@ -30,6 +30,9 @@ const servingListeners = (b: any) => list<any>(b?.static_resources?.listeners).f
 
 const siblings = (all: PolicyResource[], r: PolicyResource) => all.filter((x) => x !== r && x.parent && r.parent && x.parent.urn === r.parent.urn);
 
+/** The most retries a route may ask for, as validation caps retryPolicy.maxRetries (model/schema/router.ts). */
+const MAX_ROUTE_RETRIES = 5;
+
 export const meshPolicies: MeshPolicy[] = [
   resourcePolicy({ name: "mesh-egress-drop-all", upstream: "AWS Config appmesh-mesh-deny-tcp-forwarding; Mondoo appmesh-egress-filter", enforcementLevel: "mandatory", checks: "the mesh lets traffic out only to its own backends" },
     ["aws:appmesh/mesh:Mesh", TASK], (p, v) => {
@@ -75,6 +78,21 @@ export const meshPolicies: MeshPolicy[] = [
       for (const { listener, route } of bootstrapRoutes(inlineBootstrap(p)?.bootstrap))
         if (route.route?.weighted_clusters && !(route.route.retry_policy?.num_retries >= 1))
           v(`Envoy route ${route.name ?? "(unnamed)"} on ${listener}: add a retryPolicy with maxRetries of at least 1 (2 recommended)`);
+    }),
+  resourcePolicy({ name: "mesh-retries-bounded", upstream: "Envoy architecture overview (retry budgets); AWS Builders' Library (retries and backoff)", enforcementLevel: "mandatory", checks: "retries are bounded: at most 5 per route, and every mesh cluster caps them with a retry budget" },
+    ["aws:appmesh/route:Route", TASK], (p, v) => {
+      for (const kind of ["httpRoute", "http2Route", "grpcRoute"]) {
+        const n = p.spec?.[kind]?.retryPolicy?.maxRetries;
+        if (n > MAX_ROUTE_RETRIES) v(`${kind}: maxRetries ${n} exceeds ${MAX_ROUTE_RETRIES}; each hop multiplies the load on a failing backend`);
+      }
+      const bootstrap = inlineBootstrap(p)?.bootstrap;
+      for (const { listener, route } of bootstrapRoutes(bootstrap)) {
+        const n = route.route?.retry_policy?.num_retries;
+        if (n > MAX_ROUTE_RETRIES) v(`Envoy route ${route.name ?? "(unnamed)"} on ${listener}: num_retries ${n} exceeds ${MAX_ROUTE_RETRIES}; each hop multiplies the load on a failing backend`);
+      }
+      for (const c of meshClusters(bootstrap))
+        if (!list<any>(c.circuit_breakers?.thresholds).some((t) => t.retry_budget))
+          v(`cluster ${c.name}: add circuit_breakers with a retry_budget, so that retries stay a bounded share of the requests in flight`);
     }),
   stackPolicy({ name: "mesh-app-ports-match-node", upstream: "App Mesh user guide (proxyConfiguration)", enforcementLevel: "mandatory", checks: "AppPorts of each APPMESH task equal the listener ports of its virtual node" },
     (all, report) => {

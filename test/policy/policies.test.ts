@@ -49,6 +49,11 @@ const cases: [string, string, (rs: Resources) => void, string, ("appmesh" | "env
     "remove appmesh:StreamAggregatedResources: this Envoy reads its configuration from its task definition"],
   ["mesh-egress-drop-all", "mesh-appmesh-mesh", (rs) => ((res(rs, "mesh-appmesh-mesh").inputs as any).spec.egressFilter.type = "ALLOW_ALL"), "set spec.egressFilter.type: DROP_ALL (mesh.egressFilter in the description)", "appmesh"],
   ["mesh-listener-health-and-outlier", "mesh-appmesh-node-red", (rs) => delete (res(rs, "mesh-appmesh-node-red").inputs as any).spec.listeners[0].outlierDetection, "listener 80: add outlier detection", "appmesh"],
+  ["mesh-retries-bounded", "mesh-blue-task", (rs) => bootstrap(res(rs, "mesh-blue-task"), (b) => { delete cluster(b, "node-red-80").circuit_breakers; }), "cluster node-red-80: add circuit_breakers with a retry_budget, so that retries stay a bounded share of the requests in flight"],
+  ["mesh-retries-bounded", "mesh-gateway-task", (rs) => bootstrap(res(rs, "mesh-gateway-task"), (b) => {
+    const r = b.static_resources.listeners[0].filter_chains[0].filters[0].typed_config.route_config.virtual_hosts[0].routes.find((x: any) => x.name === "to-blue");
+    r.route.retry_policy.num_retries = 50;
+  }), "Envoy route to-blue on gateway-8080: num_retries 50 exceeds 5; each hop multiplies the load on a failing backend"],
   ["mesh-route-retry-policy", "mesh-appmesh-route-colors-color-route", (rs) => delete (res(rs, "mesh-appmesh-route-colors-color-route").inputs as any).spec.httpRoute.retryPolicy, "httpRoute: add a retryPolicy with maxRetries of at least 1 (2 recommended)", "appmesh"],
   ["mesh-app-ports-match-node", "mesh-red-task", (rs) => ((res(rs, "mesh-red-task").inputs as any).proxyConfiguration.properties.AppPorts = "8080"), "AppPorts 8080 differ from the listener ports 80 of virtual node red; set AppPorts to the listener ports", "appmesh"],
   ["mesh-envoy-own-config-only", "mesh-red-task-policy", (rs) => doc(res(rs, "mesh-red-task-policy"), (d) => (d.Statement[0].Resource = [RED_ARN.replace("/red", "/blue")])),
