@@ -3,6 +3,7 @@
  * plugin installs, how Docker and ECS turn health-check results into a container's health, and
  * the plan's security groups as packet filters.
  */
+import { GATEWAY_READY_PORT } from "../../model/task-ports";
 import { strict as assert } from "assert";
 import { interceptionRules } from "../../tools/rehearse/interception";
 import { HealthState, healthArgv } from "../../tools/rehearse/ecs-health";
@@ -92,9 +93,11 @@ describe("the plan's security groups as packet filters (security-groups.ts)", ()
     for (const node of plan.model.nodes.filter((n) => n.listeners.length)) assert.equal(services.get(node.key)?.length, 1, node.key);
     assert.equal(services.get("gateway")?.length, 1);
     assert.equal(nlb.length, 1);
-    // The gateway admits the NLB's group on its port, and nothing else.
+    // The gateway admits the NLB's group on its listener ports and its readiness port, and nothing else.
     const admits = groups.get(services.get("gateway")![0])!.filter((r) => r.direction === "ingress");
-    assert.deepEqual(admits.map((r) => r.group), [nlb[0]]);
+    assert.deepEqual([...new Set(admits.map((r) => r.group))], [nlb[0]]);
+    const listenerPorts = plan.model.gateway!.listeners.map((l) => l.port);
+    assert.deepEqual(admits.map((r) => [r.fromPort, r.toPort]).sort(), [...listenerPorts, GATEWAY_READY_PORT].map((p) => [p, p]).sort());
   });
 
   it("admits a group's members on the rule's ports only, stateful, with DNS open and everything else dropped", () => {
