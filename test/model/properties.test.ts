@@ -19,7 +19,8 @@ describe("properties of the model", () => {
       assert.equal(found.length === 0, expectOk, JSON.stringify({ weights, found }));
       if (expectOk) {
         const total = model(input).routers[0].routes[0].targets.reduce((s, t) => s + t.percent, 0);
-        assert.ok(Math.abs(total - 100) <= 0.05 * weights.length, `percentages add to ${total}`);
+        // Each share is rounded to 0.1, so each is off by at most 0.05; 1e-9 absorbs the float sum itself (100.2 - 100 > 0.2).
+        assert.ok(Math.abs(total - 100) <= 0.05 * weights.length + 1e-9, `percentages add to ${total}`);
       }
     }), { numRuns: 150 });
   });
