@@ -15,7 +15,7 @@ import { appMeshGateway, appMeshSidecar, envoyContainer as appMeshEnvoy } from "
 import { envoyGateway, envoySidecar } from "./envoy/sidecar";
 import { securityEdges } from "../security-edges";
 import { LatticeMesh } from "./lattice/lattice-mesh";
-import { latticeSidecar } from "./lattice/sidecar";
+import { invokePolicy, latticeSidecar } from "./lattice/sidecar";
 
 export interface DataPlaneRendering {
   /** The mesh's name as the data plane knows it (App Mesh's mesh resource, or the model's). */
@@ -61,9 +61,11 @@ export function renderDataPlane(model: MeshModel, ctx: RenderContext): DataPlane
       const lattice = new LatticeMesh(ctx.child("lattice"), { model, vpcId: ctx.vpcId, hostedZoneId: ctx.hostedZoneId, tags: ctx.tags }, component);
       return {
         meshName: pulumi.output(model.mesh.name),
-        sidecar: (node) => latticeSidecar(node, lattice.plan, lattice.targetGroupArns, lattice.infrastructureRoleArn),
-        // The gateway stays an Envoy behind the NLB; it forwards each route to the target's Lattice service.
-        gateway: () => envoyGateway(model, logOf(model, model.gateway!.task.logGroupName)),
+        sidecar: (node) => latticeSidecar(model, node, lattice.plan, {
+          targetGroupArns: lattice.targetGroupArns, roleArn: lattice.infrastructureRoleArn, serviceArn: (k) => lattice.serviceArn(k),
+        }, logOf(model, node.task.logGroupName)),
+        // The gateway stays an Envoy behind the NLB; it forwards each route to the target's Lattice service (signed with iam auth).
+        gateway: () => latticeGateway(model, lattice, logOf(model, model.gateway!.task.logGroupName)),
         connect: ({ sg, role }) => {
           connectLattice(model, lattice, ctx, sg);
           lattice.authorize(role);
@@ -71,6 +73,18 @@ export function renderDataPlane(model: MeshModel, ctx: RenderContext): DataPlane
       };
     }
   }
+}
+
+/** The gateway's Envoy; with iam auth its role may invoke exactly the Lattice services its routes target. */
+function latticeGateway(model: MeshModel, lattice: LatticeMesh, log: LogTarget): Sidecar {
+  const gw = envoyGateway(model, log);
+  if (model.lattice.auth !== "iam") return gw;
+  const targets = [...new Set(model.gateway!.routes.map((r) => r.target.key))].sort();
+  return {
+    ...gw,
+    taskPolicy: invokePolicy(targets.map((k) => lattice.serviceArn(k)), { ecsExec: false, xray: model.envoy.xray }).apply((p) => p!),
+    roleDescription: `Gateway ${model.gateway!.name}: invokes ${targets.join(", ")} through VPC Lattice${model.envoy.xray ? ", and X-Ray" : ""}`,
+  };
 }
 
 /** Sidecar to sidecar: each edge opens one port, an ingress rule on the callee and an egress rule on the caller. */

@@ -49,10 +49,13 @@ export function secretArn(ref: string): string {
 
 /**
  * The task role's policy: streaming its own App Mesh configuration (App Mesh data plane only),
- * X-Ray and ECS Exec when asked. Undefined when the task needs no AWS permission at all.
+ * Lattice services it calls (lattice.auth iam), X-Ray and ECS Exec when asked. Undefined when the task needs no AWS permission at all.
  */
-export function taskPolicy(opts: { streamArn?: string; ecsExec: boolean; xray: boolean; exportCertificates?: string[] }) {
+export function taskPolicy(opts: { streamArn?: string; ecsExec: boolean; xray: boolean; exportCertificates?: string[]; latticeInvoke?: string[] }) {
   const statements: object[] = [];
+  // lattice.auth iam: the task's Envoy signs its calls as the task role, which may invoke exactly its backends' Lattice services.
+  const lattice = [...new Set(opts.latticeInvoke ?? [])].sort();
+  if (lattice.length) statements.push({ Sid: "InvokeOwnBackends", Effect: "Allow", Action: ["vpc-lattice-svcs:Invoke"], Resource: lattice.map((a) => `${a}/*`) });
   if (opts.streamArn) statements.push({ Sid: "StreamOwnMeshConfig", Effect: "Allow", Action: ["appmesh:StreamAggregatedResources"], Resource: [opts.streamArn] });
   // App Mesh's Envoy fetches a listener's ACM certificate and key itself, as the task role.
   const certs = [...new Set(opts.exportCertificates ?? [])];

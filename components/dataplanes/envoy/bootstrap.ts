@@ -9,6 +9,7 @@ import { gatewayRoutes, latticeClusterName, latticePort } from "./gateway";
 import { appHealthListener, gatewayReadyListener } from "./health";
 import { EDGE, edgeConnectionManager } from "./edge";
 import { httpConnectionManager, inboundListener, outboundListener, tlsInspector } from "./listeners";
+import { latticeSigning } from "./signing";
 import { tlsChains } from "./tls";
 import { clusterTargets, nodeOf, resolveBackend } from "./routes";
 import { Json, PORTS, T } from "./types";
@@ -16,7 +17,8 @@ import { Json, PORTS, T } from "./types";
 /** Per Envoy, callers and the application's own outbound connections together. */
 export const MAX_DOWNSTREAM_CONNECTIONS = 50000;
 
-function common(model: MeshModel, id: string, cluster: string): Json {
+/** What every Envoy of the mesh shares: its identity, the loopback admin, limits and stats. */
+export function common(model: MeshModel, id: string, cluster: string): Json {
   const e = model.envoy;
   return {
     node: { id, cluster },
@@ -100,13 +102,18 @@ function latticeClusters(model: MeshModel): Json[] {
   for (const gr of model.gateway!.routes) {
     const port = latticePort(model, gr);
     const name = latticeClusterName(gr.target.key, port);
-    if (!seen.has(name))
-      seen.set(name, {
-        name, cluster_type: dnsClusterType(true), connect_timeout: "5s",
-        // Said in the configuration itself, for readers and the policy pack: Lattice checks these upstreams' health.
-        metadata: { filter_metadata: { "fargate-mesh": { upstream: "vpc-lattice" } } },
-        load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: gr.target.virtualService, port_value: port } } } }] }] },
-      });
+    if (!seen.has(name)) seen.set(name, latticeCluster(model, name, gr.target.virtualService, port));
   }
   return [...seen.values()];
+}
+
+/** One Lattice service's listener as a cluster: its name on its port, signed when `lattice.auth` is iam. */
+export function latticeCluster(model: MeshModel, name: string, host: string, port: number): Json {
+  return {
+    name, cluster_type: dnsClusterType(true), connect_timeout: "5s",
+    // Said in the configuration itself, for readers and the policy pack: Lattice checks these upstreams' health.
+    metadata: { filter_metadata: { "fargate-mesh": { upstream: "vpc-lattice" } } },
+    ...(model.lattice.auth === "iam" ? { typed_extension_protocol_options: latticeSigning(model.region) } : {}),
+    load_assignment: { cluster_name: name, endpoints: [{ lb_endpoints: [{ endpoint: { address: { socket_address: { address: host, port_value: port } } } }] }] },
+  };
 }

@@ -31,7 +31,7 @@ export function backendPorts(b: Backend): { port: number; protocol: string }[] {
 }
 
 /** Host names a virtual host answers to: `name:port`, and the bare name where it means that port. */
-function domains(name: string, port: number, ports: number[]): string[] {
+export function domains(name: string, port: number, ports: number[]): string[] {
   const bare = ports.length === 1 || port === 80;
   return bare ? [name, `${name}:${port}`] : [`${name}:${port}`];
 }

@@ -20,3 +20,16 @@ export function latticeAuthPolicy(serviceArn: string, principals: string[]) {
       : [{ Effect: "Deny", Principal: "*", Action: "vpc-lattice-svcs:Invoke", Resource: [`${serviceArn}/*`] }],
   };
 }
+
+/**
+ * The service network's auth policy. With AWS_IAM on the network and no policy, AWS denies every
+ * request; both the network's and the service's policy must allow one. The network admits the
+ * mesh's callers, each on the services they call; each service's own policy (above) then names
+ * its callers alone.
+ */
+export function serviceNetworkAuthPolicy(grants: { principal: string; serviceArns: string[] }[]) {
+  const statements = grants.filter((g) => g.serviceArns.length).map((g) => ({
+    Effect: "Allow", Principal: { AWS: [g.principal] }, Action: "vpc-lattice-svcs:Invoke", Resource: [...new Set(g.serviceArns)].sort().map((a) => `${a}/*`),
+  }));
+  return { Version: "2012-10-17", Statement: statements.length ? statements : [{ Effect: "Deny", Principal: "*", Action: "vpc-lattice-svcs:Invoke", Resource: "*" }] };
+}

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { taskNames } from "../../../model/names";
 import type { MeshModel } from "../../../model/types";
 import { MeshComponent, Tags } from "../../base";
-import { ecsInfrastructureTrust, LATTICE_INFRASTRUCTURE_POLICY_ARN, latticeAuthPolicy } from "./iam";
+import { ecsInfrastructureTrust, LATTICE_INFRASTRUCTURE_POLICY_ARN, latticeAuthPolicy, serviceNetworkAuthPolicy } from "./iam";
 import { LatticePlan, latticePlan } from "./plan";
 
 /** Days of Lattice access logs kept, as for the tasks' own logs. */
@@ -37,6 +37,7 @@ export class LatticeMesh extends MeshComponent {
   readonly associationSecurityGroupId: pulumi.Output<string>;
   readonly plan: LatticePlan;
   private readonly serviceArns = new Map<string, pulumi.Output<string>>();
+  private readonly networkArn: pulumi.Output<string>;
   private readonly model: MeshModel;
 
   constructor(name: string, args: LatticeMeshArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -114,15 +115,23 @@ export class LatticeMesh extends MeshComponent {
     }
 
     this.serviceNetworkId = network.id;
+    this.networkArn = network.arn;
     this.targetGroupArns = Object.fromEntries([...targetGroups].map(([k, t]) => [k, t.arn]));
     this.infrastructureRoleArn = role.arn;
     this.associationSecurityGroupId = sg.id;
     this.registerOutputs({ serviceNetworkId: this.serviceNetworkId, infrastructureRoleArn: this.infrastructureRoleArn });
   }
 
+  /** The ARN of the Lattice service of virtual service `key`. */
+  serviceArn(key: string): pulumi.Output<string> {
+    return this.serviceArns.get(key)!;
+  }
+
   /**
-   * With `lattice.auth: iam`, each service's auth policy allows only its declared callers' task
-   * roles. Called once the callers' roles exist.
+   * With `lattice.auth: iam`: the service network admits each caller's task role on the services
+   * it calls, and each service's auth policy allows only its declared callers. Both are needed:
+   * AWS checks the network's policy and then the service's, and denies all without them. Called
+   * once the callers' roles exist.
    */
   authorize(taskRoleArns: (caller: string) => pulumi.Input<string>): void {
     if (this.model.lattice.auth !== "iam") return;
@@ -131,5 +140,12 @@ export class LatticeMesh extends MeshComponent {
         resourceIdentifier: this.serviceArns.get(s.key)!,
         policy: pulumi.all([this.serviceArns.get(s.key)!, ...s.callers.map(taskRoleArns)]).apply(([arn, ...roles]) => JSON.stringify(latticeAuthPolicy(arn, roles))),
       }, this.opts());
+    const callers = [...new Set(this.plan.services.flatMap((s) => s.callers))].sort();
+    const grants = callers.map((c) => pulumi.all([taskRoleArns(c), ...this.plan.services.filter((s) => s.callers.includes(c)).map((s) => this.serviceArns.get(s.key)!)])
+      .apply(([principal, ...serviceArns]) => ({ principal, serviceArns })));
+    new aws.vpclattice.AuthPolicy(this.child("network-auth"), {
+      resourceIdentifier: this.networkArn,
+      policy: pulumi.all(grants).apply((g) => JSON.stringify(serviceNetworkAuthPolicy(g))),
+    }, this.opts());
   }
 }
