@@ -99,7 +99,21 @@ function rootUserNotes(m: Omit<M.MeshModel, "notes" | "vpcEndpoints">): M.MeshMo
  * groups; ports an application reaches past Envoy.
  */
 function notes(cfg: TopologyConfig): M.MeshModel["notes"] {
-  return [...egressNotes(cfg), ...envoyNotes(cfg)];
+  return [...egressNotes(cfg), ...envoyNotes(cfg), ...latticeIamNotes(cfg)];
+}
+
+/**
+ * lattice.auth iam: a caller's Envoy signs only what the application sends to HTTP_PROXY; a
+ * client that ignores the variable sends unsigned requests, which Lattice refuses with 403.
+ */
+function latticeIamNotes(cfg: TopologyConfig): M.MeshModel["notes"] {
+  if ((cfg.dataPlane ?? DEFAULTS.dataPlane) !== "lattice" || cfg.lattice?.auth !== "iam") return [];
+  const callers = Object.entries(cfg.services).filter(([, s]) => s.backends?.length).map(([k]) => k);
+  if (!callers.length) return [];
+  return [{
+    path: `services.${callers.length === 1 ? callers[0] : `{${callers.join(",")}}`}.backends`,
+    reason: "lattice.auth iam: calls are signed by an Envoy in the caller's task that the applications reach as HTTP_PROXY (set in their environment); a client that ignores HTTP_PROXY sends unsigned requests, which VPC Lattice refuses with 403",
+  }];
 }
 
 function envoyNotes(cfg: TopologyConfig): M.MeshModel["notes"] {
@@ -144,10 +158,14 @@ function unusedSettings(cfg: TopologyConfig): M.MeshModel["unused"] {
       if (svc.startPeriod !== undefined) out.push({ path: `services.${key}.startPeriod`, reason: "is read by the envoy and lattice data planes only (the application's health check)" });
   if (plane === "lattice") {
     if (cfg.mesh.egressFilter) out.push({ path: "mesh.egressFilter", reason: "no sidecar filters egress on the lattice data plane; security groups allow tasks only HTTPS and the VPC Lattice prefix list" });
-    if (e.interception) out.push({ path: "envoy.interception", reason: "no sidecar on the lattice data plane; only the gateway runs Envoy" });
+    if (e.interception) out.push({ path: "envoy.interception", reason: cfg.lattice?.auth === "iam"
+      ? "not read on the lattice data plane: nothing is intercepted; with auth iam the callers' signing Envoy is an HTTP proxy (HTTP_PROXY)"
+      : "no sidecar on the lattice data plane; only the gateway runs Envoy" });
     for (const [key, svc] of Object.entries(cfg.services)) {
       if (svc.discovery) out.push({ path: `services.${key}.discovery`, reason: "ECS registers the tasks in VPC Lattice target groups; no discovery name is used" });
-      if (svc.accessLog) out.push({ path: `services.${key}.accessLog`, reason: `VPC Lattice writes the service's access log to CloudWatch Logs in its own format${svc.accessLog.format ? " (the format written here is not used)" : ""}, not to ${svc.accessLog.path}` });
+      // With iam auth a caller's signing Envoy logs the calls it signs there; what it serves, Lattice logs.
+      if (svc.accessLog && !(cfg.lattice?.auth === "iam" && svc.backends?.length))
+        out.push({ path: `services.${key}.accessLog`, reason: `VPC Lattice writes the service's access log to CloudWatch Logs in its own format${svc.accessLog.format ? " (the format written here is not used)" : ""}, not to ${svc.accessLog.path}` });
     }
     out.push(
       { path: "(default) retry policies", reason: "not applied: VPC Lattice has no retry policy; clients retry" },

@@ -33,9 +33,10 @@ export const topology = z.strictObject({
   /** Settings of the lattice data plane. */
   lattice: z.strictObject({
     /**
-     * `none`: security groups decide who may call (the default); `iam`: each Lattice service's
-     * auth policy allows only its declared callers' task roles, and callers must sign requests
-     * with SigV4. @default none
+     * `none`: security groups decide who may call (the default); `iam`: the service network's
+     * and each Lattice service's auth policy allow only the declared callers' task roles, and an
+     * Envoy signs their requests with SigV4 (the gateway's, and in each caller's task an HTTP
+     * proxy the applications reach through HTTP_PROXY). @default none
      */
     auth: enumOf(["none", "iam"] as const).optional(),
   }).optional(),

@@ -94,6 +94,37 @@ describe("plans on the lattice data plane", () => {
     assert.deepEqual(policy(named(iam, "mesh-lattice-service-blue-auth")).Statement[0].Principal.AWS, ["arn:aws:iam::{unknown:account}:role/{unknown:mesh-gateway-task-role.name}"]);
   });
 
+  it("lattice.auth iam: the network admits and each task role may invoke exactly the Lattice services its Envoy calls, and only callers run one", async () => {
+    const iam = await planOf("prod", (c) => { onDataPlane("lattice")(c); c[ENV].lattice = { auth: "iam" }; });
+    const m = iam.model;
+    const role = (key: string) => `arn:aws:iam::{unknown:account}:role/{unknown:mesh-${key}-task-role.name}`;
+    const service = (key: string) => `arn:aws:vpc-lattice:${m.region}:{unknown:account}:service/{unknown:mesh-lattice-service-${key}.id}/*`;
+    // Who calls what, from the model: each node's backends, and the gateway's route targets.
+    const calls = new Map<string, string[]>(m.nodes.filter((n) => n.backendKeys.length).map((n) => [n.key, [...n.backendKeys].sort()]));
+    calls.set("gateway", [...new Set(m.gateway!.routes.map((r) => r.target.key))].sort());
+    const invokes = (p: any) => p.Statement.filter((st: any) => [st.Action].flat().includes("vpc-lattice-svcs:Invoke"));
+    for (const [caller, backends] of calls) {
+      const own = invokes(policy(named(iam, `mesh-${caller}-task-policy`)));
+      assert.deepEqual(own.flatMap((st: any) => st.Resource).sort(), backends.map(service).sort(), `${caller}'s task role invokes its backends only`);
+    }
+    for (const n of m.nodes.filter((x) => !calls.has(x.key))) {
+      const p = iam.resources.find((r) => r.name === `mesh-${n.key}-task-policy`);
+      assert.ok(!p || invokes(policy(p)).length === 0, `${n.key} calls nothing and may invoke nothing`);
+    }
+    const network = policy(named(iam, "mesh-lattice-network-auth"));
+    assert.deepEqual(network.Statement.map((st: any) => [st.Effect, st.Principal.AWS.join(), st.Resource.join()]).sort(),
+      [...calls].map(([c, b]) => ["Allow", role(c), b.map(service).sort().join()]).sort(), "the network admits each caller on its backends");
+    assert.match(String(named(iam, "mesh-lattice-network-auth").inputs.resourceIdentifier), /:servicenetwork\/\{unknown:mesh-lattice-network.id\}$/);
+    for (const task of ofType(iam, "aws:ecs/taskDefinition:TaskDefinition").filter((t) => t.parent!.type === "fargate-mesh:index:MeshedService")) {
+      const key = /^mesh-(.+)-task$/.exec(task.name)![1];
+      const cs = containers(task);
+      assert.equal(cs.some((c) => c.name === "envoy"), calls.has(key), `${key}: an Envoy only where it calls`);
+      for (const app of cs.filter((c) => c.name !== "envoy"))
+        assert.equal(app.environment.some((e: any) => e.name === "HTTP_PROXY"), calls.has(key), `${key}: applications use the signing proxy`);
+    }
+    assert.deepEqual((await checkPlan(iam)).findings.filter((f) => f.level === "mandatory"), []);
+  });
+
   it("access logs go to CloudWatch Logs for every Lattice service", () => {
     const subs = ofType(prod, "aws:vpclattice/accessLogSubscription:AccessLogSubscription");
     assert.equal(subs.length, ofType(prod, "aws:vpclattice/service:Service").length);

@@ -55,6 +55,14 @@ describe("lattice.auth iam: the callers' and the gateway's Envoy sign their requ
       for (const c of gw.static_resources.clusters) assert.equal(signing(c)?.service_name, LATTICE_SIGNING_SERVICE, `gateway → ${c.name}`);
     });
 
+  it("the plan says that applications must use HTTP_PROXY for their calls to be signed, naming every caller", () => {
+    const m = onLattice("staging", "iam");
+    const note = m.notes.find((n) => n.reason.includes("HTTP_PROXY"));
+    assert.ok(note, "a note on the signing proxy");
+    for (const n of m.nodes) assert.equal(note.path.includes(n.key), n.backendKeys.length > 0, note.path);
+    assert.ok(!onLattice("staging", "none").notes.some((n) => n.reason.includes("HTTP_PROXY")));
+  });
+
   it("with auth none nothing is signed and no caller runs an Envoy", () => {
     const m = onLattice("staging", "none");
     assert.ok(m.nodes.every((n) => !signsRequests(m, n.key)));

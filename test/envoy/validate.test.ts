@@ -11,6 +11,8 @@ import fc from "fast-check";
 import { envoyGateway, envoySidecar } from "../../components/dataplanes/envoy/sidecar";
 import { sidecarBootstrap } from "../../components/dataplanes/envoy/bootstrap";
 import { discoveryName } from "../../components/dataplanes/envoy/clusters";
+import { callerProxy, signsRequests } from "../../components/dataplanes/lattice/caller";
+import { latticePlan } from "../../components/dataplanes/lattice/plan";
 import type { MeshModel } from "../../model/types";
 import { inParallel, validateBootstrap } from "../../tools/envoy/validate";
 import { CANARY, input, MTLS, model, withChange } from "../helpers";
@@ -34,6 +36,8 @@ export function envoysOf(m: MeshModel): { what: string; bootstrap: unknown; env:
     out.push({ what, bootstrap: JSON.parse(c.command[2]), env: { ...env, ...secretValues(c.secrets, san) } });
   };
   if (m.dataPlane === "envoy") for (const n of m.nodes) of(n.key, envoySidecar(m, n.key, LOG).containers as any[], discoveryName(n));
+  // lattice.auth iam: each caller's signing Envoy.
+  if (m.dataPlane === "lattice") for (const n of m.nodes.filter((x) => signsRequests(m, x.key))) of(n.key, callerProxy(m, latticePlan(m), n.key, LOG).containers, discoveryName(n));
   if (m.gateway && m.dataPlane !== "appmesh") of("gateway", envoyGateway(m, LOG).containers as any[], `${m.gateway.name}.${m.namespace}`);
   return out;
 }
@@ -49,9 +53,11 @@ async function rejected(...models: MeshModel[]): Promise<string[]> {
 describe("real Envoy loads every generated bootstrap", function () {
   this.timeout(120000);
   for (const stack of ["dev", "staging", "prod", CANARY, HEADER_CANARY])
-    it(`every Envoy of ${stack.endsWith(".yaml") ? path.basename(stack) : stack}, on the envoy and lattice data planes`, async () => {
-      const on = (plane: string) => model(withChange(stack, (_t, e) => (e.dataPlane = plane)));
-      assert.deepEqual(await rejected(model(input(stack)), on("lattice")), []);
+    it(`every Envoy of ${stack.endsWith(".yaml") ? path.basename(stack) : stack}, on the envoy and lattice data planes (lattice with iam auth: the signing Envoys)`, async () => {
+      const on = (plane: string, auth?: string) => model(withChange(stack, (_t, e) => { e.dataPlane = plane; if (auth) e.lattice = { auth }; }));
+      const iam = on("lattice", "iam");
+      assert.ok(iam.nodes.some((n) => signsRequests(iam, n.key)), "a caller signs");
+      assert.deepEqual(await rejected(model(input(stack)), on("lattice"), iam), []);
     });
 
   it("mutual TLS everywhere (examples/mtls.yaml), and a PERMISSIVE gateway listener with file certificates and client policy ports", async () => {
