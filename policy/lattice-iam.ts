@@ -1,6 +1,6 @@
 /** IAM around the VPC Lattice data plane: who may invoke, and what ECS's infrastructure role holds. */
 import type { PolicyResource } from "@pulumi/policy";
-import { ECS_SERVICE, list, MeshPolicy, policyDocument, refersTo, stackPolicy } from "./helpers";
+import { ECS_SERVICE, inlineBootstrap, list, MeshPolicy, policyDocument, refersTo, stackPolicy, TASK } from "./helpers";
 
 /** The managed policy AWS documents for the role ECS registers Lattice targets with. */
 const INFRASTRUCTURE_POLICY = /^arn:aws[\w-]*:iam::aws:policy\/AmazonECSInfrastructureRolePolicyForVpcLattice$/;
@@ -19,7 +19,27 @@ function infrastructureRoles(all: PolicyResource[]): Map<PolicyResource, string[
   return out;
 }
 
+const AUTH_POLICY = "aws:vpclattice/authPolicy:AuthPolicy";
+const AWS_IAM_TARGETS = ["aws:vpclattice/serviceNetwork:ServiceNetwork", "aws:vpclattice/service:Service"];
+const SIGNING_FILTER = "envoy.filters.http.aws_request_signing";
+/** Whether an Envoy cluster signs what it sends (an upstream aws_request_signing filter). */
+const signs = (c: any) => Object.values(c.typed_extension_protocol_options ?? {}).some((o: any) => list<any>(o?.http_filters).some((f) => f?.name === SIGNING_FILTER));
+
 export const latticeIamPolicies: MeshPolicy[] = [
+  stackPolicy({ name: "lattice-iam-callable", upstream: "AWS VPC Lattice user guide (auth policies, SigV4)", enforcementLevel: "mandatory", checks: "with AWS_IAM auth every service network and Lattice service has an auth policy (AWS denies all without one), and every Envoy that sends to Lattice signs (SigV4)" },
+    (all, report) => {
+      const iam = all.filter((r) => AWS_IAM_TARGETS.includes(r.type) && r.props.authType === "AWS_IAM");
+      for (const r of iam)
+        if (!all.some((p) => p.type === AUTH_POLICY && refersTo(p.props.resourceIdentifier, r)))
+          report(`${r.type.endsWith("serviceNetwork:ServiceNetwork") ? "service network" : "Lattice service"} ${r.name} has auth type AWS_IAM and no auth policy, so AWS denies every request to it; add one that allows its callers' task roles (lattice.auth: iam does)`, r.urn);
+      if (!iam.length) return;
+      for (const t of all.filter((r) => r.type === TASK)) {
+        const found = inlineBootstrap(t.props);
+        for (const c of list<any>(found?.bootstrap?.static_resources?.clusters))
+          if (c?.metadata?.filter_metadata?.["fargate-mesh"]?.upstream === "vpc-lattice" && !signs(c))
+            report(`container ${found!.container.name}: cluster ${c.name} sends to VPC Lattice unsigned, which an AWS_IAM service refuses (403); sign with the ${SIGNING_FILTER} upstream filter, service vpc-lattice-svcs`, t.urn);
+      }
+    }),
   stackPolicy({ name: "lattice-auth-no-anonymous", upstream: "AWS VPC Lattice user guide (auth policies)", enforcementLevel: "mandatory", checks: "no Lattice auth policy allows Principal * without a condition (aws:PrincipalOrgID, vpc-lattice-svcs:SourceVpc)" },
     (all, report) => {
       for (const r of all.filter((x) => x.type === "aws:vpclattice/authPolicy:AuthPolicy"))
