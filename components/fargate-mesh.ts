@@ -5,6 +5,7 @@ import type { MeshModel } from "../model/types";
 import { MeshComponent } from "./base";
 import { renderDataPlane, renderingIssues } from "./dataplanes";
 import { MeshGateway } from "./gateway/gateway";
+import { LogsKey } from "./logs-key";
 import { Namespace, namespacePlan } from "./namespace";
 import { Network } from "./network";
 import { VpcEndpoints } from "./vpc-endpoints";
@@ -37,7 +38,9 @@ export class FargateMesh extends MeshComponent {
     super("FargateMesh", name, args.model.tags, opts);
     const model = args.model;
     const child = { parent: this };
-    const network = new Network(this.child("network"), { network: model.network, displayName: model.mesh.name, logRetentionDays: model.logs.retentionDays, tags: model.tags }, child);
+    // First, so that every log group can be encrypted with it from its creation.
+    const logsKey = model.logs.kmsKey === "create" ? new LogsKey(this.child("logs-key"), { model, tags: model.tags }, child).arn : model.logs.kmsKey;
+    const network = new Network(this.child("network"), { network: model.network, displayName: model.mesh.name, logRetentionDays: model.logs.retentionDays, logsKmsKeyArn: logsKey, tags: model.tags }, child);
     const cluster = new aws.ecs.Cluster(this.child("cluster"), {
       name: model.clusterName,
       settings: [{ name: "containerInsights", value: "enabled" }],
@@ -45,13 +48,13 @@ export class FargateMesh extends MeshComponent {
     }, this.opts());
     const namespace = new Namespace(this.child("namespace"), { ...namespacePlan(model), vpcId: network.vpcId, tags: model.tags }, child);
     const plane = renderDataPlane(model, {
-      child: (s) => this.child(s), opts: this.opts(), tags: this.tagged(), vpcId: network.vpcId, hostedZoneId: namespace.hostedZoneId,
+      child: (s) => this.child(s), opts: this.opts(), tags: this.tagged(), vpcId: network.vpcId, hostedZoneId: namespace.hostedZoneId, logsKmsKeyArn: logsKey,
     });
 
     const services = new Map(model.nodes.map((node) => [node.key, new MeshedService(this.child(node.key), {
       node, sidecar: plane.sidecar(node), region: model.region,
       clusterArn: cluster.arn, vpcId: network.vpcId, subnetIds: network.privateSubnetIds,
-      worldHttps: model.vpcEndpoints?.services[node.key].worldHttps, logRetentionDays: model.logs.retentionDays,
+      worldHttps: model.vpcEndpoints?.services[node.key].worldHttps, logRetentionDays: model.logs.retentionDays, logsKmsKeyArn: logsKey,
       registryArn: node.registration && model.dataPlane !== "lattice" ? namespace.serviceArns.apply((a) => a[node.registration!.cloudMapService]) : undefined,
     }, child)]));
 
@@ -61,7 +64,7 @@ export class FargateMesh extends MeshComponent {
         gateway: model.gateway, proxy: plane.gateway(),
         clusterArn: cluster.arn, clusterName: cluster.name, vpcId: network.vpcId, vpcCidr: network.vpcCidr,
         publicSubnetIds: network.publicSubnetIds, privateSubnetIds: network.privateSubnetIds, tags: model.tags,
-        worldHttps: model.vpcEndpoints?.gateway?.worldHttps, logRetentionDays: model.logs.retentionDays,
+        worldHttps: model.vpcEndpoints?.gateway?.worldHttps, logRetentionDays: model.logs.retentionDays, logsKmsKeyArn: logsKey,
       }, child);
 
     // Who may call whom, as the data plane carries it (sidecar to sidecar, or through VPC Lattice).

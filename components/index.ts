@@ -12,3 +12,4 @@ export { MeshedService, MeshedServiceArgs } from "./service/meshed-service";
 export { MeshGateway, MeshGatewayArgs } from "./gateway/gateway";
 export { FargateMesh, FargateMeshArgs } from "./fargate-mesh";
 export { securityEdges, SecurityEdge } from "./security-edges";
+export { LogsKey, LogsKeyArgs } from "./logs-key";

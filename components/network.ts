@@ -18,6 +18,8 @@ export interface NetworkArgs {
   displayName?: string;
   /** Days the VPC flow-log group keeps its logs. @default 30 */
   logRetentionDays?: number;
+  /** The customer KMS key of the flow logs' group. @default none */
+  logsKmsKeyArn?: pulumi.Input<string>;
   tags?: Tags;
 }
 
@@ -51,7 +53,7 @@ export class Network extends MeshComponent {
         subnetSpecs: [{ type: "Public" }, { type: "Private" }],
         tags: this.tagged({}, display),
       }, this.opts());
-      this.flowLogs(vpc.vpcId, flowLogNames(display), args.logRetentionDays ?? FLOW_LOG_RETENTION_DAYS);
+      this.flowLogs(vpc.vpcId, flowLogNames(display), args.logRetentionDays ?? FLOW_LOG_RETENTION_DAYS, args.logsKmsKeyArn);
       this.vpcId = vpc.vpcId;
       this.vpcCidr = pulumi.output(n.cidr);
       this.publicSubnetIds = vpc.publicSubnetIds;
@@ -61,8 +63,8 @@ export class Network extends MeshComponent {
   }
 
   /** VPC flow logs (CKV2_AWS_11) to CloudWatch Logs, written by a role that may write only there. */
-  private flowLogs(vpcId: pulumi.Output<string>, names: ReturnType<typeof flowLogNames>, retentionInDays: number): void {
-    const group = new aws.cloudwatch.LogGroup(this.child("flow-logs"), { name: names.logGroup, retentionInDays, tags: this.tagged() }, this.opts());
+  private flowLogs(vpcId: pulumi.Output<string>, names: ReturnType<typeof flowLogNames>, retentionInDays: number, kmsKeyId?: pulumi.Input<string>): void {
+    const group = new aws.cloudwatch.LogGroup(this.child("flow-logs"), { name: names.logGroup, retentionInDays, kmsKeyId, tags: this.tagged() }, this.opts());
     const role = new aws.iam.Role(this.child("flow-logs-role"), {
       namePrefix: names.roleNamePrefix,
       // Only this account's flow logs may assume it (confused-deputy guard).

@@ -53,7 +53,7 @@ export function buildModel(cfg: TopologyConfig, environment: string, region: str
   const model: Omit<M.MeshModel, "notes" | "vpcEndpoints"> = {
     dataPlane: cfg.dataPlane ?? DEFAULTS.dataPlane,
     lattice: { auth: cfg.lattice?.auth ?? "none" },
-    logs: { retentionDays: cfg.logs?.retentionDays ?? DEFAULTS.logRetentionDays },
+    logs: { retentionDays: cfg.logs?.retentionDays ?? DEFAULTS.logRetentionDays, ...(cfg.logs?.kmsKey ? { kmsKey: cfg.logs.kmsKey } : {}) },
     environment, region,
     mesh: { name: meshName, egressFilter: cfg.mesh.egressFilter ?? DEFAULTS.egressFilter, ipPreference: cfg.mesh.ipPreference },
     namespace: ns,

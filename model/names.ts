@@ -91,6 +91,9 @@ export function gatewayLbNames(displayName: string, nlb: { internetFacing: boole
 }
 
 /** Names of a new VPC's flow-log plumbing. */
+/** The CloudWatch Logs group VPC Lattice writes the mesh's access logs to (lattice data plane). */
+export const latticeAccessLogGroup = (mesh: string) => fit(`/aws/vpclattice/${mesh}`, AWS_NAME_LIMITS.logGroup);
+
 export function flowLogNames(displayName: string) {
   return {
     logGroup: fit(`/vpc/${displayName}/flow-logs`, AWS_NAME_LIMITS.logGroup),

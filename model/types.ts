@@ -236,7 +236,11 @@ export interface MeshModel {
   routers: RouterModel[];
   gateway?: GatewayModel;
   /** CloudWatch Logs settings shared by every log group the mesh creates. */
-  logs: { retentionDays: number };
+  logs: {
+    retentionDays: number;
+    /** `create`, or the ARN of the customer-managed key that encrypts every log group. @default none */
+    kmsKey?: string;
+  };
   /** Endpoints for the AWS services the tasks use. @default none: tasks reach AWS through the NAT */
   vpcEndpoints?: VpcEndpointsModel;
   /** Advisory guardrails knowingly broken: policy name -> why, and on exactly which resources. */

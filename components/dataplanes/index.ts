@@ -34,6 +34,8 @@ export interface RenderContext {
   vpcId: pulumi.Input<string>;
   /** The Cloud Map namespace's Route 53 zone (lattice: where each service's name points to Lattice). */
   hostedZoneId: pulumi.Input<string>;
+  /** The customer KMS key of the mesh's log groups (logs.kmsKey). @default none */
+  logsKmsKeyArn?: pulumi.Input<string>;
 }
 
 const logOf = (model: MeshModel, group: string): LogTarget => ({ group, region: model.region });
@@ -58,7 +60,7 @@ export function renderDataPlane(model: MeshModel, ctx: RenderContext): DataPlane
         connect: ({ sg }) => connectSidecars(model, ctx, sg),
       };
     case "lattice": {
-      const lattice = new LatticeMesh(ctx.child("lattice"), { model, vpcId: ctx.vpcId, hostedZoneId: ctx.hostedZoneId, tags: ctx.tags }, component);
+      const lattice = new LatticeMesh(ctx.child("lattice"), { model, vpcId: ctx.vpcId, hostedZoneId: ctx.hostedZoneId, logsKmsKeyArn: ctx.logsKmsKeyArn, tags: ctx.tags }, component);
       return {
         meshName: pulumi.output(model.mesh.name),
         sidecar: (node) => latticeSidecar(model, node, lattice.plan, {

@@ -22,6 +22,8 @@ export interface MeshGatewayArgs {
   worldHttps?: boolean;
   /** Days the task's log group keeps its logs. @default 30 */
   logRetentionDays?: number;
+  /** The customer KMS key of its log group. @default none */
+  logsKmsKeyArn?: pulumi.Input<string>;
   tags?: Tags;
 }
 
@@ -36,7 +38,7 @@ export class MeshGateway extends FargateTaskComponent {
   constructor(name: string, args: MeshGatewayArgs, opts?: pulumi.ComponentResourceOptions) {
     super("MeshGateway", name, args.tags, opts);
     const { gateway: g, proxy } = args;
-    const base = this.foundation({ task: g.task, sidecar: proxy, vpcId: args.vpcId, images: proxy.images, description: `gateway ${g.name}`, worldHttps: args.worldHttps, logRetentionDays: args.logRetentionDays });
+    const base = this.foundation({ task: g.task, sidecar: proxy, vpcId: args.vpcId, images: proxy.images, description: `gateway ${g.name}`, worldHttps: args.worldHttps, logRetentionDays: args.logRetentionDays, logsKmsKeyArn: args.logsKmsKeyArn });
 
     // No proxyConfiguration: the gateway's Envoy is the destination, not a sidecar.
     const taskDefinition = this.taskDefinition({

@@ -22,6 +22,8 @@ export interface MeshedServiceArgs {
   worldHttps?: boolean;
   /** Days the task's log group keeps its logs. @default 30 */
   logRetentionDays?: number;
+  /** The customer KMS key of its log group. @default none */
+  logsKmsKeyArn?: pulumi.Input<string>;
   /** Cloud Map service to register tasks in. @default not registered */
   registryArn?: pulumi.Input<string>;
   tags?: Tags;
@@ -39,7 +41,7 @@ export class MeshedService extends FargateTaskComponent {
     const { node, sidecar } = args;
     const secretArns = node.containers.flatMap((c) => Object.values(c.secrets));
     const base = this.foundation({
-      task: node.task, sidecar, vpcId: args.vpcId, secretArns, secretsKmsKeyArn: node.secretsKmsKeyArn, description: `service ${node.key}`, worldHttps: args.worldHttps, logRetentionDays: args.logRetentionDays,
+      task: node.task, sidecar, vpcId: args.vpcId, secretArns, secretsKmsKeyArn: node.secretsKmsKeyArn, description: `service ${node.key}`, worldHttps: args.worldHttps, logRetentionDays: args.logRetentionDays, logsKmsKeyArn: args.logsKmsKeyArn,
       images: [...node.containers.map((c) => c.image), ...sidecar.images],
     });
     const log = { group: node.task.logGroupName, region: args.region };

@@ -32,10 +32,12 @@ export abstract class FargateTaskComponent extends MeshComponent {
     worldHttps?: boolean;
     /** Days the task's log group keeps its logs. @default LOG_RETENTION_DAYS */
     logRetentionDays?: number;
+    /** The customer KMS key that encrypts the log group. @default none: CloudWatch Logs' own encryption */
+    logsKmsKeyArn?: pulumi.Input<string>;
   }): TaskFoundation {
     const t = args.task;
     const logGroup = new aws.cloudwatch.LogGroup(this.child("logs"), {
-      name: t.logGroupName, retentionInDays: args.logRetentionDays ?? LOG_RETENTION_DAYS, tags: this.tagged({}, t.displayName),
+      name: t.logGroupName, retentionInDays: args.logRetentionDays ?? LOG_RETENTION_DAYS, kmsKeyId: args.logsKmsKeyArn, tags: this.tagged({}, t.displayName),
     }, this.opts());
     // Physical names come from the model (names.ts), never from the Pulumi name, so a consumer's
     // longer component name cannot push them past AWS's limits.

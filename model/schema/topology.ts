@@ -56,6 +56,15 @@ export const topology = z.strictObject({
     retentionDays: z.number({ error: "must be a number of days" }).refine((d) => (LOG_RETENTION_PERIODS as readonly number[]).includes(d), {
       error: `must be one of CloudWatch Logs' retention periods: ${LOG_RETENTION_PERIODS.join(", ")}`,
     }).optional(),
+    /**
+     * Encrypt every log group with a customer-managed KMS key: `create` makes one for the stack
+     * (rotated yearly; the key policy lets CloudWatch Logs use it for the mesh's groups only), or
+     * name your own key's ARN (its policy must let logs.<region>.amazonaws.com use it).
+     * @default none: CloudWatch Logs' own encryption
+     */
+    kmsKey: z.string({ error: "must be create or a KMS key ARN" }).refine((k) => k === "create" || /^arn:aws[\w-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]{36}$/.test(k), {
+      error: "must be create, or a KMS key ARN (arn:aws:kms:<region>:<account>:key/<key id>; CloudWatch Logs takes no alias)",
+    }).optional(),
   }).optional(),
   mesh: z.strictObject({
     /** Base name; the environment is appended (`colors` -> `colors-dev`). */

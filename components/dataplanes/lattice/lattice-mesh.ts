@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { taskNames } from "../../../model/names";
+import { latticeAccessLogGroup, taskNames } from "../../../model/names";
 import type { MeshModel } from "../../../model/types";
 import { MeshComponent, Tags } from "../../base";
 import { ecsInfrastructureTrust, LATTICE_INFRASTRUCTURE_POLICY_ARN, latticeAuthPolicy, serviceNetworkAuthPolicy } from "./iam";
@@ -18,6 +18,8 @@ export interface LatticeMeshArgs {
    * applications keep calling the same names: the Cloud Map namespace's zone.
    */
   hostedZoneId: pulumi.Input<string>;
+  /** The customer KMS key of the access logs' group. @default none */
+  logsKmsKeyArn?: pulumi.Input<string>;
   tags?: Tags;
 }
 
@@ -59,7 +61,7 @@ export class LatticeMesh extends MeshComponent {
       serviceNetworkIdentifier: network.id, vpcIdentifier: args.vpcId, securityGroupIds: [sg.id], tags: this.tagged(),
     }, this.opts());
     const logs = new aws.cloudwatch.LogGroup(this.child("access-logs"), {
-      name: `/aws/vpclattice/${m.mesh.name}`, retentionInDays: m.logs?.retentionDays ?? ACCESS_LOG_RETENTION_DAYS, tags: this.tagged(),
+      name: latticeAccessLogGroup(m.mesh.name), retentionInDays: m.logs?.retentionDays ?? ACCESS_LOG_RETENTION_DAYS, kmsKeyId: args.logsKmsKeyArn, tags: this.tagged(),
     }, this.opts());
 
     const role = new aws.iam.Role(this.child("ecs-infrastructure-role"), {
