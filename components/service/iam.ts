@@ -3,14 +3,22 @@
  * only its own node's (or gateway's) configuration; the AWS managed AWSAppMeshEnvoyAccess grants
  * it on `*`. The Envoy data plane needs no App Mesh permission at all.
  */
+/** Where a role is used: the account, region and partition its trust conditions name. */
+export interface RoleScope { account: string; region: string; partition: string }
+
 /**
- * ECS tasks may assume the role, and only on behalf of this account: `aws:SourceAccount` keeps
- * another account's ECS from using it (the confused-deputy guard AWS documents for ECS).
+ * ECS tasks may assume the role, and only on behalf of this account's ECS in this region: the
+ * confused-deputy guard AWS documents for task and execution roles. ECS sets `aws:SourceArn` to
+ * the task's ARN when it assumes them, so `arn:…:ecs:<region>:<account>:*` admits every task of
+ * the account there and nothing else; `aws:SourceAccount` stays for tools that read only that.
  */
-export function ecsTasksTrust(account: string) {
+export function ecsTasksTrust(scope: RoleScope) {
   return {
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } }],
+    Statement: [{
+      Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:SourceAccount": scope.account }, ArnLike: { "aws:SourceArn": `arn:${scope.partition}:ecs:${scope.region}:${scope.account}:*` } },
+    }],
   };
 }
 

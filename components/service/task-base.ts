@@ -39,8 +39,7 @@ export abstract class FargateTaskComponent extends MeshComponent {
     }, this.opts());
     // Physical names come from the model (names.ts), never from the Pulumi name, so a consumer's
     // longer component name cannot push them past AWS's limits.
-    const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const trust = account.apply((a) => JSON.stringify(ecsTasksTrust(a)));
+    const trust = this.roleScope().apply((scope) => JSON.stringify(ecsTasksTrust(scope)));
     const executionRole = new aws.iam.Role(this.child("execution-role"), {
       namePrefix: t.executionRoleNamePrefix,
       assumeRolePolicy: trust,
