@@ -79,13 +79,28 @@ export function taskPolicy(opts: { streamArn?: string; ecsExec: boolean; xray: b
   return statements.length ? { Version: "2012-10-17", Statement: statements } : undefined;
 }
 
-/** Secrets the execution role must read to inject them at task start, scoped to their ARNs (and their customer KMS key). */
+/**
+ * The endpoint through which a service calls KMS on the caller's behalf: `kms:ViaService` of a
+ * Secrets Manager secret is `secretsmanager.<region>.amazonaws.com`, of an SSM parameter
+ * `ssm.<region>.amazonaws.com` (the region and partition of the ARN itself).
+ */
+export function viaService(arn: string): string {
+  const [, partition, service, region] = arn.split(":");
+  return `${service}.${region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}`;
+}
+
+/**
+ * Secrets the execution role must read to inject them at task start, scoped to their ARNs, and
+ * their customer KMS key, which it may use only through the services that hold those secrets
+ * (`kms:ViaService`): the key cannot decrypt anything else the role is handed directly.
+ */
 export function secretsPolicy(arns: string[], kmsKeyArn?: string) {
   const sm = [...new Set(arns.filter((a) => a.includes(":secretsmanager:")).map(secretArn))];
-  const ssm = arns.filter((a) => a.includes(":ssm:"));
+  const ssm = [...new Set(arns.filter((a) => a.includes(":ssm:")))];
   const statements: object[] = [];
   if (sm.length) statements.push({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: sm });
   if (ssm.length) statements.push({ Effect: "Allow", Action: ["ssm:GetParameters"], Resource: ssm });
-  if (kmsKeyArn && statements.length) statements.push({ Effect: "Allow", Action: ["kms:Decrypt"], Resource: [kmsKeyArn] });
+  if (kmsKeyArn && statements.length)
+    statements.push({ Effect: "Allow", Action: ["kms:Decrypt"], Resource: [kmsKeyArn], Condition: { StringEquals: { "kms:ViaService": [...new Set([...sm, ...ssm].map(viaService))].sort() } } });
   return statements.length ? { Version: "2012-10-17", Statement: statements } : undefined;
 }

@@ -103,7 +103,8 @@ export const service = z.strictObject({
   virtualService: bool.optional(),
   /**
    * The customer-managed KMS key the secrets are encrypted with: the execution role may decrypt
-   * with this key only. @default AWS's own key (no KMS permission needed)
+   * with this key only, and only through Secrets Manager or SSM (`kms:ViaService`), whichever
+   * holds the secrets. @default AWS's own key (no KMS permission needed)
    */
   secretsKmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, { error: "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)" }).optional(),
   /** @default 1 */
