@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LIMITS } from "../limits";
 import { accessLog, bool, image, int, key, keyed, port, show, tags, text } from "./common";
 import { clientTls, listener } from "./listener";
+import { secretArn } from "./secret-arn";
 
 export { SECRET_NAME } from "../secrets";
 
@@ -31,10 +32,12 @@ export const container = z.strictObject({
   ports: z.array(int(LIMITS.port)).optional(),
   /** Plain environment variables. Names that look like secrets are rejected: use `secrets`. */
   environment: z.record(z.string(), z.string({ error: (i) => `must be a string, got ${show(i.input)}` })).optional(),
-  /** Secrets as name -> Secrets Manager or SSM parameter ARN, injected by ECS at start. */
-  secrets: z.record(z.string(), z.string().regex(/^arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:\d{12}:secret:|ssm:[a-z0-9-]+:\d{12}:parameter\/)/, {
-    error: (i) => `must be a Secrets Manager secret or SSM parameter ARN (arn:aws:secretsmanager:…:secret:… or arn:aws:ssm:…:parameter/…), got ${show(i.input)}`,
-  })).optional(),
+  /**
+   * Secrets as name -> Secrets Manager or SSM parameter ARN, injected by ECS at start. A Secrets
+   * Manager ARN is the full one, with the 6-character suffix (`…:secret:db-AbCdEf`, optionally
+   * followed by `:<json-key>:<stage>:<version>`): the execution role is granted exactly that ARN.
+   */
+  secrets: z.record(z.string(), secretArn((input) => `must be a Secrets Manager secret or SSM parameter ARN (arn:aws:secretsmanager:…:secret:… or arn:aws:ssm:…:parameter/…), got ${show(input)}`)).optional(),
   command: z.array(z.string()).optional(),
   /** @default true */
   essential: bool.optional(),
