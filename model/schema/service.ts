@@ -122,7 +122,12 @@ export const service = z.strictObject({
    * grace period for VPC Lattice health checks). @default 60
    */
   startPeriod: int(LIMITS.containerHealthStartPeriod).optional(),
-  /** Enables ECS Exec (adds the SSM messages permissions to the task role). @default false */
+  /**
+   * Enables ECS Exec: the SSM messages permissions on the task role, writable task volumes for
+   * the exec agent in each application container (whose root filesystem stays read-only), and
+   * session logging by the cluster to the log group `/ecs-exec/<cluster>`, which the task role
+   * may write. @default false
+   */
   ecsExec: bool.optional(),
   tags: tags.optional(),
 });
