@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ConfigError } from "../model/errors";
+import { names } from "../model/names";
 import type { MeshModel } from "../model/types";
 import { MeshComponent } from "./base";
 import { renderDataPlane, renderingIssues } from "./dataplanes";
@@ -10,6 +11,7 @@ import { Namespace, namespacePlan } from "./namespace";
 import { Network } from "./network";
 import { VpcEndpoints } from "./vpc-endpoints";
 import { GATEWAY } from "./security-edges";
+import { clusterExecConfiguration } from "./service/ecs-exec";
 import { MeshedService } from "./service/meshed-service";
 
 export interface FargateMeshArgs {
@@ -41,11 +43,16 @@ export class FargateMesh extends MeshComponent {
     // First, so that every log group can be encrypted with it from its creation.
     const logsKey = model.logs.kmsKey === "create" ? new LogsKey(this.child("logs-key"), { model, tags: model.tags }, child).arn : model.logs.kmsKey;
     const network = new Network(this.child("network"), { network: model.network, displayName: model.mesh.name, logRetentionDays: model.logs.retentionDays, logsKmsKeyArn: logsKey, tags: model.tags }, child);
+    // ECS Exec sessions (who ran what, and its output) are kept like the mesh's other logs.
+    const execLogs = model.nodes.some((n) => n.task.ecsExec)
+      ? new aws.cloudwatch.LogGroup(this.child("exec-logs"), { name: names.execLogGroup(model.clusterName), retentionInDays: model.logs.retentionDays, kmsKeyId: logsKey, tags: this.tagged() }, this.opts())
+      : undefined;
     const cluster = new aws.ecs.Cluster(this.child("cluster"), {
       name: model.clusterName,
       settings: [{ name: "containerInsights", value: "enabled" }],
+      ...(execLogs ? { configuration: clusterExecConfiguration(names.execLogGroup(model.clusterName)) } : {}),
       tags: this.tagged(),
-    }, this.opts());
+    }, this.opts(execLogs ? { dependsOn: [execLogs] } : undefined));
     const namespace = new Namespace(this.child("namespace"), { ...namespacePlan(model), vpcId: network.vpcId, tags: model.tags }, child);
     const plane = renderDataPlane(model, {
       child: (s) => this.child(s), opts: this.opts(), tags: this.tagged(), vpcId: network.vpcId, hostedZoneId: namespace.hostedZoneId, logsKmsKeyArn: logsKey,
@@ -55,6 +62,7 @@ export class FargateMesh extends MeshComponent {
       node, sidecar: plane.sidecar(node), region: model.region,
       clusterArn: cluster.arn, vpcId: network.vpcId, subnetIds: network.privateSubnetIds,
       worldHttps: model.vpcEndpoints?.services[node.key].worldHttps, logRetentionDays: model.logs.retentionDays, logsKmsKeyArn: logsKey,
+      execLogGroupArn: node.task.ecsExec ? execLogs?.arn : undefined,
       registryArn: node.registration && model.dataPlane !== "lattice" ? namespace.serviceArns.apply((a) => a[node.registration!.cloudMapService]) : undefined,
     }, child)]));
 

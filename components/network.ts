@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { flowLogNames } from "../model/names";
 import type { NetworkModel } from "../model/types";
 import { MeshComponent, Tags } from "./base";
+import { flowLogsPolicy, flowLogsTrust } from "./network-iam";
 
 /** Flow logs are for investigations, which rarely look back further than a month. */
 const FLOW_LOG_RETENTION_DAYS = 30;
@@ -68,20 +69,14 @@ export class Network extends MeshComponent {
     const role = new aws.iam.Role(this.child("flow-logs-role"), {
       namePrefix: names.roleNamePrefix,
       // Only this account's flow logs may assume it (confused-deputy guard).
-      assumeRolePolicy: aws.getCallerIdentityOutput({}, { parent: this }).accountId.apply((account) => JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } }],
-      })),
+      assumeRolePolicy: this.roleScope().apply((scope) => JSON.stringify(flowLogsTrust(scope))),
       description: "Writes this VPC's flow logs",
       tags: this.tagged(),
     }, this.opts());
     new aws.iam.RolePolicy(this.child("flow-logs-policy"), {
       name: "write-flow-logs",
       role: role.name,
-      policy: group.arn.apply((arn) => JSON.stringify({
-        Version: "2012-10-17",
-        Statement: [{ Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [arn, `${arn}:*`] }],
-      })),
+      policy: group.arn.apply((arn) => JSON.stringify(flowLogsPolicy(arn))),
     }, this.opts());
     new aws.ec2.FlowLog(this.child("flow-log"), {
       vpcId, trafficType: "ALL", logDestinationType: "cloud-watch-logs", logDestination: group.arn, iamRoleArn: role.arn, tags: this.tagged(),

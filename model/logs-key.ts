@@ -5,16 +5,17 @@
  * encryption context names the group), and leaves the key's administration to the account, as
  * AWS's default key policy does (without that statement nobody could manage or delete the key).
  */
-import { flowLogNames, latticeAccessLogGroup } from "./names";
+import { flowLogNames, latticeAccessLogGroup, names } from "./names";
 import type { MeshModel } from "./types";
 
-/** Every log group the mesh creates, by name: each task's, the VPC flow logs', Lattice's access logs. */
-export function meshLogGroups(m: Pick<MeshModel, "nodes" | "gateway" | "network" | "dataPlane" | "mesh">): string[] {
+/** Every log group the mesh creates, by name: each task's, the VPC flow logs', Lattice's access logs, ECS Exec sessions'. */
+export function meshLogGroups(m: Pick<MeshModel, "nodes" | "gateway" | "network" | "dataPlane" | "mesh" | "clusterName">): string[] {
   return [
     ...m.nodes.map((n) => n.task.logGroupName),
     ...(m.gateway ? [m.gateway.task.logGroupName] : []),
     ...(m.network.kind === "new" ? [flowLogNames(m.mesh.name).logGroup] : []),
     ...(m.dataPlane === "lattice" ? [latticeAccessLogGroup(m.mesh.name)] : []),
+    ...(m.nodes.some((n) => n.task.ecsExec) ? [names.execLogGroup(m.clusterName)] : []),
   ].sort();
 }
 

@@ -58,6 +58,8 @@ export const names = {
   ecsService: (key: string) => key,
   taskFamily: (mesh: string, key: string) => `${mesh}-${key}`,
   logGroup: (mesh: string, key: string) => `/ecs/${mesh}/${key}`,
+  /** ECS Exec session logs of a cluster: outside `/ecs/<mesh>/`, where a service's key could take the name. */
+  execLogGroup: (cluster: string) => fit(`/ecs-exec/${cluster}`, AWS_NAME_LIMITS.logGroup),
   /** Placeholder instance of a router's Cloud Map name. */
   placeholderInstance: (service: string) => fit(`${service}-placeholder`, AWS_NAME_LIMITS.cloudMapInstanceId),
 };

@@ -1,5 +1,6 @@
 /** Task definitions, services and the cluster: the guardrails rows for ECS, plus the Envoy sidecar rules. */
-import { containerDefinitions, ECS_SERVICE, inlineBootstrap, isProduction, list, MeshPolicy, resourcePolicy, TASK } from "./helpers";
+import type { PolicyResource } from "@pulumi/policy";
+import { containerDefinitions, ECS_SERVICE, inlineBootstrap, isProduction, list, MeshPolicy, refersTo, resourcePolicy, stackPolicy, TASK } from "./helpers";
 import { secretReason } from "./secrets";
 
 /**
@@ -21,6 +22,28 @@ const appmesh = (props: any) => props.proxyConfiguration?.type === "APPMESH" ? p
 /** The task's proxy: the one proxyConfiguration names, or an Envoy started with its inline bootstrap (proxy interception). */
 const proxyOf = (props: any) => appmesh(props) ?? (inlineBootstrap(props) ? { containerName: inlineBootstrap(props)!.container.name } : undefined);
 
+/** Containers that add SYS_PTRACE (or ALL, which includes it) to their capabilities. */
+const ptracers = (task: PolicyResource) => (containerDefinitions(task.props) ?? [])
+  .filter((c) => list<string>(c.linuxParameters?.capabilities?.add).some((cap) => /^(CAP_)?(SYS_PTRACE|ALL)$/i.test(String(cap))));
+
+/**
+ * ECS Exec into a task whose containers share one process namespace (`pidMode: task`) and where
+ * one may ptrace: whoever may call ecs:ExecuteCommand on it reads the memory of every container
+ * there, Envoy's TLS keys and the application's secrets included. A service whose task
+ * definition the plan cannot tie to one it shows counts for every such task: not shown safe.
+ */
+function execPtraceFindings(all: PolicyResource[], report: (m: string, urn: string) => void): void {
+  const tasks = all.filter((r) => r.type === TASK && r.props.pidMode === "task" && ptracers(r).length);
+  const exec = all.filter((s) => s.type === ECS_SERVICE && s.props.enableExecuteCommand === true);
+  const known = all.filter((r) => r.type === TASK);
+  for (const task of tasks) {
+    const services = exec.filter((s) => refersTo(s.props.taskDefinition, task) || !known.some((t) => refersTo(s.props.taskDefinition, t)));
+    if (!services.length) continue;
+    report(`ECS Exec is on (${services.map((s) => s.name).join(", ")}) with pidMode: task and SYS_PTRACE added to ${ptracers(task).map((c) => `container ${c.name}`).join(", ")}: `
+      + "a shell in any container could read every container's memory, Envoy's TLS keys and the secrets included; remove SYS_PTRACE or pidMode: task, or turn ecsExec off", task.urn);
+  }
+}
+
 export const ecsPolicies: MeshPolicy[] = [
   resourcePolicy({ name: "ecs-readonly-root-filesystem", upstream: "CKV_AWS_336; ecs-containers-readonly-access", enforcementLevel: "mandatory", checks: "every container has a read-only root filesystem" },
     [TASK], perContainer((c, v) => { if (c.readonlyRootFilesystem !== true) v("set readonlyRootFilesystem: true (give the container a volume for the paths it writes)"); })),
@@ -28,6 +51,8 @@ export const ecsPolicies: MeshPolicy[] = [
     [TASK], perContainer((c, v) => { if (c.privileged === true) v("remove privileged: true"); })),
   resourcePolicy({ name: "ecs-no-host-pid", upstream: "CKV_AWS_335", enforcementLevel: "mandatory", checks: "the task does not share the host's process namespace" },
     [TASK], (p, v) => { if (p.pidMode === "host") v("remove pidMode: host"); }),
+  stackPolicy({ name: "ecs-exec-no-ptrace", upstream: "Docker/ECS security guidance (SYS_PTRACE, shared PID namespace); ECS Exec", enforcementLevel: "mandatory", checks: "no service with ECS Exec runs a task with pidMode: task and a container that adds SYS_PTRACE (mandatory: no description can ask for either, so only a hand-edited plan has them, and debugging that needs them belongs in a task without ECS Exec)" },
+    (all, report) => execPtraceFindings(all, report)),
   resourcePolicy({ name: "ecs-separate-execution-role", upstream: "CKV_AWS_249", enforcementLevel: "mandatory", checks: "the execution role differs from the task role" },
     [TASK], (p, v) => { if (typeof p.taskRoleArn === "string" && p.taskRoleArn === p.executionRoleArn) v("use different roles for executionRoleArn and taskRoleArn"); }),
   resourcePolicy({ name: "ecs-non-root-user", upstream: "ecs-task-definition-nonroot-user", enforcementLevel: "advisory", checks: "every container names a non-root user" },

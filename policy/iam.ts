@@ -7,10 +7,11 @@ const ATTACHING = ["aws:iam/rolePolicyAttachment:RolePolicyAttachment", "aws:iam
   "aws:iam/groupPolicyAttachment:GroupPolicyAttachment", "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive", "aws:iam/role:Role"];
 
 /**
- * Actions AWS documents without resource-level permissions: `Resource: "*"` is the only form.
+ * Actions AWS documents without resource-level permissions: `Resource: "*"` is the only form
+ * (DescribeLogGroups lists groups; ECS Exec's session logging needs it, and AWS grants it on `*`).
  * Anything else must name its resources.
  */
-const NO_RESOURCE_LEVEL = [/^xray:Put/, /^ssmmessages:/, /^ecr:GetAuthorizationToken$/, /^logs:CreateLogGroup$/];
+const NO_RESOURCE_LEVEL = [/^xray:Put/, /^ssmmessages:/, /^ecr:GetAuthorizationToken$/, /^logs:CreateLogGroup$/, /^logs:DescribeLogGroups$/];
 
 /** AWS managed policies that grant `*` (or nearly): attaching one is a wildcard too. */
 const WILDCARD_MANAGED = /:policy\/(AdministratorAccess|PowerUserAccess|job-function\/SystemAdministrator)$/;

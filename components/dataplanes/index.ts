@@ -157,7 +157,7 @@ export function renderingIssues(model: MeshModel): ConfigIssue[] {
     const sidecar = model.dataPlane === "envoy" ? envoySidecar(model, node.key, log) : undefined;
     const proxy = sidecar ? (sidecar.containers as object[])
       : model.dataPlane === "appmesh" ? [appMeshEnvoy(model.envoy, arn, log), ...(model.envoy.xray ? [xrayContainer(model.envoy, log)] : [])] : [];
-    const bytes = size([...node.containers.map((c) => appContainer(c, log, sidecar?.appEnvironment, { proxy: proxy.length ? "envoy" : undefined })), ...proxy]);
+    const bytes = size([...node.containers.map((c) => appContainer(c, log, sidecar?.appEnvironment, { proxy: proxy.length ? "envoy" : undefined, execAgent: node.task.ecsExec })), ...proxy]);
     if (bytes > TASK_DEFINITION_LIMIT) issues.push({ path: `services.${node.key}`, message: tooBig(bytes, `service ${node.key}`) });
   }
   issues.push(...securityGroupQuotaIssues(model));

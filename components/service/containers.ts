@@ -6,6 +6,7 @@
  */
 import type { ContainerModel, EnvoyModel, VirtualNodeModel } from "../../model/types";
 
+import { execAgentMountPoints } from "./ecs-exec";
 import { APP_HEALTH_PORT, ENVOY_ADMIN_PORT, PROXY_EGRESS_PORT, PROXY_INGRESS_PORT, XRAY_PORT } from "../../model/task-ports";
 
 export { APP_HEALTH_PORT, ENVOY_ADMIN_PORT, PROXY_EGRESS_PORT, PROXY_INGRESS_PORT, XRAY_PORT };
@@ -47,7 +48,12 @@ export function gatewayUser(envoy: EnvoyModel, ports: number[]): { user?: string
 /** The name ECS (VPC Lattice configurations) refers to an application port by. */
 export const portName = (port: number) => `port-${port}`;
 
-export function appContainer(c: ContainerModel, log: LogTarget, extraEnvironment: Record<string, string> = {}, opts: { proxy?: string; namedPorts?: boolean } = { proxy: ENVOY_CONTAINER }) {
+/**
+ * An application container. With `execAgent` (the service's `ecsExec`), it mounts writable
+ * volumes where ECS Exec's agent writes, so its root filesystem can stay read-only; the task
+ * definition then carries `execAgentVolumes(c.name)`.
+ */
+export function appContainer(c: ContainerModel, log: LogTarget, extraEnvironment: Record<string, string> = {}, opts: { proxy?: string; namedPorts?: boolean; execAgent?: boolean } = { proxy: ENVOY_CONTAINER }) {
   return {
     name: c.name,
     image: c.image,
@@ -61,6 +67,7 @@ export function appContainer(c: ContainerModel, log: LogTarget, extraEnvironment
     ...(c.cpu !== undefined ? { cpu: c.cpu } : {}),
     ...(c.memory !== undefined ? { memory: c.memory } : {}),
     readonlyRootFilesystem: c.readonlyRootFilesystem,
+    ...(opts.execAgent ? { mountPoints: execAgentMountPoints(c.name) } : {}),
     // The app starts only once its proxy is ready; on stop the order reverses, so the proxy outlives it.
     ...(opts.proxy ? { dependsOn: [{ containerName: opts.proxy, condition: "HEALTHY" }] } : {}),
     logConfiguration: logConfiguration(log, c.name),

@@ -3,14 +3,22 @@
  * only its own node's (or gateway's) configuration; the AWS managed AWSAppMeshEnvoyAccess grants
  * it on `*`. The Envoy data plane needs no App Mesh permission at all.
  */
+/** Where a role is used: the account, region and partition its trust conditions name. */
+export interface RoleScope { account: string; region: string; partition: string }
+
 /**
- * ECS tasks may assume the role, and only on behalf of this account: `aws:SourceAccount` keeps
- * another account's ECS from using it (the confused-deputy guard AWS documents for ECS).
+ * ECS tasks may assume the role, and only on behalf of this account's ECS in this region: the
+ * confused-deputy guard AWS documents for task and execution roles. ECS sets `aws:SourceArn` to
+ * the task's ARN when it assumes them, so `arn:…:ecs:<region>:<account>:*` admits every task of
+ * the account there and nothing else; `aws:SourceAccount` stays for tools that read only that.
  */
-export function ecsTasksTrust(account: string) {
+export function ecsTasksTrust(scope: RoleScope) {
   return {
     Version: "2012-10-17",
-    Statement: [{ Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole", Condition: { StringEquals: { "aws:SourceAccount": account } } }],
+    Statement: [{
+      Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole",
+      Condition: { StringEquals: { "aws:SourceAccount": scope.account }, ArnLike: { "aws:SourceArn": `arn:${scope.partition}:ecs:${scope.region}:${scope.account}:*` } },
+    }],
   };
 }
 
@@ -71,13 +79,28 @@ export function taskPolicy(opts: { streamArn?: string; ecsExec: boolean; xray: b
   return statements.length ? { Version: "2012-10-17", Statement: statements } : undefined;
 }
 
-/** Secrets the execution role must read to inject them at task start, scoped to their ARNs (and their customer KMS key). */
+/**
+ * The endpoint through which a service calls KMS on the caller's behalf: `kms:ViaService` of a
+ * Secrets Manager secret is `secretsmanager.<region>.amazonaws.com`, of an SSM parameter
+ * `ssm.<region>.amazonaws.com` (the region and partition of the ARN itself).
+ */
+export function viaService(arn: string): string {
+  const [, partition, service, region] = arn.split(":");
+  return `${service}.${region}.${partition === "aws-cn" ? "amazonaws.com.cn" : "amazonaws.com"}`;
+}
+
+/**
+ * Secrets the execution role must read to inject them at task start, scoped to their ARNs, and
+ * their customer KMS key, which it may use only through the services that hold those secrets
+ * (`kms:ViaService`): the key cannot decrypt anything else the role is handed directly.
+ */
 export function secretsPolicy(arns: string[], kmsKeyArn?: string) {
   const sm = [...new Set(arns.filter((a) => a.includes(":secretsmanager:")).map(secretArn))];
-  const ssm = arns.filter((a) => a.includes(":ssm:"));
+  const ssm = [...new Set(arns.filter((a) => a.includes(":ssm:")))];
   const statements: object[] = [];
   if (sm.length) statements.push({ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: sm });
   if (ssm.length) statements.push({ Effect: "Allow", Action: ["ssm:GetParameters"], Resource: ssm });
-  if (kmsKeyArn && statements.length) statements.push({ Effect: "Allow", Action: ["kms:Decrypt"], Resource: [kmsKeyArn] });
+  if (kmsKeyArn && statements.length)
+    statements.push({ Effect: "Allow", Action: ["kms:Decrypt"], Resource: [kmsKeyArn], Condition: { StringEquals: { "kms:ViaService": [...new Set([...sm, ...ssm].map(viaService))].sort() } } });
   return statements.length ? { Version: "2012-10-17", Statement: statements } : undefined;
 }

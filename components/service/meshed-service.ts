@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import type { VirtualNodeModel } from "../../model/types";
 import type { Tags } from "../base";
 import { appContainer } from "./containers";
+import { execAgentVolumes } from "./ecs-exec";
 import type { Sidecar } from "./sidecar";
 import { FargateTaskComponent } from "./task-base";
 
@@ -24,6 +25,12 @@ export interface MeshedServiceArgs {
   logRetentionDays?: number;
   /** The customer KMS key of its log group. @default none */
   logsKmsKeyArn?: pulumi.Input<string>;
+  /**
+   * The log group the cluster's `executeCommandConfiguration` sends ECS Exec sessions to (FargateMesh
+   * makes one when a service has `ecsExec`): the task role of an exec-enabled service may write there.
+   * @default none: no logging permission is added
+   */
+  execLogGroupArn?: pulumi.Input<string>;
   /** Cloud Map service to register tasks in. @default not registered */
   registryArn?: pulumi.Input<string>;
   tags?: Tags;
@@ -42,13 +49,15 @@ export class MeshedService extends FargateTaskComponent {
     const secretArns = node.containers.flatMap((c) => Object.values(c.secrets));
     const base = this.foundation({
       task: node.task, sidecar, vpcId: args.vpcId, secretArns, secretsKmsKeyArn: node.secretsKmsKeyArn, description: `service ${node.key}`, worldHttps: args.worldHttps, logRetentionDays: args.logRetentionDays, logsKmsKeyArn: args.logsKmsKeyArn,
+      execLogGroupArn: args.execLogGroupArn,
       images: [...node.containers.map((c) => c.image), ...sidecar.images],
     });
     const log = { group: node.task.logGroupName, region: args.region };
-    const apps = node.containers.map((c) => appContainer(c, log, sidecar.appEnvironment, { proxy: sidecar.proxyContainer, namedPorts: !!sidecar.latticeTargets }));
+    const execAgent = node.task.ecsExec;
+    const apps = node.containers.map((c) => appContainer(c, log, sidecar.appEnvironment, { proxy: sidecar.proxyContainer, namedPorts: !!sidecar.latticeTargets, execAgent }));
 
     const taskDefinition = this.taskDefinition({
-      task: node.task, base, sidecar,
+      task: node.task, base, sidecar, volumes: execAgent ? node.containers.flatMap((c) => execAgentVolumes(c.name)) : [],
       containerDefinitions: pulumi.output(sidecar.containers).apply((proxy) => JSON.stringify([...apps, ...proxy])),
     });
 

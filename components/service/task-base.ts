@@ -4,6 +4,7 @@ import type { TaskModel } from "../../model/types";
 import { MeshComponent } from "../base";
 import { ecsTasksTrust, executionPolicy, secretsPolicy } from "./iam";
 import { portName } from "./containers";
+import { execSessionLoggingPolicy } from "./ecs-exec";
 import type { Sidecar } from "./sidecar";
 
 /** Days of logs kept; CloudWatch's default is forever, which nobody budgets for. */
@@ -34,6 +35,8 @@ export abstract class FargateTaskComponent extends MeshComponent {
     logRetentionDays?: number;
     /** The customer KMS key that encrypts the log group. @default none: CloudWatch Logs' own encryption */
     logsKmsKeyArn?: pulumi.Input<string>;
+    /** The log group the cluster sends ECS Exec sessions to: with `task.ecsExec`, the task role may write there. @default none */
+    execLogGroupArn?: pulumi.Input<string>;
   }): TaskFoundation {
     const t = args.task;
     const logGroup = new aws.cloudwatch.LogGroup(this.child("logs"), {
@@ -41,8 +44,7 @@ export abstract class FargateTaskComponent extends MeshComponent {
     }, this.opts());
     // Physical names come from the model (names.ts), never from the Pulumi name, so a consumer's
     // longer component name cannot push them past AWS's limits.
-    const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
-    const trust = account.apply((a) => JSON.stringify(ecsTasksTrust(a)));
+    const trust = this.roleScope().apply((scope) => JSON.stringify(ecsTasksTrust(scope)));
     const executionRole = new aws.iam.Role(this.child("execution-role"), {
       namePrefix: t.executionRoleNamePrefix,
       assumeRolePolicy: trust,
@@ -65,6 +67,11 @@ export abstract class FargateTaskComponent extends MeshComponent {
     }, this.opts());
     if (args.sidecar.taskPolicy)
       new aws.iam.RolePolicy(this.child("task-policy"), { name: "task", role: taskRole.name, policy: args.sidecar.taskPolicy }, this.opts());
+    // ECS Exec sessions are logged as the task role: without this, the cluster's logging fails them.
+    if (t.ecsExec && args.execLogGroupArn)
+      new aws.iam.RolePolicy(this.child("exec-session-logs"), {
+        name: "write-exec-session-logs", role: taskRole.name, policy: pulumi.output(args.execLogGroupArn).apply((arn) => JSON.stringify(execSessionLoggingPolicy(arn))),
+      }, this.opts());
 
     const securityGroup = new aws.ec2.SecurityGroup(this.child("sg"), {
       namePrefix: t.securityGroupNamePrefix,
@@ -85,7 +92,10 @@ export abstract class FargateTaskComponent extends MeshComponent {
   /** A Fargate task definition with the foundation's roles and the sidecar's proxy settings and volumes. */
   protected taskDefinition(args: {
     task: TaskModel; base: TaskFoundation; containerDefinitions: pulumi.Input<string>; sidecar: Sidecar;
+    /** Task volumes beyond the sidecar's (ECS Exec's agent paths). @default none */
+    volumes?: { name: string }[];
   }): aws.ecs.TaskDefinition {
+    const volumes = [...(args.sidecar.volumes ?? []), ...(args.volumes ?? [])];
     return new aws.ecs.TaskDefinition(this.child("task"), {
       family: args.task.family,
       requiresCompatibilities: ["FARGATE"],
@@ -95,7 +105,7 @@ export abstract class FargateTaskComponent extends MeshComponent {
       executionRoleArn: args.base.executionRole.arn,
       taskRoleArn: args.base.taskRole.arn,
       ...(args.sidecar.proxyConfiguration ? { proxyConfiguration: args.sidecar.proxyConfiguration } : {}),
-      ...(args.sidecar.volumes?.length ? { volumes: args.sidecar.volumes } : {}),
+      ...(volumes.length ? { volumes } : {}),
       containerDefinitions: args.containerDefinitions,
       tags: this.tagged(),
     }, this.opts({ dependsOn: [args.base.logGroup] }));

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ENUMS, LIMITS } from "../limits";
+import { secretArn } from "./secret-arn";
 import { bool, CONTROL, duration, enumOf, int, port, show, requestText, text } from "./common";
 
 /**
@@ -26,10 +27,8 @@ export const outlierDetection = z.strictObject({
 
 export const timeout = z.strictObject({ perRequest: duration.optional(), idle: duration.optional() });
 
-/** A Secrets Manager secret or SSM parameter holding one PEM document (ECS injects it into Envoy). */
-export const pemSecret = z.string().regex(/^arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:\d{12}:secret:|ssm:[a-z0-9-]+:\d{12}:parameter\/)/, {
-  error: (i) => `must be a Secrets Manager secret or SSM parameter ARN holding a PEM document, got ${show(i.input)}`,
-});
+/** A Secrets Manager secret (its full ARN, with the suffix) or SSM parameter holding one PEM document (ECS injects it into Envoy). */
+export const pemSecret = secretArn((input) => `must be a Secrets Manager secret or SSM parameter ARN holding a PEM document, got ${show(input)}`);
 
 const exactlyOne = (keys: string[]) => (o: Record<string, unknown>) => keys.filter((k) => o[k] !== undefined).length === 1;
 const oneOf = (keys: string[]) => ({ error: `must set exactly one of ${keys.join(", ")}` });

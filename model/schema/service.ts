@@ -2,6 +2,7 @@ import { z } from "zod";
 import { LIMITS } from "../limits";
 import { accessLog, bool, image, int, key, keyed, port, show, tags, text } from "./common";
 import { clientTls, listener } from "./listener";
+import { secretArn } from "./secret-arn";
 
 export { SECRET_NAME } from "../secrets";
 
@@ -31,10 +32,12 @@ export const container = z.strictObject({
   ports: z.array(int(LIMITS.port)).optional(),
   /** Plain environment variables. Names that look like secrets are rejected: use `secrets`. */
   environment: z.record(z.string(), z.string({ error: (i) => `must be a string, got ${show(i.input)}` })).optional(),
-  /** Secrets as name -> Secrets Manager or SSM parameter ARN, injected by ECS at start. */
-  secrets: z.record(z.string(), z.string().regex(/^arn:aws[a-z-]*:(secretsmanager:[a-z0-9-]+:\d{12}:secret:|ssm:[a-z0-9-]+:\d{12}:parameter\/)/, {
-    error: (i) => `must be a Secrets Manager secret or SSM parameter ARN (arn:aws:secretsmanager:…:secret:… or arn:aws:ssm:…:parameter/…), got ${show(i.input)}`,
-  })).optional(),
+  /**
+   * Secrets as name -> Secrets Manager or SSM parameter ARN, injected by ECS at start. A Secrets
+   * Manager ARN is the full one, with the 6-character suffix (`…:secret:db-AbCdEf`, optionally
+   * followed by `:<json-key>:<stage>:<version>`): the execution role is granted exactly that ARN.
+   */
+  secrets: z.record(z.string(), secretArn((input) => `must be a Secrets Manager secret or SSM parameter ARN (arn:aws:secretsmanager:…:secret:… or arn:aws:ssm:…:parameter/…), got ${show(input)}`)).optional(),
   command: z.array(z.string()).optional(),
   /** @default true */
   essential: bool.optional(),
@@ -103,7 +106,8 @@ export const service = z.strictObject({
   virtualService: bool.optional(),
   /**
    * The customer-managed KMS key the secrets are encrypted with: the execution role may decrypt
-   * with this key only. @default AWS's own key (no KMS permission needed)
+   * with this key only, and only through Secrets Manager or SSM (`kms:ViaService`), whichever
+   * holds the secrets. @default AWS's own key (no KMS permission needed)
    */
   secretsKmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, { error: "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)" }).optional(),
   /** @default 1 */
@@ -118,7 +122,12 @@ export const service = z.strictObject({
    * grace period for VPC Lattice health checks). @default 60
    */
   startPeriod: int(LIMITS.containerHealthStartPeriod).optional(),
-  /** Enables ECS Exec (adds the SSM messages permissions to the task role). @default false */
+  /**
+   * Enables ECS Exec: the SSM messages permissions on the task role, writable task volumes for
+   * the exec agent in each application container (whose root filesystem stays read-only), and
+   * session logging by the cluster to the log group `/ecs-exec/<cluster>`, which the task role
+   * may write. @default false
+   */
   ecsExec: bool.optional(),
   tags: tags.optional(),
 });

@@ -42,6 +42,11 @@ describe("plan of the dev stack on the App Mesh data plane", () => {
     const logs = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/vpc/colors-dev/flow-logs`;
     assert.equal(flow.logDestination, logs);
     assert.deepEqual(policy(named(plan, "mesh-network-flow-logs-policy")).Statement[0].Resource, [logs, `${logs}:*`]);
+    // Only this account's flow logs in this region (the service sets aws:SourceArn to the flow log's ARN).
+    const trust = JSON.parse(named(plan, "mesh-network-flow-logs-role").inputs.assumeRolePolicy as string);
+    assert.deepEqual(trust.Statement[0].Condition, {
+      StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": `arn:aws:ec2:us-east-1:${ACCOUNT}:vpc-flow-log/*` },
+    });
   });
 
   it("builds a VPC with public and private subnets, DNS on, one NAT", () => {
@@ -107,8 +112,13 @@ describe("plan of the dev stack on the App Mesh data plane", () => {
           { Sid: "EcrLogin", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
           { Sid: "PullOwnImages", Effect: "Allow", Action: ["ecr:BatchCheckLayerAvailability", "ecr:GetDownloadUrlForLayer", "ecr:BatchGetImage"], Resource: ["arn:aws:ecr:us-east-1:840364872350:repository/aws-appmesh-envoy"] },
         ]);
-        const trust = JSON.parse(named(plan, `mesh-${node}-task-role`).inputs.assumeRolePolicy as string);
-        assert.deepEqual(trust.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": ACCOUNT } });
+        // Task and execution roles: only this account's ECS tasks in this region (ECS sets aws:SourceArn to the task's ARN).
+        for (const role of [`mesh-${node}-task-role`, `mesh-${node}-execution-role`]) {
+          const trust = JSON.parse(named(plan, role).inputs.assumeRolePolicy as string);
+          assert.deepEqual(trust.Statement[0].Condition, {
+            StringEquals: { "aws:SourceAccount": ACCOUNT }, ArnLike: { "aws:SourceArn": `arn:aws:ecs:us-east-1:${ACCOUNT}:*` },
+          }, role);
+        }
       });
 
       it("runs in private subnets without a public IP, registered in Cloud Map, with rollback", () => {

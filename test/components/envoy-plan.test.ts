@@ -4,7 +4,7 @@ import { strict as assert } from "assert";
 import { renderingIssues } from "../../components/dataplanes";
 import { FargateMesh } from "../../components/fargate-mesh";
 import { ConfigError } from "../../model/errors";
-import { recordedResources, resetRecording } from "../../tools/mocks";
+import { ACCOUNT, recordedResources, resetRecording } from "../../tools/mocks";
 import { ENVOY_READY_CHECK, ENVOY_WRAPPER } from "../../components/dataplanes/envoy/sidecar";
 import { bootstrapOf } from "../../tools/envoy-config-core";
 import { checkPlan } from "../../tools/check-core";
@@ -208,6 +208,56 @@ describe("Envoy data plane options in a plan", () => {
     assert.throws(() => new FargateMesh("mesh", { model: m }), (e: Error) => e instanceof ConfigError && e.issues[0].path === "services.blue");
     assert.deepEqual(recordedResources(), []);
     assert.deepEqual(renderingIssues(model(withChange("dev", () => undefined))), []);
+  });
+});
+
+describe("ECS Exec in a plan (finding 11)", () => {
+  let plan: Plan;
+  before(async () => { plan = await planOf("dev", (c) => { c["fargate-mesh:topology"].services.red.ecsExec = true; }); });
+  const AGENT_PATHS = ["/managed-agents", "/var/lib/amazon/ssm", "/var/log/amazon/ssm"];
+
+  it("keeps the app's root filesystem read-only and gives the exec agent writable task volumes of its own", () => {
+    const task = named(plan, "mesh-red-task").inputs as any;
+    const app = containers(named(plan, "mesh-red-task")).find((c) => c.name === "app");
+    assert.equal(app.readonlyRootFilesystem, true);
+    assert.deepEqual(app.mountPoints.map((m: any) => m.containerPath), AGENT_PATHS);
+    assert.ok(app.mountPoints.every((m: any) => m.readOnly === false));
+    // Every mount names a volume of the task, which is ephemeral (no host path, no EFS).
+    const volumes = new Map(task.volumes.map((v: any) => [v.name, v]));
+    for (const m of app.mountPoints) assert.deepEqual(volumes.get(m.sourceVolume), { name: m.sourceVolume });
+    assert.equal(new Set(app.mountPoints.map((m: any) => m.sourceVolume)).size, AGENT_PATHS.length);
+    // A service without ECS Exec is unchanged.
+    assert.equal((named(plan, "mesh-blue-task").inputs as any).volumes, undefined);
+    assert.equal(containers(named(plan, "mesh-blue-task"))[0].mountPoints, undefined);
+  });
+
+  it("logs every session to a log group of its own, kept like the mesh's other logs, and lets only exec tasks write there", () => {
+    const group = ofType(plan, "aws:cloudwatch/logGroup:LogGroup").find((g) => g.name === "mesh-exec-logs")!;
+    assert.ok(group, "an exec log group");
+    const others = ofType(plan, "aws:cloudwatch/logGroup:LogGroup").filter((g) => g !== group);
+    assert.ok(others.every((g) => g.inputs.retentionInDays === group.inputs.retentionInDays && g.inputs.kmsKeyId === group.inputs.kmsKeyId));
+    const exec = (named(plan, "mesh-cluster").inputs as any).configuration.executeCommandConfiguration;
+    assert.equal(exec.logging, "OVERRIDE");
+    assert.equal(exec.logConfiguration.cloudWatchLogGroupName, group.inputs.name);
+    // The task role of red, and of red only, may find the group and write its streams.
+    const arn = `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:${group.inputs.name}`;
+    assert.deepEqual(policy(named(plan, "mesh-red-exec-session-logs")).Statement, [
+      { Sid: "FindExecLogGroup", Effect: "Allow", Action: ["logs:DescribeLogGroups"], Resource: ["*"] },
+      { Sid: "WriteExecSessions", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], Resource: [arn, `${arn}:*`] },
+    ]);
+    assert.match(String(named(plan, "mesh-red-exec-session-logs").inputs.role), /mesh-red-task-role/, "on the task role, not the execution role");
+    assert.deepEqual(plan.resources.filter((r) => r.name.endsWith("-exec-session-logs")).map((r) => r.name), ["mesh-red-exec-session-logs"]);
+  });
+
+  it("passes the policy pack's mandatory rules (DescribeLogGroups has no resource-level permission)", async () => {
+    const { findings } = await checkPlan(plan);
+    assert.deepEqual(findings.filter((f) => f.level === "mandatory"), []);
+  });
+
+  it("without ECS Exec the cluster logs no sessions and no exec log group exists", async () => {
+    const dev = await planOf("dev");
+    assert.equal((named(dev, "mesh-cluster").inputs as any).configuration, undefined);
+    assert.ok(!dev.resources.some((r) => r.name === "mesh-exec-logs"));
   });
 });
 

@@ -12,6 +12,8 @@ const KEY = "aws:kms/key:Key";
 const withKey = (kmsKey: string, plane = "envoy") => (c: any) => {
   c["fargate-mesh:topology"].dataPlane = plane;
   c["fargate-mesh:topology"].logs = { kmsKey };
+  // ECS Exec adds the exec sessions' group, which must be encrypted too.
+  c["fargate-mesh:topology"].services.red.ecsExec = true;
 };
 
 describe("logs.kmsKey", () => {
@@ -23,6 +25,7 @@ describe("logs.kmsKey", () => {
       assert.equal(key.inputs.enableKeyRotation, true);
       const groups = ofType(plan, GROUP);
       assert.ok(groups.length > 2);
+      assert.ok(groups.some((g) => String(g.inputs.name).startsWith("/ecs-exec/")), "the ECS Exec sessions group is among them");
       const arn = `arn:aws:kms:${plan.model.region}:{unknown:account}:key/{unknown:${key.name}.id}`;
       assert.deepEqual(groups.filter((g) => g.inputs.kmsKeyId !== arn).map((g) => g.name), [], "every group is encrypted with the key");
       const doc = policy({ ...key, inputs: { policy: key.inputs.policy } } as any);

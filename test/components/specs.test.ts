@@ -90,9 +90,20 @@ describe("task definition pieces (pure)", () => {
     const kms = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
     assert.deepEqual(secretsPolicy([`${base}:password::`, `${base}:user:AWSCURRENT:`], kms)!.Statement, [
       { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [base] },
-      { Effect: "Allow", Action: ["kms:Decrypt"], Resource: [kms] },
+      { Effect: "Allow", Action: ["kms:Decrypt"], Resource: [kms], Condition: { StringEquals: { "kms:ViaService": ["secretsmanager.us-east-1.amazonaws.com"] } } },
     ]);
     assert.equal(secretsPolicy([], kms), undefined);
+  });
+
+  it("decrypts only through the services that hold the secrets (kms:ViaService), each in its own region", () => {
+    const kms = "arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab";
+    const param = "arn:aws:ssm:eu-west-1:111122223333:parameter/db/password";
+    const via = (arns: string[]) => (secretsPolicy(arns, kms)!.Statement.find((s: any) => s.Action[0] === "kms:Decrypt") as any).Condition.StringEquals["kms:ViaService"];
+    assert.deepEqual(via([param]), ["ssm.eu-west-1.amazonaws.com"]);
+    assert.deepEqual(via([param, "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf:password::"]), ["secretsmanager.us-east-1.amazonaws.com", "ssm.eu-west-1.amazonaws.com"]);
+    assert.deepEqual(via(["arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:db-AbCdEf"]), ["secretsmanager.cn-north-1.amazonaws.com.cn"]);
+    // No customer key, no KMS statement at all: AWS's own key needs no permission.
+    assert.ok(!secretsPolicy([param])!.Statement.some((s: any) => s.Action[0] === "kms:Decrypt"));
   });
 
   it("pulls only from the task's own ECR repositories, and asks nothing for other registries", () => {

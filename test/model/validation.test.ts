@@ -86,6 +86,12 @@ const cases: Case[] = [
   ["a password in the environment", (t) => (red(t).containers.app.environment.DB_PASSWORD = "hunter2"), "services.red.containers.app.environment.DB_PASSWORD", "looks like a secret; move it to secrets (a Secrets Manager or SSM parameter ARN) so it never appears in the task definition"],
   ["a secret that is not an ARN", (t) => (red(t).containers.app.secrets = { DB_PASSWORD: "hunter2" }), "services.red.containers.app.secrets.DB_PASSWORD", "must be a Secrets Manager secret or SSM parameter ARN (arn:aws:secretsmanager:…:secret:… or arn:aws:ssm:…:parameter/…), got \"hunter2\""],
   ["a secret that is an ARN of something else", (t) => (red(t).containers.app.secrets = { DB_PASSWORD: "arn:aws:s3:::bucket/key" }), "services.red.containers.app.secrets.DB_PASSWORD", "must be a Secrets Manager secret or SSM parameter ARN (arn:aws:secretsmanager:…:secret:… or arn:aws:ssm:…:parameter/…), got \"arn:aws:s3:::bucket/key\""],
+  ["a Secrets Manager ARN without its 6-character suffix (finding 10: IAM would not match it)", (t) => (red(t).containers.app.secrets = { DB_PASSWORD: "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-password" }),
+    "services.red.containers.app.secrets.DB_PASSWORD", "names the secret \"db-password\" without the 6-character suffix Secrets Manager adds to its ARN (…:secret:db-password-AbCdEf); IAM matches the full ARN, so the execution role could not read it. Use the ARN that `aws secretsmanager describe-secret --secret-id db-password --query ARN` prints"],
+  ["a Secrets Manager ARN without its suffix, with a JSON key", (t) => (red(t).containers.app.secrets = { DB_USER: "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db:username::" }),
+    "services.red.containers.app.secrets.DB_USER", "names the secret \"prod/db\" without the 6-character suffix Secrets Manager adds to its ARN (…:secret:prod/db-AbCdEf); IAM matches the full ARN, so the execution role could not read it. Use the ARN that `aws secretsmanager describe-secret --secret-id prod/db --query ARN` prints"],
+  ["a TLS key in a Secrets Manager ARN without its suffix", (t) => (red(t).listeners[0].tls = { mode: "STRICT", certificate: { secret: { certificateChain: CA, privateKey: "arn:aws:secretsmanager:us-east-1:111122223333:secret:red-tls:key::" } } }),
+    "services.red.listeners[0].tls.certificate.secret.privateKey", "names the secret \"red-tls\" without the 6-character suffix Secrets Manager adds to its ARN (…:secret:red-tls-AbCdEf); IAM matches the full ARN, so the execution role could not read it. Use the ARN that `aws secretsmanager describe-secret --secret-id red-tls --query ARN` prints"],
   ["a KMS key that is not a key ARN", (t) => (red(t).secretsKmsKeyArn = "alias/db"), "services.red.secretsKmsKeyArn", "must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)"],
   ["NAT strategy None", (t) => (t.network.new.natGateways = "None"), "network.new.natGateways", "must be Single or OnePerAz (tasks in private subnets need NAT to pull images and reach the mesh)"],
   // tags and typos
@@ -200,6 +206,16 @@ describe("validation: one rule, one path, one message", () => {
     const grpc = found.filter((i) => /takes grpc/.test(i.message));
     assert.deepEqual(grpc.map((i) => i.path), ["services.blue.backends[0]", "services.blue.backends[1]"]);
     for (const i of grpc) assert.match(i.message, /needs envoy\.interception transparent.*\(set in Pulumi\.dev\.yaml\)$/);
+  });
+
+  it("accepts full Secrets Manager ARNs (with a JSON key, stage or version after them) and SSM parameter ARNs", () => {
+    const secrets = {
+      A: "arn:aws:secretsmanager:us-east-1:111122223333:secret:db-AbCdEf",
+      B: "arn:aws:secretsmanager:us-east-1:111122223333:secret:prod/db-x1Y2z3:password:AWSCURRENT:",
+      C: "arn:aws:ssm:us-east-1:111122223333:parameter/db/password",
+      D: "arn:aws-cn:secretsmanager:cn-north-1:111122223333:secret:db-AbCdEf",
+    };
+    assert.deepEqual(issues(withChange("dev", (t) => (red(t).containers.app.secrets = secrets))), []);
   });
 
   it("accepts the reference stacks unchanged", () => {

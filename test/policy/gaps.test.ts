@@ -43,6 +43,15 @@ const ROLE = "aws:iam/role:Role";
 const vpcCidr = (rs: Resources) => res(rs, "mesh-network-vpc").inputs.cidrBlock as string;
 const latticeRole = "mesh-lattice-ecs-infrastructure-role";
 
+const ECS = "aws:ecs/service:Service";
+/** Task `node` shares one process namespace and its app adds `caps`; with `exec`, its service has ECS Exec on. */
+const ptrace = (rs: Resources, node: string, caps: string[], exec = true) => {
+  const task = res(rs, `mesh-${node}-task`);
+  task.inputs.pidMode = "task";
+  json(task, "containerDefinitions", (d) => { d.find((c: any) => c.name === "app").linuxParameters = { capabilities: { add: caps } }; });
+  if (exec) (res(rs, `mesh-${node}-service`, ECS).inputs as any).enableExecuteCommand = true;
+};
+
 /** [policy, resource flagged, how to break the plan, the message (or a pattern every new message matches), plane] */
 export const GAP_CASES: [string, string, (rs: Resources) => void, string | RegExp | ((rs: Resources) => string), Plane?][] = [
   // IAM
@@ -123,6 +132,15 @@ export const GAP_CASES: [string, string, (rs: Resources) => void, string | RegEx
     /^container envoy: cluster vs-[\w-]+ sends to VPC Lattice unsigned/, "lattice"],
   ["lattice-auth-no-anonymous", "mesh-lattice-service-red-auth", (rs) => json(res(rs, "mesh-lattice-service-red-auth"), "policy", (d) => (d.Statement[0].Principal = "*")),
     "allows Principal * to invoke; name the callers' task roles (lattice.auth: iam does) or add an aws:PrincipalOrgID condition", "lattice"],
+  // Operations: ECS Exec into a task whose containers may ptrace each other
+  ["ecs-exec-no-ptrace", "mesh-red-task", (rs) => ptrace(rs, "red", ["SYS_PTRACE"]),
+    "ECS Exec is on (mesh-red-service) with pidMode: task and SYS_PTRACE added to container app: a shell in any container could read every container's memory, Envoy's TLS keys and the secrets included; remove SYS_PTRACE or pidMode: task, or turn ecsExec off"],
+  ["ecs-exec-no-ptrace", "mesh-red-task", (rs) => ptrace(rs, "red", ["NET_ADMIN", "ALL"]), /^ECS Exec is on \(mesh-red-service\) with pidMode: task and SYS_PTRACE added to container app:/],
+  // A service whose task definition the plan does not show is not shown safe.
+  ["ecs-exec-no-ptrace", "mesh-red-task", (rs) => {
+    ptrace(rs, "red", ["SYS_PTRACE"], false);
+    Object.assign(res(rs, "mesh-blue-service", ECS).inputs, { enableExecuteCommand: true, taskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/elsewhere:3" });
+  }, /^ECS Exec is on \(mesh-blue-service\) with pidMode: task/],
   // TLS
   ["tls-min-version", "mesh-back-task", (rs) => bootstrap(res(rs, "mesh-back-task"), (b) => (downstream(b).common_tls_context.tls_params = { tls_minimum_protocol_version: "TLSv1_0" })),
     /\.tls_params: tls_minimum_protocol_version TLSv1_0; use TLSv1_2 or TLSv1_3$/, "mtls"],
@@ -207,6 +225,15 @@ describe("policy gaps: IAM, network and TLS", () => {
     assert.deepEqual(f.filter((x) => ["lattice-auth-no-anonymous"].includes(x.policy)), []);
     // The task role's statement kept its aws:SourceAccount condition.
     assert.deepEqual(f.filter((x) => x.policy === "iam-trust-no-public-principal"), []);
+  });
+
+  it("leaves ECS Exec alone without the whole combination: no exec, no shared process namespace, or no SYS_PTRACE", async () => {
+    const ptraceFindings = async (edit: (rs: Resources) => void) => { const rs = fresh(); edit(rs); return (await checkResources("dev", rs)).filter((x) => x.policy === "ecs-exec-no-ptrace"); };
+    assert.deepEqual(await ptraceFindings((rs) => ptrace(rs, "red", ["SYS_PTRACE"], false)), [], "no ECS Exec");
+    assert.deepEqual(await ptraceFindings((rs) => { ptrace(rs, "red", ["SYS_PTRACE"]); delete res(rs, "mesh-red-task").inputs.pidMode; }), [], "no pidMode: task");
+    assert.deepEqual(await ptraceFindings((rs) => ptrace(rs, "red", ["NET_BIND_SERVICE"])), [], "no SYS_PTRACE");
+    // ECS Exec on another service, whose task is known and clean, says nothing about red's.
+    assert.deepEqual(await ptraceFindings((rs) => { ptrace(rs, "red", ["SYS_PTRACE"], false); (res(rs, "mesh-blue-service", ECS).inputs as any).enableExecuteCommand = true; }), [], "exec on blue only");
   });
 
   it("keeps the gateway's own NLB and TLS 1.2+ ciphers unflagged", async () => {

@@ -1,6 +1,11 @@
 /** IAM documents of the lattice data plane, as plain data. */
 
-/** ECS assumes this role to register tasks in VPC Lattice target groups, for this account only. */
+/**
+ * ECS assumes this role to register tasks in VPC Lattice target groups, for this account only.
+ * No `aws:SourceArn` condition: AWS documents this trust policy without one and does not say that
+ * ECS sets the key when it assumes the role; an ArnLike on an absent key denies, and ECS could then
+ * register no target at all.
+ */
 export function ecsInfrastructureTrust(account: string) {
   return {
     Version: "2012-10-17",
