@@ -256,7 +256,7 @@ function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>,
     name,
     listeners: g.listeners.map((l) => ({ port: l.port, protocol: l.protocol, healthCheck: { ...defaultHealthCheck(l.protocol), ...compact(l.healthCheck ?? {}) }, ...(l.tls ? { tls: l.tls } : {}) })),
     ...(g.clientTls ? { clientTls: clientTlsModel(g.clientTls) } : {}),
-    accessLog: g.accessLog,
+    accessLog: g.accessLog ?? { ...DEFAULTS.gateway.accessLog },
     routes,
     task: {
       cpu: g.cpu ?? DEFAULTS.gateway.cpu, memory: g.memory ?? DEFAULTS.gateway.memory,

@@ -5,6 +5,7 @@ import { MeshComponent } from "../base";
 import { ecsTasksTrust, executionPolicy, secretsPolicy } from "./iam";
 import { portName } from "./containers";
 import type { Sidecar } from "./sidecar";
+import { retentionTag } from "../../model/log-retention";
 
 /** Days of logs kept; CloudWatch's default is forever, which nobody budgets for. */
 export const LOG_RETENTION_DAYS = 30;
@@ -34,8 +35,9 @@ export abstract class FargateTaskComponent extends MeshComponent {
     logRetentionDays?: number;
   }): TaskFoundation {
     const t = args.task;
+    const retention = args.logRetentionDays ?? LOG_RETENTION_DAYS;
     const logGroup = new aws.cloudwatch.LogGroup(this.child("logs"), {
-      name: t.logGroupName, retentionInDays: args.logRetentionDays ?? LOG_RETENTION_DAYS, tags: this.tagged({}, t.displayName),
+      name: t.logGroupName, retentionInDays: retention, tags: this.tagged(retentionTag(retention), t.displayName),
     }, this.opts());
     // Physical names come from the model (names.ts), never from the Pulumi name, so a consumer's
     // longer component name cannot push them past AWS's limits.
