@@ -7,6 +7,7 @@ import { MeshComponent } from "./base";
 import { renderDataPlane, renderingIssues } from "./dataplanes";
 import { MeshGateway } from "./gateway/gateway";
 import { LogsKey } from "./logs-key";
+import { retentionTag } from "../model/log-retention";
 import { Namespace, namespacePlan } from "./namespace";
 import { Network } from "./network";
 import { VpcEndpoints } from "./vpc-endpoints";
@@ -45,7 +46,7 @@ export class FargateMesh extends MeshComponent {
     const network = new Network(this.child("network"), { network: model.network, displayName: model.mesh.name, logRetentionDays: model.logs.retentionDays, logsKmsKeyArn: logsKey, tags: model.tags }, child);
     // ECS Exec sessions (who ran what, and its output) are kept like the mesh's other logs.
     const execLogs = model.nodes.some((n) => n.task.ecsExec)
-      ? new aws.cloudwatch.LogGroup(this.child("exec-logs"), { name: names.execLogGroup(model.clusterName), retentionInDays: model.logs.retentionDays, kmsKeyId: logsKey, tags: this.tagged() }, this.opts())
+      ? new aws.cloudwatch.LogGroup(this.child("exec-logs"), { name: names.execLogGroup(model.clusterName), retentionInDays: model.logs.retentionDays, kmsKeyId: logsKey, tags: this.tagged(retentionTag(model.logs.retentionDays)) }, this.opts())
       : undefined;
     const cluster = new aws.ecs.Cluster(this.child("cluster"), {
       name: model.clusterName,

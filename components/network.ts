@@ -5,6 +5,7 @@ import { flowLogNames } from "../model/names";
 import type { NetworkModel } from "../model/types";
 import { MeshComponent, Tags } from "./base";
 import { flowLogsPolicy, flowLogsTrust } from "./network-iam";
+import { retentionTag } from "../model/log-retention";
 
 /** Flow logs are for investigations, which rarely look back further than a month. */
 const FLOW_LOG_RETENTION_DAYS = 30;
@@ -65,7 +66,7 @@ export class Network extends MeshComponent {
 
   /** VPC flow logs (CKV2_AWS_11) to CloudWatch Logs, written by a role that may write only there. */
   private flowLogs(vpcId: pulumi.Output<string>, names: ReturnType<typeof flowLogNames>, retentionInDays: number, kmsKeyId?: pulumi.Input<string>): void {
-    const group = new aws.cloudwatch.LogGroup(this.child("flow-logs"), { name: names.logGroup, retentionInDays, kmsKeyId, tags: this.tagged() }, this.opts());
+    const group = new aws.cloudwatch.LogGroup(this.child("flow-logs"), { name: names.logGroup, retentionInDays, kmsKeyId, tags: this.tagged(retentionTag(retentionInDays)) }, this.opts());
     const role = new aws.iam.Role(this.child("flow-logs-role"), {
       namePrefix: names.roleNamePrefix,
       // Only this account's flow logs may assume it (confused-deputy guard).

@@ -153,9 +153,6 @@ function unusedSettings(cfg: TopologyConfig): M.MeshModel["unused"] {
     { path: "(default) POST and PATCH retried only where the target never saw them", reason: "not applied: App Mesh's Envoy retries every method alike (retryPolicy.retryNonIdempotent is how App Mesh always behaves)" },
     { path: "(default) retry budgets and circuit breakers", reason: "not applied: App Mesh sets its Envoy's circuit breakers itself (its listener connectionPool, which the description does not model)" },
   );
-  if (plane === "appmesh")
-    for (const [key, svc] of Object.entries(cfg.services))
-      if (svc.startPeriod !== undefined) out.push({ path: `services.${key}.startPeriod`, reason: "is read by the envoy and lattice data planes only (the application's health check)" });
   if (plane === "lattice") {
     if (cfg.mesh.egressFilter) out.push({ path: "mesh.egressFilter", reason: "no sidecar filters egress on the lattice data plane; security groups allow tasks only HTTPS and the VPC Lattice prefix list" });
     if (e.interception) out.push({ path: "envoy.interception", reason: cfg.lattice?.auth === "iam"
@@ -277,7 +274,7 @@ function buildGateway(g: GatewayConfig, mesh: string, vsOf: Map<string, string>,
     name,
     listeners: g.listeners.map((l) => ({ port: l.port, protocol: l.protocol, healthCheck: { ...defaultHealthCheck(l.protocol), ...compact(l.healthCheck ?? {}) }, ...(l.tls ? { tls: l.tls } : {}) })),
     ...(g.clientTls ? { clientTls: clientTlsModel(g.clientTls) } : {}),
-    accessLog: g.accessLog,
+    accessLog: g.accessLog ?? { ...DEFAULTS.gateway.accessLog },
     routes,
     task: {
       cpu: g.cpu ?? DEFAULTS.gateway.cpu, memory: g.memory ?? DEFAULTS.gateway.memory,

@@ -107,7 +107,14 @@ export const DEFAULTS = {
    * costs nothing for a fast application and spares a slow one from being killed while it starts.
    */
   task: { cpu: 256, memory: 512, desiredCount: 1, startPeriod: 60 },
-  gateway: { desiredCount: 2, cpu: 256, memory: 512 },
+  gateway: {
+    desiredCount: 2, cpu: 256, memory: 512,
+    /**
+     * The internet-facing edge always logs who called (to the container's stdout, so CloudWatch
+     * Logs keeps it; Envoy's default format): without it a gateway leaves no record of requests.
+     */
+    accessLog: { path: "/dev/stdout" },
+  },
   network: { cidr: "10.0.0.0/16", azCount: 2, natGateways: "Single" as const },
   envoy: {
     /** The release the test suite loads every generated configuration with (envoy-release.ts). */

@@ -53,12 +53,13 @@ export function checkReferences(raw: unknown, region: string, issues: IssueList)
   const targets = routerTargets(routers);
   const envoy = rec(cfg.envoy);
   const xray = envoy.xray === true ? 1 : 0;
-  // The containers a data plane adds to a task: Envoy (and on the envoy data plane, where the
-  // task takes traffic, its lifecycle container) and the X-Ray daemon; Lattice adds none.
+  // The containers a data plane adds to a task: Envoy (and, where the task takes traffic, the
+  // container that reports the application's health: envoy's lifecycle, appmesh's app-health)
+  // and the X-Ray daemon; Lattice adds none.
   const sidecars = (svc: Raw) => {
     const plane = dataPlaneOf(cfg);
     if (plane === "lattice") return 0;
-    return 1 + xray + (plane === "envoy" && arr(svc.listeners).length > 0 ? 1 : 0);
+    return 1 + xray + (arr(svc.listeners).length > 0 ? 1 : 0);
   };
 
   // Services and routers share one set of names: backends and gateway routes refer to either.
@@ -165,7 +166,7 @@ function checkService(key: string, svc: Raw, services: Raw, routers: Raw, target
   });
   const count = Object.keys(containers).length + sidecars;
   if (count > LIMITS.containersPerTask.max)
-    issues.add([...base, "containers"], `a task holds at most ${LIMITS.containersPerTask.max} containers including the ones the data plane adds (Envoy, its lifecycle container, X-Ray), got ${count}`);
+    issues.add([...base, "containers"], `a task holds at most ${LIMITS.containersPerTask.max} containers including the ones the data plane adds (Envoy, its lifecycle or app-health container, X-Ray), got ${count}`);
   const size = checkFargateSize(num(svc.cpu) ?? 256, num(svc.memory) ?? 512);
   if (size && (svc.cpu === undefined || typeof svc.cpu === "number") && (svc.memory === undefined || typeof svc.memory === "number"))
     issues.add([...base, "memory"], size);

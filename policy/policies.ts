@@ -10,7 +10,8 @@ import { meshPolicies } from "./mesh";
 import { networkPolicies } from "./network";
 import { networkLbPolicies } from "./network-lb";
 import { networkRangePolicies } from "./network-ranges";
+import { operationsPolicies } from "./operations";
 import { tlsPolicies } from "./tls";
 
-export const policies: MeshPolicy[] = [...meshPolicies, ...envoyPolicies, ...latticePolicies, ...latticeIamPolicies, ...ecsPolicies, ...networkPolicies, ...networkRangePolicies, ...networkLbPolicies, ...tlsPolicies, ...iamPolicies, ...iamLogsPolicies];
+export const policies: MeshPolicy[] = [...meshPolicies, ...envoyPolicies, ...latticePolicies, ...latticeIamPolicies, ...ecsPolicies, ...networkPolicies, ...networkRangePolicies, ...networkLbPolicies, ...tlsPolicies, ...iamPolicies, ...iamLogsPolicies, ...operationsPolicies];
 export type { MeshPolicy, PolicyInfo } from "./helpers";

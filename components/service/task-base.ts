@@ -6,6 +6,7 @@ import { ecsTasksTrust, executionPolicy, secretsPolicy } from "./iam";
 import { portName } from "./containers";
 import { execSessionLoggingPolicy } from "./ecs-exec";
 import type { Sidecar } from "./sidecar";
+import { retentionTag } from "../../model/log-retention";
 
 /** Days of logs kept; CloudWatch's default is forever, which nobody budgets for. */
 export const LOG_RETENTION_DAYS = 30;
@@ -39,8 +40,9 @@ export abstract class FargateTaskComponent extends MeshComponent {
     execLogGroupArn?: pulumi.Input<string>;
   }): TaskFoundation {
     const t = args.task;
+    const retention = args.logRetentionDays ?? LOG_RETENTION_DAYS;
     const logGroup = new aws.cloudwatch.LogGroup(this.child("logs"), {
-      name: t.logGroupName, retentionInDays: args.logRetentionDays ?? LOG_RETENTION_DAYS, kmsKeyId: args.logsKmsKeyArn, tags: this.tagged({}, t.displayName),
+      name: t.logGroupName, retentionInDays: retention, kmsKeyId: args.logsKmsKeyArn, tags: this.tagged(retentionTag(retention), t.displayName),
     }, this.opts());
     // Physical names come from the model (names.ts), never from the Pulumi name, so a consumer's
     // longer component name cannot push them past AWS's limits.

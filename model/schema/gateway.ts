@@ -79,6 +79,7 @@ export const gateway = z.strictObject({
   })).min(1, { error: "must have at least one listener" }),
   /** TLS when the gateway calls the services it routes to. @default none */
   clientTls: clientTls.optional(),
+  /** The gateway Envoy's access log. @default /dev/stdout, in Envoy's default format (the edge always logs) */
   accessLog: accessLog.optional(),
   routes: keyed(gatewayRoute),
   /**

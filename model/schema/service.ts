@@ -118,8 +118,8 @@ export const service = z.strictObject({
   memory: int({ min: 512 }).optional(),
   /**
    * Seconds the application may take to start before a failing health check counts against its
-   * task (envoy data plane: the lifecycle container's health check; lattice: the ECS service's
-   * grace period for VPC Lattice health checks). @default 60
+   * task (envoy data plane: the lifecycle container's health check; appmesh: the app-health
+   * container's; lattice: the ECS service's grace period for VPC Lattice health checks). @default 60
    */
   startPeriod: int(LIMITS.containerHealthStartPeriod).optional(),
   /**

@@ -1,6 +1,8 @@
 import { strict as assert } from "assert";
 import { ACCOUNT } from "../../tools/mocks";
+import { CANARY } from "../helpers";
 import type { Plan } from "../../tools/plan-core";
+import { APP_HEALTH_CONTAINER, appMeshAppHealthCheck } from "../../components/dataplanes/appmesh/app-health";
 import { containers, named, ofType, onDataPlane, planOf, policy, typeCounts } from "./plan-helpers";
 
 const NODES = ["red", "blue", "green", "yellow"];
@@ -99,6 +101,22 @@ describe("plan of the dev stack on the App Mesh data plane", () => {
           assert.equal(c.logConfiguration.logDriver, "awslogs");
           assert.equal(c.logConfiguration.options["awslogs-group"], `/ecs/colors-dev/${node}`);
         }
+      });
+
+      it("carries the application's health to ECS: an essential app-health container probes the listener's check on localhost", () => {
+        const defs = containers(named(plan, `mesh-${node}-task`));
+        assert.deepEqual(defs.map((c) => c.name), ["app", "envoy", APP_HEALTH_CONTAINER]);
+        const [app, envoy, health] = defs;
+        assert.deepEqual([health.essential, health.image, health.user, health.readonlyRootFilesystem], [true, envoy.image, envoy.user, true]);
+        assert.deepEqual(health.dependsOn, [{ containerName: app.name, condition: "START" }], "starts after the app, so ECS stops it first");
+        // The model's own listener check, as this plane renders it (HTTP GET of the listener's path).
+        const m = plan.model.nodes.find((n) => n.key === node)!;
+        assert.deepEqual(health.healthCheck, appMeshAppHealthCheck(m));
+        assert.match(health.healthCheck.command[3], new RegExp(`/dev/tcp/127\\.0\\.0\\.1/${m.listeners[0].port} .*GET %s HTTP/1\\.1.*'${m.listeners[0].healthCheck.path}'`));
+        assert.equal(health.healthCheck.startPeriod, m.task.startPeriod);
+        assert.equal(health.logConfiguration.options["awslogs-group"], `/ecs/colors-dev/${node}`);
+        // Application failures reach the deployment circuit breaker.
+        assert.deepEqual((named(plan, `mesh-${node}-service`, "aws:ecs/service:Service").inputs as any).deploymentCircuitBreaker, { enable: true, rollback: true });
       });
 
       it("lets the task role stream only its own node's configuration", () => {
@@ -218,6 +236,19 @@ describe("plan of the dev stack on the App Mesh data plane", () => {
     assert.deepEqual(named(plan, "mesh-namespace-namespace").inputs.vpc, "{unknown:mesh-network-vpc.vpcId}");
   });
 
+  it("every task of every stack that takes traffic has the app-health container, and only the gateway and client-only services lack it", async () => {
+    for (const plan of [...await Promise.all(["dev", "staging", "prod"].map((s) => planOf(s, "appmesh"))), await planOf(CANARY, "appmesh")]) {
+      const takesTraffic = new Set(plan.model.nodes.filter((n) => n.listeners.length).map((n) => n.task.family));
+      assert.ok(takesTraffic.size > 0);
+      for (const task of ofType(plan, "aws:ecs/taskDefinition:TaskDefinition")) {
+        const health = containers(task).find((c) => c.name === APP_HEALTH_CONTAINER);
+        const family = task.inputs.family as string;
+        assert.equal(!!health, takesTraffic.has(family), `${plan.stack} ${family}`);
+        if (health) assert.ok(health.essential && health.healthCheck.command[0] === "CMD", family);
+      }
+    }
+  });
+
   it("tags every taggable cloud resource with the mesh and environment", () => {
     for (const r of plan.resources) {
       if (r.type.startsWith("fargate-mesh:") || !("tags" in r.inputs)) continue;
@@ -255,7 +286,7 @@ describe("plan options that change the tasks (App Mesh data plane)", () => {
     const plan = await planOf("dev", (c) => { onDataPlane("appmesh")(c); c["fargate-mesh:topology"].envoy.xray = true; });
     for (const n of NODES) {
       const defs = containers(named(plan, `mesh-${n}-task`));
-      assert.deepEqual(defs.map((d) => d.name), ["app", "envoy", "xray-daemon"]);
+      assert.deepEqual(defs.map((d) => d.name), ["app", "envoy", APP_HEALTH_CONTAINER, "xray-daemon"]);
       assert.ok(defs[1].environment.some((e: any) => e.name === "ENABLE_ENVOY_XRAY_TRACING" && e.value === "1"));
     }
   });

@@ -182,10 +182,11 @@ describe("Envoy data plane options in a plan", () => {
     assert.match(text, /on the appmesh data plane/);
     const said = text.slice(text.indexOf("Settings the appmesh data plane does not use\n")).split("\n").slice(1);
     for (const line of ["  envoy.interception: App Mesh always intercepts transparently",
-      "  services.red.startPeriod: is read by the envoy and lattice data planes only (the application's health check)",
       "  (default) POST and PATCH retried only where the target never saw them: not applied: App Mesh's Envoy retries every method alike (retryPolicy.retryNonIdempotent is how App Mesh always behaves)"])
       assert.ok(said.includes(line), `${line}\n${text}`);
     assert.ok(said.some((l) => l.startsWith("  (default) retry budgets and circuit breakers: not applied")), text);
+    // The app-health container's ECS health check waits it out there too.
+    assert.ok(!said.some((l) => l.includes("startPeriod")), text);
   });
 
   it("the canary plans on the Envoy data plane too, with no App Mesh resource", async () => {

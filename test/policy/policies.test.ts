@@ -6,6 +6,7 @@ import { ACCOUNT } from "../../tools/mocks";
 import { onDataPlane, planOf } from "../components/plan-helpers";
 import { GAP_CASES } from "./gaps.test";
 import { PRODUCTION_CASES } from "./production.test";
+import { OPERATIONS_CASES } from "./operations.test";
 
 type Resources = PlannedResource[];
 const res = (rs: Resources, name: string, type?: string) => rs.find((r) => r.name === name && (!type || r.type === type))!;
@@ -119,7 +120,7 @@ describe("policy pack", () => {
   const fresh = (plane = "envoy"): Resources => JSON.parse(JSON.stringify((plane === "appmesh" ? plans.appmesh : plane === "lattice" ? plans.lattice : plans.dev).resources));
 
   it("every policy is tested here, names its upstream rule and has an enforcement level", () => {
-    const tested = new Set([...cases.map((c) => c[0]), ...ADVISORY_ON_REFERENCE.map((c) => c[0]), ...GAP_CASES.map((c) => c[0]), ...PRODUCTION_CASES.map((c) => c[0])]);
+    const tested = new Set([...cases.map((c) => c[0]), ...ADVISORY_ON_REFERENCE.map((c) => c[0]), ...GAP_CASES.map((c) => c[0]), ...PRODUCTION_CASES.map((c) => c[0]), ...OPERATIONS_CASES.map((c) => c[0])]);
     assert.deepEqual(policies.map((p) => p.name).filter((n) => !tested.has(n)), []);
     for (const p of policies) {
       assert.ok(p.info.upstream.length > 3, p.name);

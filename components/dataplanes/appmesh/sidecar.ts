@@ -7,6 +7,7 @@ import type { EnvoyModel, GatewayModel, VirtualNodeModel } from "../../../model/
 import { ENVOY_ADMIN_PORT, ENVOY_CONTAINER, LogTarget, gatewayUser, logConfiguration, proxyConfiguration, toPairs, xrayContainer } from "../../service/containers";
 import { taskPolicy } from "../../service/iam";
 import type { Sidecar } from "../../service/sidecar";
+import { appHealthContainer } from "./app-health";
 import { acmCertificates } from "./specs";
 
 /** The App Mesh Envoy container for a virtual node or a virtual gateway. */
@@ -39,10 +40,18 @@ export function envoyContainer(envoy: EnvoyModel, resourceArn: string, log: LogT
   };
 }
 
-/** A virtual node's sidecar: Envoy streams `nodeArn`'s configuration; iptables send app ports through it. */
+/**
+ * A virtual node's sidecar: Envoy streams `nodeArn`'s configuration; iptables send app ports
+ * through it. Where the task takes traffic, the app-health container reports the applications'
+ * health to ECS (app-health.ts); a client-only service has none to report.
+ */
 export function appMeshSidecar(node: VirtualNodeModel, envoy: EnvoyModel, nodeArn: pulumi.Input<string>, log: LogTarget): Sidecar {
   return {
-    containers: pulumi.output(nodeArn).apply((arn) => [envoyContainer(envoy, arn, log), ...(envoy.xray ? [xrayContainer(envoy, log)] : [])]),
+    containers: pulumi.output(nodeArn).apply((arn) => [
+      envoyContainer(envoy, arn, log),
+      ...(node.listeners.length ? [appHealthContainer(envoy, node, log)] : []),
+      ...(envoy.xray ? [xrayContainer(envoy, log)] : []),
+    ]),
     images: [envoy.image, ...(envoy.xray ? [envoy.xrayImage] : [])],
     proxyConfiguration: proxyConfiguration(node, envoy),
     taskPolicy: pulumi.output(nodeArn).apply((arn) => JSON.stringify(taskPolicy({ streamArn: arn, ecsExec: node.task.ecsExec, xray: envoy.xray, exportCertificates: acmCertificates(node.listeners) }))),

@@ -69,20 +69,32 @@ export function gatewayReadyListener(port: number, path: string): Json {
 /** Asks the app-health listener; exit status 0 only on a 200. */
 export const APP_HEALTH_CHECK = loopbackGetOk(PORTS.appHealth, APP_HEALTH_PATH);
 
-const clamp = (x: number, limit: { min: number; max: number }) => Math.min(limit.max, Math.max(limit.min, x));
+export const clamp = (x: number, limit: { min: number; max: number }) => Math.min(limit.max, Math.max(limit.min, x));
 
 /**
- * The lifecycle container's ECS health check: as often as the listeners are checked, failing
- * after as many misses as their unhealthy threshold, after the service's start period; within
- * ECS's limits.
+ * How ECS paces a container health check that stands for the application's listeners: as often
+ * as the listeners are checked, failing after as many misses as their unhealthy threshold, after
+ * the service's start period; within ECS's limits. Shared with the appmesh data plane's
+ * app-health container.
  */
-export function appHealthContainerCheck(node: VirtualNodeModel) {
+export function appHealthPace(node: VirtualNodeModel) {
   const hcs = node.listeners.map((l) => l.healthCheck);
   return {
-    command: ["CMD", "/bin/bash", "-c", APP_HEALTH_CHECK],
     interval: clamp(Math.ceil(Math.max(...hcs.map((h) => h.intervalMillis)) / 1000), LIMITS.containerHealthInterval),
-    timeout: LIMITS.containerHealthTimeout.min,
     retries: clamp(Math.max(...hcs.map((h) => h.unhealthyThreshold)), LIMITS.containerHealthRetries),
     startPeriod: node.task.startPeriod,
+  };
+}
+
+/** The lifecycle container's ECS health check: asks Envoy's app-health listener, paced as the listeners. */
+export function appHealthContainerCheck(node: VirtualNodeModel) {
+  const { interval, retries, startPeriod } = appHealthPace(node);
+  return {
+    command: ["CMD", "/bin/bash", "-c", APP_HEALTH_CHECK],
+    interval,
+    // A loopback answer from Envoy, which already applied the listeners' own timeouts.
+    timeout: LIMITS.containerHealthTimeout.min,
+    retries,
+    startPeriod,
   };
 }

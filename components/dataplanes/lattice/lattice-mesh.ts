@@ -5,6 +5,7 @@ import type { MeshModel } from "../../../model/types";
 import { MeshComponent, Tags } from "../../base";
 import { ecsInfrastructureTrust, LATTICE_INFRASTRUCTURE_POLICY_ARN, latticeAuthPolicy, serviceNetworkAuthPolicy } from "./iam";
 import { LatticePlan, latticePlan } from "./plan";
+import { retentionTag } from "../../../model/log-retention";
 
 /** Days of Lattice access logs kept, as for the tasks' own logs. */
 const ACCESS_LOG_RETENTION_DAYS = 30;
@@ -60,8 +61,9 @@ export class LatticeMesh extends MeshComponent {
     new aws.vpclattice.ServiceNetworkVpcAssociation(this.child("vpc"), {
       serviceNetworkIdentifier: network.id, vpcIdentifier: args.vpcId, securityGroupIds: [sg.id], tags: this.tagged(),
     }, this.opts());
+    const retention = m.logs?.retentionDays ?? ACCESS_LOG_RETENTION_DAYS;
     const logs = new aws.cloudwatch.LogGroup(this.child("access-logs"), {
-      name: latticeAccessLogGroup(m.mesh.name), retentionInDays: m.logs?.retentionDays ?? ACCESS_LOG_RETENTION_DAYS, kmsKeyId: args.logsKmsKeyArn, tags: this.tagged(),
+      name: latticeAccessLogGroup(m.mesh.name), retentionInDays: retention, kmsKeyId: args.logsKmsKeyArn, tags: this.tagged(retentionTag(retention)),
     }, this.opts());
 
     const role = new aws.iam.Role(this.child("ecs-infrastructure-role"), {
