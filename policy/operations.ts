@@ -32,6 +32,10 @@ function meshedTask(props: any): { defs: any[]; proxy: any; apps: any[]; bootstr
   const proxyName = props.proxyConfiguration?.type === "APPMESH" ? props.proxyConfiguration.containerName : inline?.container.name;
   const proxy = defs.find((c) => c.name === proxyName);
   if (!proxy) return undefined;
+  // lattice.auth iam: an Envoy that only signs calls to VPC Lattice is no sidecar; Lattice's
+  // target group health check (ECS replaces the failing task) carries the applications' health.
+  const clusters = list<any>(inline?.bootstrap?.static_resources?.clusters);
+  if (!props.proxyConfiguration && clusters.length && clusters.every((c) => c?.metadata?.filter_metadata?.["fargate-mesh"]?.upstream === "vpc-lattice")) return undefined;
   // Helpers that run the proxy's image (whatever their name) are not applications.
   const apps = defs.filter((c) => c !== proxy && !isXray(c) && !APP_HEALTH_CONTAINERS.includes(c.name) && c.image !== proxy.image);
   return { defs, proxy, apps, bootstrap: inline?.bootstrap };
