@@ -329,6 +329,7 @@ function buildEnvoy(cfg: TopologyConfig, region: string): M.EnvoyModel {
     logLevel: e.logLevel ?? d.logLevel, xray: e.xray ?? false, xrayImage: e.xrayImage ?? d.xrayImage,
     dogStatsd: e.dogStatsd && { port: e.dogStatsd.port ?? d.dogStatsdPort }, statsTags: e.statsTags ?? false,
     drainSeconds: e.drainSeconds ?? d.drainSeconds, stopTimeout: e.stopTimeout ?? d.stopTimeout, uid: d.uid,
+    routeUpdates: e.routeUpdates ?? d.routeUpdates, appConfigAgentImage: e.appConfigAgentImage ?? d.appConfigAgentImage,
   };
 }
 

@@ -26,6 +26,10 @@ export const dataPlaneOf = (cfg: Raw): unknown => (cfg.dataPlane === undefined ?
 export function checkDataPlane(cfg: Raw, region: string, issues: IssueList): void {
   const plane = dataPlaneOf(cfg);
   const envoy = rec(cfg.envoy);
+  // Live route updates are the envoy data plane's own: App Mesh and Lattice apply route changes in place already.
+  if (plane === "appmesh" || plane === "lattice")
+    for (const k of ["routeUpdates", "appConfigAgentImage"]) if (envoy[k] !== undefined)
+      issues.add(["envoy", k], `applies to the envoy data plane only; ${plane} updates routes in place without restarts already: remove it`);
   if (plane === "appmesh") checkAppMeshVersion(envoy, region, issues);
   else if (plane === "envoy") checkEnvoyPlane(cfg, envoy, issues);
   else if (plane === "lattice") checkLatticePlane(cfg, envoy, issues);

@@ -130,6 +130,10 @@ export const DEFAULTS = {
     uid: 1337,
     xrayImage: "public.ecr.aws/xray/aws-xray-daemon:3.3.14",
     dogStatsdPort: 8125,
+    /** Today's behaviour; live becomes the default once it has run on a real account. */
+    routeUpdates: "restart" as const,
+    /** AWS's agent image, major version 2 (the tag AWS documents for ECS). */
+    appConfigAgentImage: "public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.x",
   },
   nlb: {
     internetFacing: true, crossZone: true, deletionProtection: true,

@@ -196,6 +196,10 @@ export interface EnvoyModel {
   drainSeconds: number; stopTimeout: number;
   /** The UID Envoy runs as; proxyConfiguration's IgnoredUID must equal it. */
   uid: number;
+  /** How route changes reach Envoy: new task definitions (`restart`) or AppConfig and a file reload (`live`). */
+  routeUpdates: "restart" | "live";
+  /** The AppConfig Agent sidecar's image (`routeUpdates: live`). */
+  appConfigAgentImage: string;
 }
 
 export type NetworkModel =

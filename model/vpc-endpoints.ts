@@ -24,6 +24,8 @@ export function vpcEndpointsPlan(m: Omit<MeshModel, "vpcEndpoints" | "notes">): 
     ...(containers.some((c) => Object.values(c.secrets).some((a) => a.includes(":ssm:"))) ? ["ssm"] : []),
     ...(m.nodes.some((n) => n.task.ecsExec) ? ["ssmmessages"] : []),
     ...(sidecar && m.envoy.xray ? ["xray"] : []),
+    // routeUpdates live: the AppConfig Agent polls AppConfig's data plane.
+    ...(m.dataPlane === "envoy" && m.envoy.routeUpdates === "live" ? ["appconfigdata"] : []),
     // App Mesh's Envoy streams its configuration from this endpoint.
     ...(m.dataPlane === "appmesh" ? ["appmesh-envoy-management"] : []),
   ].sort();

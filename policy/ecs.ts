@@ -1,6 +1,6 @@
 /** Task definitions, services and the cluster: the guardrails rows for ECS, plus the Envoy sidecar rules. */
 import type { PolicyResource } from "@pulumi/policy";
-import { containerDefinitions, ECS_SERVICE, inlineBootstrap, isProduction, list, MeshPolicy, refersTo, resourcePolicy, stackPolicy, TASK } from "./helpers";
+import { containerDefinitions, ECS_SERVICE, inlineBootstrap, isProduction, isProxyPeer, list, MeshPolicy, refersTo, resourcePolicy, stackPolicy, TASK } from "./helpers";
 import { secretReason } from "./secrets";
 
 /**
@@ -95,7 +95,7 @@ export const ecsPolicies: MeshPolicy[] = [
       const proxyImage = defs.find((c) => c.name === proxy.containerName)?.image;
       for (const c of defs) {
         // The proxy, its helpers running the proxy's own image (the drain container), and its tracing peer.
-        if (c.name === proxy.containerName || c.image === proxyImage || /aws-xray-daemon/.test(c.image ?? "")) continue;
+        if (c.name === proxy.containerName || c.image === proxyImage || isProxyPeer(c)) continue;
         if (!list(c.dependsOn).some((d: any) => d.containerName === proxy.containerName && d.condition === "HEALTHY"))
           v(`container ${c.name}: add dependsOn [{ containerName: ${proxy.containerName}, condition: HEALTHY }] so it never starts without its proxy`);
       }

@@ -107,5 +107,11 @@ export function walk(node: any, visit: (o: any, path: string) => void, path = ""
 }
 
 /** The tag a production stack puts on every resource (model/production.ts). */
+/**
+ * The proxy's peers that are not applications: the X-Ray daemon, and the AppConfig Agent that
+ * serves Envoy its route tables (routeUpdates: live), which Envoy waits for, not the reverse.
+ */
+export const isProxyPeer = (c: { name?: string; image?: string }) => /aws-xray-daemon|aws-appconfig-agent/.test(c.image ?? "");
+
 export const PRODUCTION_TAG = "fargate-mesh:production";
 export const isProduction = (props: Props) => props.tags?.[PRODUCTION_TAG] === "true";

@@ -9,7 +9,7 @@
  * with its virtual node's health check, which is another resource.
  */
 import type { PolicyResource } from "@pulumi/policy";
-import { containerDefinitions, inlineBootstrap, list, MeshPolicy, refersTo, resourcePolicy, stackPolicy, TASK, walk } from "./helpers";
+import { containerDefinitions, inlineBootstrap, isProxyPeer, list, MeshPolicy, refersTo, resourcePolicy, stackPolicy, TASK, walk } from "./helpers";
 
 /**
  * The containers that carry the application's health: the envoy data plane's `lifecycle`
@@ -22,7 +22,7 @@ export const LOG_RETENTION_TAG = "fargate-mesh:log-retention-days";
 
 const LOG_GROUP = "aws:cloudwatch/logGroup:LogGroup";
 const HEALTH_FILTER = "envoy.filters.http.health_check";
-const isXray = (c: any) => c.name === "xray-daemon" || /aws-xray-daemon/.test(c.image ?? "");
+const isXray = (c: any) => c.name === "xray-daemon" || isProxyPeer(c);
 
 /** The task's proxy container and its application containers, or undefined for a task outside the mesh. */
 function meshedTask(props: any): { defs: any[]; proxy: any; apps: any[]; bootstrap?: any } | undefined {

@@ -3,6 +3,7 @@
  * input paths that changed and whether the change replaces), and the same change in a
  * reviewer's words (route weights, images, counts, backends, gateway routes).
  */
+import { AGENT_POLL_SECONDS, RELAY_INTERVAL_SECONDS } from "../components/dataplanes/envoy/route-relay";
 import { isDeepStrictEqual } from "util";
 import type { PlannedResource } from "./plan-core";
 import type { MeshSummary, PlanDocument } from "./plan-document";
@@ -179,7 +180,10 @@ function describe(a: (MeshSummary & { partial?: boolean }) | undefined, b: MeshS
   for (const [k, whats] of lines) {
     const callers = b.dataPlane === "envoy" ? b.routers.find((r) => k.startsWith(`${r.name}/`))?.callers ?? [] : [];
     // On VPC Lattice the weights live in one listener rule, updated in place.
-    const how = b.dataPlane === "lattice" ? " (applies in place, no restart)" : callers.length ? `; rolls out to callers: ${callers.join(", ")}` : "";
+    const how = b.dataPlane === "lattice" ? " (applies in place, no restart)"
+      // routeUpdates live: a new AppConfig version per caller, which its agent polls.
+      : b.routeUpdates === "live" && callers.length ? ` (applies live through AppConfig within about ${AGENT_POLL_SECONDS + RELAY_INTERVAL_SECONDS} s, no restart: ${callers.join(", ")})`
+      : callers.length ? `; rolls out to callers: ${callers.join(", ")}` : "";
     out.push(`route ${k}: ${whats.join(", ")}${how}`);
   }
   if (a?.partial) return out;

@@ -57,6 +57,10 @@ function computed(type: string, name: string, inputs: any): Record<string, unkno
     case "aws:vpclattice/serviceNetwork:ServiceNetwork": return { arn: arnOf("vpc-lattice", `servicenetwork/${id}`) };
     case "aws:vpclattice/service:Service": return { arn: arnOf("vpc-lattice", `service/${id}`), dnsEntries: [{ domainName: unknown(name, "dnsEntries[0].domainName"), hostedZoneId: unknown(name, "dnsEntries[0].hostedZoneId") }] };
     case "aws:vpclattice/targetGroup:TargetGroup": return { arn: arnOf("vpc-lattice", `targetgroup/${id}`) };
+    case "aws:appconfig/application:Application": return { arn: arnOf("appconfig", `application/${id}`) };
+    case "aws:appconfig/environment:Environment": return { environmentId: unknown(name, "environmentId") };
+    case "aws:appconfig/configurationProfile:ConfigurationProfile": return { configurationProfileId: unknown(name, "configurationProfileId") };
+    case "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion": return { versionNumber: unknown(name, "versionNumber") };
     case "aws:kms/key:Key": return { arn: arnOf("kms", `key/${id}`), keyId: id };
     case "aws:vpclattice/listener:Listener": return { arn: arnOf("vpc-lattice", `service/listener/${id}`), listenerId: unknown(name, "listenerId") };
     case "awsx:ec2:Vpc": {

@@ -10,6 +10,8 @@ export interface MeshSummary {
   region: string;
   /** The data plane (plans saved before it existed are App Mesh plans). */
   dataPlane?: string;
+  /** How route changes reach the envoy data plane's Envoys (plans saved before it existed: restart). */
+  routeUpdates?: "restart" | "live";
   services: { key: string; virtualService: string | null; backends: string[]; images: Record<string, string>; desiredCount: number; cpu: number; memory: number }[];
   /** `callers`: the services (and `gateway`) whose Envoy holds this router's routes. */
   routers: { name: string; virtualService: string; callers?: string[]; routes: { name: string; targets: { node: string; weight: number; percent: number }[] }[] }[];
@@ -34,6 +36,7 @@ export function meshSummary(m: MeshModel): MeshSummary {
     name: m.mesh.name,
     region: m.region,
     dataPlane: m.dataPlane,
+    ...(m.dataPlane === "envoy" ? { routeUpdates: m.envoy.routeUpdates } : {}),
     services: m.nodes.map((n) => ({
       key: n.key, virtualService: vsOf.get(n.key) ?? null, backends: n.backends,
       images: Object.fromEntries(n.containers.map((c) => [c.name, c.image])),

@@ -13,6 +13,7 @@ import type { Sidecar } from "../service/sidecar";
 import { AppMesh } from "./appmesh/app-mesh";
 import { appMeshGateway, appMeshSidecar, envoyContainer as appMeshEnvoy } from "./appmesh/sidecar";
 import { envoyGateway, envoySidecar } from "./envoy/sidecar";
+import { LiveRoutes } from "./envoy/appconfig";
 import { securityEdges } from "../security-edges";
 import { LatticeMesh } from "./lattice/lattice-mesh";
 import { invokePolicy, latticeSidecar } from "./lattice/sidecar";
@@ -52,13 +53,17 @@ export function renderDataPlane(model: MeshModel, ctx: RenderContext): DataPlane
         connect: ({ sg }) => connectSidecars(model, ctx, sg),
       };
     }
-    case "envoy":
+    case "envoy": {
+      // routeUpdates live: route tables in AppConfig, which the tasks' agents poll.
+      const live = model.envoy.routeUpdates === "live" ? new LiveRoutes(ctx.child("routes"), { model, tags: ctx.tags }, component) : undefined;
+      const attach = (s: Sidecar) => (live ? live.attach(s) : s);
       return {
         meshName: pulumi.output(model.mesh.name),
-        sidecar: (node) => envoySidecar(model, node.key, logOf(model, node.task.logGroupName)),
-        gateway: () => envoyGateway(model, logOf(model, model.gateway!.task.logGroupName)),
+        sidecar: (node) => attach(envoySidecar(model, node.key, logOf(model, node.task.logGroupName))),
+        gateway: () => attach(envoyGateway(model, logOf(model, model.gateway!.task.logGroupName))),
         connect: ({ sg }) => connectSidecars(model, ctx, sg),
       };
+    }
     case "lattice": {
       const lattice = new LatticeMesh(ctx.child("lattice"), { model, vpcId: ctx.vpcId, hostedZoneId: ctx.hostedZoneId, logsKmsKeyArn: ctx.logsKmsKeyArn, tags: ctx.tags }, component);
       return {

@@ -4,6 +4,7 @@
  */
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import type { RouteTable } from "../dataplanes/envoy/live-routes";
 
 export interface Sidecar {
   /** The proxy's containers (Envoy, and the X-Ray daemon when tracing) as ECS container definitions. */
@@ -29,4 +30,9 @@ export interface Sidecar {
    * `port-<port>` in the task definition). @default none
    */
   latticeTargets?: { port: number; targetGroupArn: pulumi.Input<string>; roleArn: pulumi.Input<string> }[];
+  /**
+   * Route tables this task's Envoy reloads from AWS AppConfig (`envoy.routeUpdates: live`); the
+   * data plane creates their AppConfig configurations and lets the task role read them. @default none
+   */
+  routeTables?: { caller: string; tables: RouteTable[] };
 }

@@ -4,6 +4,7 @@ import { bool, enumOf, image, int, port } from "./common";
 
 export const ENVOY_LOG_LEVELS = ["trace", "debug", "info", "warning", "warn", "error", "critical", "off"] as const;
 export const INTERCEPTIONS = ["transparent", "proxy"] as const;
+export const ROUTE_UPDATES = ["restart", "live"] as const;
 
 export const envoy = z.strictObject({
   /**
@@ -36,6 +37,16 @@ export const envoy = z.strictObject({
   statsTags: bool.optional(),
   /** Seconds Envoy drains its listeners on stop (LISTENER_DRAIN_WAIT_TIME_S). Must be shorter than stopTimeout. @default 20 */
   drainSeconds: int(LIMITS.envoyDrainSeconds).optional(),
+  /**
+   * How route changes (weights, matches, retries) reach the envoy data plane's Envoys. `restart`:
+   * the routes are in each bootstrap, so a change is a new task definition for every caller, and
+   * ECS rolls their tasks. `live`: each caller's route tables are AWS AppConfig configurations,
+   * which an AppConfig Agent sidecar fetches and Envoy reloads from a file without restarting;
+   * a weight change touches AppConfig only. @default restart (live has not run on a real account yet)
+   */
+  routeUpdates: enumOf(ROUTE_UPDATES).optional(),
+  /** The AppConfig Agent image of `routeUpdates: live`. @default public.ecr.aws/aws-appconfig/aws-appconfig-agent:2.x */
+  appConfigAgentImage: image.optional(),
   /** Envoy container stopTimeout in seconds. @default 30 */
   stopTimeout: int(LIMITS.stopTimeout).optional(),
 });

@@ -14,6 +14,9 @@ import { appHealthContainerCheck } from "./health";
 import { loopbackGetOk, loopbackRequest } from "./probes";
 import { tlsSecrets } from "./tls";
 import { nodeOf } from "./routes";
+import { ROUTES_DIR } from "./live-routes";
+import { RELAY } from "./route-relay";
+import { LiveTask, liveTask } from "./live-task";
 import { Json, PORTS } from "./types";
 
 /** Where the upstream image installs Envoy. */
@@ -42,6 +45,18 @@ const DRAIN_REQUEST = `echo "fargate-mesh: draining inbound listeners for $LISTE
 /** Whether Envoy serves and has not begun to drain (admin /ready: 200 LIVE, 503 DRAINING). */
 const IS_READY = `(${loopbackGetOk(PORTS.admin, "/ready", 4)})`;
 
+/**
+ * `routeUpdates: live`: before Envoy starts, the relay waits until every route table is in its
+ * file (Envoy refuses to start on a missing one), then keeps relaying new versions in the
+ * background while Envoy runs (route-relay.ts).
+ */
+const LIVE_PRELUDE = [
+  RELAY,
+  "trap 'exit 143' TERM INT",
+  `until relay_once; ok=1; for t in $ROUTE_TABLES; do [ -s "${ROUTES_DIR}/\${t%%=*}.json" ] || ok=; done; [ -n "$ok" ]; do sleep 1; done`,
+  "relay_loop & relay=$!",
+].join("\n");
+
 export const ENVOY_WRAPPER = [
   `${ENVOY_BINARY} --config-yaml "$1" --disable-hot-restart --log-level "$ENVOY_LOG_LEVEL" --drain-time-s "$LISTENER_DRAIN_WAIT_TIME_S" &`,
   "pid=$!",
@@ -55,6 +70,9 @@ export const ENVOY_WRAPPER = [
   'if [ -n "$stopping" ]; then wait "$pid" 2>/dev/null; again=$?; [ "$again" -ne 127 ] && code=$again; fi',
   'exit "$code"',
 ].join("\n");
+
+/** The wrapper with the relay in front (live route updates); the relay stops with Envoy. */
+export const LIVE_ENVOY_WRAPPER = [LIVE_PRELUDE, ENVOY_WRAPPER.replace(/exit "\$code"$/, 'kill "$relay" 2>/dev/null; exit "$code"')].join("\n");
 
 /**
  * Healthy only when Envoy is ready to serve: the admin `/ready` endpoint answers 200 once the
@@ -115,19 +133,21 @@ export function lifecycleContainer(envoy: EnvoyModel, node: VirtualNodeModel, lo
   };
 }
 
-export function envoyContainer(envoy: EnvoyModel, bootstrap: Json, log: LogTarget, opts: { user?: string; ports?: number[]; secrets?: Record<string, string> } = {}) {
+export function envoyContainer(envoy: EnvoyModel, bootstrap: Json, log: LogTarget, opts: { user?: string; ports?: number[]; secrets?: Record<string, string>; live?: LiveTask["envoy"] } = {}) {
+  const live = opts.live;
   return {
     name: ENVOY_CONTAINER,
     image: envoy.image,
     essential: true,
     ...(opts.user !== undefined ? { user: opts.user } : {}),
     entryPoint: ["/bin/bash", "-c"],
-    command: [ENVOY_WRAPPER, "envoy", JSON.stringify(bootstrap)],
-    environment: toPairs({ ENVOY_LOG_LEVEL: envoy.logLevel, LISTENER_DRAIN_WAIT_TIME_S: String(envoy.drainSeconds) }),
+    command: [live ? LIVE_ENVOY_WRAPPER : ENVOY_WRAPPER, "envoy", JSON.stringify(bootstrap)],
+    environment: toPairs({ ENVOY_LOG_LEVEL: envoy.logLevel, LISTENER_DRAIN_WAIT_TIME_S: String(envoy.drainSeconds), ...live?.environment }),
+    ...(live ? { mountPoints: live.mountPoints, dependsOn: live.dependsOn } : {}),
     // TLS material: ECS reads each secret into the variable Envoy's configuration names (tls.ts).
     ...(opts.secrets && Object.keys(opts.secrets).length ? { secrets: toSecrets(opts.secrets) } : {}),
     portMappings: (opts.ports ?? []).map((p) => ({ containerPort: p, protocol: "tcp" })),
-    healthCheck: { command: ["CMD", "/bin/bash", "-c", ENVOY_READY_CHECK], startPeriod: 10, interval: 5, timeout: 2, retries: 3 },
+    healthCheck: { command: ["CMD", "/bin/bash", "-c", live?.healthCheck ?? ENVOY_READY_CHECK], startPeriod: 10, interval: 5, timeout: 2, retries: 3 },
     stopTimeout: envoy.stopTimeout,
     readonlyRootFilesystem: true,
     logConfiguration: logConfiguration(log, "envoy"),
@@ -151,16 +171,20 @@ export function envoySidecar(model: MeshModel, key: string, log: LogTarget): Sid
   const transparent = envoy.interception === "transparent";
   const policy = taskPolicy({ ecsExec: node.task.ecsExec, xray: envoy.xray });
   const secrets = tlsSecrets(node.listeners, node.clientTls);
+  const bootstrap = sidecarBootstrap(model, key);
+  const live = liveTask(model, key, bootstrap, log, String(envoy.uid));
   return {
     // Envoy runs as the IgnoredUID, so its own connections are not captured again.
     containers: [
-      envoyContainer(envoy, sidecarBootstrap(model, key), log, { user: String(envoy.uid), secrets }),
+      envoyContainer(envoy, live?.bootstrap ?? bootstrap, log, { user: String(envoy.uid), secrets, live: live?.envoy }),
+      ...(live?.containers ?? []),
       // Only where the task takes traffic: a client-only service has no health to report and nothing to drain.
       ...(node.listeners.length ? [lifecycleContainer(envoy, node, log)] : []),
       ...(envoy.xray ? [xrayContainer(envoy, log)] : []),
     ],
-    images: [envoy.image, ...(envoy.xray ? [envoy.xrayImage] : [])],
+    images: [envoy.image, ...(envoy.xray ? [envoy.xrayImage] : []), ...(live?.images ?? [])],
     secretArns: Object.values(secrets),
+    ...(live ? { volumes: live.volumes, routeTables: { caller: key, tables: live.tables } } : {}),
     ...(transparent ? { proxyConfiguration: proxyConfiguration(node, envoy) } : { appEnvironment: proxyEnvironment() }),
     ...(policy ? { taskPolicy: JSON.stringify(policy) } : {}),
     roleDescription: `Task of service ${node.key}: ${policy ? "X-Ray and ECS Exec only" : "no AWS permissions"}`,
@@ -176,10 +200,15 @@ export function envoyGateway(model: MeshModel, log: LogTarget): Sidecar {
   const ports = [...g.listeners.map((l) => l.port), ...(hc.protocol === "HTTP" ? [hc.port!] : [])];
   const policy = taskPolicy({ ecsExec: false, xray: model.envoy.xray });
   const secrets = tlsSecrets(g.listeners, g.clientTls);
+  const user = gatewayUser(model.envoy, ports);
+  const bootstrap = gatewayBootstrap(model);
+  // The lattice data plane's gateway sends to Lattice, which applies the routes: nothing to make live.
+  const live = model.dataPlane === "envoy" ? liveTask(model, "gateway", bootstrap, log, user.user) : undefined;
   return {
-    containers: [envoyContainer(model.envoy, gatewayBootstrap(model), log, { ports, secrets, ...gatewayUser(model.envoy, ports) })],
-    images: [model.envoy.image],
+    containers: [envoyContainer(model.envoy, live?.bootstrap ?? bootstrap, log, { ports, secrets, ...user, live: live?.envoy }), ...(live?.containers ?? [])],
+    images: [model.envoy.image, ...(live?.images ?? [])],
     secretArns: Object.values(secrets),
+    ...(live ? { volumes: live.volumes, routeTables: { caller: "gateway", tables: live.tables } } : {}),
     ...(policy ? { taskPolicy: JSON.stringify(policy) } : {}),
     roleDescription: `Gateway ${g.name}: ${policy ? "X-Ray only" : "no AWS permissions"}`,
   };
