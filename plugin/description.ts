@@ -61,7 +61,22 @@ export interface MeshTopology {
  * of the topology, list its path in `remove` (a `null` value does the same in TypeScript, but
  * the Python, Go and .NET SDKs drop nulls before they reach the provider).
  */
-export interface MeshEnvironment extends Partial<MeshTopology> {}
+export interface MeshEnvironment {
+  // Written out, not Partial<MeshTopology>: the analyzer turns the properties of a mapped type into Any.
+  dataPlane?: DataPlane;
+  lattice?: LatticeSettings;
+  production?: boolean;
+  logs?: LogsSettings;
+  mesh?: MeshSettings;
+  namespace?: string;
+  tags?: { [tag: string]: string };
+  network?: NetworkSettings;
+  envoy?: EnvoySettings;
+  services?: { [service: string]: Service };
+  routers?: { [router: string]: Router };
+  gateway?: Gateway;
+  exceptions?: { [policy: string]: PolicyException };
+}
 
 export interface LatticeSettings {
   /** none (security groups decide who may call; the default) or iam (auth policies and SigV4 signing). */
