@@ -28,7 +28,13 @@ export interface FargateMeshArgs {
 export class FargateMesh extends MeshComponent {
   readonly meshName: pulumi.Output<string>;
   readonly clusterName: pulumi.Output<string>;
+  readonly clusterArn: pulumi.Output<string>;
+  /** The Cloud Map private DNS namespace's id (its name is the description's `namespace`). */
+  readonly namespaceId: pulumi.Output<string>;
   readonly vpcId: pulumi.Output<string>;
+  /** Subnets of the NLB, and of the tasks (new or existing, as the description's network says). */
+  readonly publicSubnetIds: pulumi.Output<string[]>;
+  readonly privateSubnetIds: pulumi.Output<string[]>;
   readonly nlbDnsName: pulumi.Output<string | undefined>;
   readonly url: pulumi.Output<string | undefined>;
   /** ECS service name by service key. */
@@ -93,10 +99,17 @@ export class FargateMesh extends MeshComponent {
 
     this.meshName = plane.meshName;
     this.clusterName = cluster.name;
+    this.clusterArn = cluster.arn;
+    this.namespaceId = namespace.namespaceId;
     this.vpcId = network.vpcId;
+    this.publicSubnetIds = network.publicSubnetIds;
+    this.privateSubnetIds = network.privateSubnetIds;
     this.nlbDnsName = gateway ? gateway.dnsName : pulumi.output(undefined);
     this.url = gateway ? gateway.url : pulumi.output(undefined);
     this.serviceNames = pulumi.all(Object.fromEntries([...services].map(([k, s]) => [k, s.serviceName])));
-    this.registerOutputs({ meshName: this.meshName, nlbDnsName: this.nlbDnsName, url: this.url, serviceNames: this.serviceNames });
+    this.registerOutputs({
+      meshName: this.meshName, nlbDnsName: this.nlbDnsName, url: this.url, serviceNames: this.serviceNames, clusterName: this.clusterName,
+      clusterArn: this.clusterArn, namespaceId: this.namespaceId, vpcId: this.vpcId, publicSubnetIds: this.publicSubnetIds, privateSubnetIds: this.privateSubnetIds,
+    });
   }
 }

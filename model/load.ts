@@ -156,7 +156,8 @@ function annotate(issues: ConfigIssue[], input: MeshInput): ConfigIssue[] {
   });
 }
 
-function splitPath(p: string): string[] {
+/** The segments of a config path as formatPath writes it (`a.b["c d"][0]`); list indexes stay strings of digits. */
+export function splitPath(p: string): string[] {
   const out: string[] = [];
   const re = /\["((?:[^"\\]|\\.)*)"\]|\[(\d+)\]|([^.[\]]+)/g;
   for (let m = re.exec(p); m; m = re.exec(p)) out.push(m[1] !== undefined ? JSON.parse(`"${m[1]}"`) : (m[2] ?? m[3]));

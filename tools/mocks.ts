@@ -72,7 +72,8 @@ function computed(type: string, name: string, inputs: any): Record<string, unkno
   }
 }
 
-const mocks: pulumi.runtime.Mocks = {
+/** Exported for the component plugin's tests, which serve them to a plugin process as its resource monitor. */
+export const mocks: pulumi.runtime.Mocks = {
   newResource(args) {
     return { id: args.custom === false ? undefined : unknown(args.name, "id"), state: { ...args.inputs, ...computed(args.type, args.name, args.inputs) } };
   },

@@ -1,0 +1,10 @@
+// What Mesh does, in a file of its own so that the schema analyzer never compiles the loader and
+// the components (mesh.ts requires this at construction); the annotation keeps the two in step.
+import { FargateMesh } from "../components/fargate-mesh";
+import type { MeshBuilder } from "./build-type";
+import { meshModelOf } from "./input";
+
+export const builder: MeshBuilder = {
+  validate: meshModelOf,
+  build: (name, model, opts) => new FargateMesh(name, { model }, opts),
+};
