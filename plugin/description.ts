@@ -146,6 +146,10 @@ export interface EnvoySettings {
   drainSeconds?: number;
   /** Envoy container stopTimeout in seconds. Default 30. */
   stopTimeout?: number;
+  /** restart (the default: routes in each bootstrap) or live (route tables from AWS AppConfig, reloaded without restarts). */
+  routeUpdates?: string;
+  /** The AppConfig Agent image of routeUpdates live. */
+  appConfigAgentImage?: string;
 }
 
 export interface DogStatsd {
