@@ -43,6 +43,12 @@ function removeNamespace(ns: string) {
   fs.rmSync(path.join("/etc/netns", ns), { recursive: true, force: true });
 }
 
+/** Removes `dir` if it holds nothing but empty directories. */
+function removeEmpty(dir: string): void {
+  for (const e of fs.readdirSync(dir)) removeEmpty(path.join(dir, e));
+  fs.rmdirSync(dir);
+}
+
 /** Removes what rehearsals of processes that no longer run left behind. */
 export function sweep(): string[] {
   const stale = namespaces().filter((ns) => { const m = new RegExp(`^${PREFIX}(\\d+)x\\d+-`).exec(ns); return m && !alive(Number(m[1])); });
@@ -150,6 +156,22 @@ export class Fabric {
 
   records(name: string): string[] { return this.dns?.records.get(name) ?? []; }
 
+  /** Host directories made to mount task volumes on (a container path the host lacks), removed on destroy. */
+  private readonly mountDirs: string[] = [];
+
+  /**
+   * A place on the host where containers can mount a task volume at `containerPath`: made if the
+   * host has none (each container's mount namespace binds its volume there; the host sees only
+   * an empty directory, removed again when this fabric goes).
+   */
+  mountPoint(containerPath: string): void {
+    let top: string | undefined;
+    for (let p = containerPath; p !== path.dirname(p) && !fs.existsSync(p); p = path.dirname(p)) top = p;
+    if (!top) return;
+    fs.mkdirSync(containerPath, { recursive: true, mode: 0o755 });
+    this.mountDirs.push(top);
+  }
+
   /** Removes every namespace and process this fabric made. Idempotent; synchronous, so it runs on exit too. */
   destroy(): void {
     if (!live.has(this)) return;
@@ -157,5 +179,7 @@ export class Fabric {
     for (const p of this.processes) if (p.pid && p.exitCode === null) { try { process.kill(-p.pid, "SIGKILL"); } catch { /* gone */ } }
     for (const ns of [...this.made].reverse()) removeNamespace(ns);
     fs.rmSync(this.dir, { recursive: true, force: true });
+    // Only empty directories: another rehearsal's mount point is left alone.
+    for (const d of this.mountDirs) { try { removeEmpty(d); } catch { /* in use or gone */ } }
   }
 }

@@ -5,6 +5,8 @@
  * placeholder instance with its address. Read from the planned resources, never from a second
  * model: what runs here is what `pulumi up` would register.
  */
+import * as fs from "fs";
+import * as path from "path";
 import type { Plan, PlannedResource } from "../plan-core";
 import { Fabric, Host } from "./fabric";
 import { groupsOf, SecurityGroups } from "./security-groups";
@@ -67,6 +69,31 @@ export function placeholderRecords(plan: Plan): [string, string][] {
   });
 }
 
+/**
+ * What the plan deploys to AWS AppConfig (envoy.routeUpdates: live): each hosted version's
+ * content under the agent path of its application, environment and profile (by name).
+ */
+/** Pulumi's marker of a secret value in serialised state. */
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+export function appConfigVersions(plan: Plan): { path: string; content: string }[] {
+  const rs = plan.resources;
+  const named = (type: string, ref: unknown) => rs.find((r) => r.type === `aws:appconfig/${type}` && String(ref).includes(`{unknown:${r.name}.`));
+  return rs.filter((r) => r.type === "aws:appconfig/deployment:Deployment").map((d) => {
+    const app = named("application:Application", d.inputs.applicationId);
+    const env = named("environment:Environment", d.inputs.environmentId);
+    const profile = named("configurationProfile:ConfigurationProfile", d.inputs.configurationProfileId);
+    const version = rs.find((r) => r.type === "aws:appconfig/hostedConfigurationVersion:HostedConfigurationVersion" && String(r.inputs.configurationProfileId).includes(`{unknown:${profile?.name}.`));
+    if (!app || !env || !profile || !version) throw new Error(`deployment ${d.name}: its application, environment, profile or version is not in the plan`);
+    // The plan keeps JSON inputs parsed; AppConfig holds the text.
+    // AWS's provider marks the content secret: the plan holds Pulumi's secret envelope around the text.
+    const raw = version.inputs.content as unknown;
+    const text = raw && typeof raw === "object" && SECRET_SIG in raw ? (raw as { value: unknown }).value : raw;
+    const content = typeof text === "string" ? text : JSON.stringify(text);
+    return { path: `/applications/${app.inputs.name}/environments/${env.inputs.name}/configurations/${profile.inputs.name}`, content };
+  });
+}
+
 export interface MeshRunOptions extends RunOptions {
   /** Tasks per service at least (the issue: 2 where desiredCount ≥ 2); @default desiredCount */
   count?: (s: PlannedService) => number;
@@ -80,7 +107,16 @@ export class MeshRun {
   readonly securityGroups: SecurityGroups;
   private readonly memberships: ReturnType<typeof groupsOf>;
 
-  constructor(readonly plan: Plan, private readonly opts: MeshRunOptions) {
+  /** AppConfig as the agents see it: the deployed version of each path (appConfigVersions). */
+  readonly appConfigDir = path.join(this.fabric.dir, "appconfig");
+  private readonly opts: MeshRunOptions;
+
+  constructor(readonly plan: Plan, opts: MeshRunOptions) {
+    this.opts = { ...opts, appConfigDir: this.appConfigDir };
+    // The agent runs as Envoy's UID, as in the task definition: it may pass through to its folder and read it.
+    fs.chmodSync(this.fabric.dir, 0o711);
+    fs.mkdirSync(this.appConfigDir, { mode: 0o755 });
+    for (const v of appConfigVersions(plan)) this.publish(v.path, v.content);
     this.services = plannedServices(plan);
     this.memberships = groupsOf(plan);
     const net = plan.model.network;
@@ -127,6 +163,18 @@ export class MeshRun {
   }
 
   tasksOf(key: string): TaskRun[] { return this.tasks.filter((t) => t.def.service === key); }
+
+  /** Deploys `content` as the latest version of an AppConfig path (agent path), as a finished deployment would. */
+  publish(agentPath: string, content: string): void {
+    const tmp = path.join(this.appConfigDir, ".publishing");
+    fs.writeFileSync(tmp, content, { mode: 0o644 });
+    fs.renameSync(tmp, path.join(this.appConfigDir, encodeURIComponent(agentPath)));
+  }
+
+  /** Withdraws every version of a path: the agent answers 404, as for a profile never deployed. */
+  unpublish(agentPath: string): void {
+    fs.rmSync(path.join(this.appConfigDir, encodeURIComponent(agentPath)), { force: true });
+  }
 
   /** Cloud Map: a service's name answers with its HEALTHY tasks that are not stopping. */
   private register(s: PlannedService): void {

@@ -11,6 +11,7 @@
  * (standin.js) on their ports; the X-Ray daemon is an idle stand-in.
  */
 import { ChildProcess } from "child_process";
+import * as fs from "fs";
 import * as path from "path";
 import { ECS_HEALTH_DEFAULTS, HealthCheckDef, HealthState, healthArgv, Health } from "./ecs-health";
 import { Fabric, Host } from "./fabric";
@@ -25,6 +26,7 @@ export interface ContainerDef {
   portMappings?: { containerPort: number }[];
   dependsOn?: { containerName: string; condition: "START" | "HEALTHY" | "COMPLETE" | "SUCCESS" }[];
   healthCheck?: HealthCheckDef; stopTimeout?: number;
+  mountPoints?: { sourceVolume: string; containerPath: string; readOnly?: boolean }[];
 }
 
 export interface TaskDef {
@@ -46,9 +48,13 @@ export interface RunOptions {
   secretValues?: (container: ContainerDef, service: string) => Record<string, string>;
   /** ECS's default stopTimeout when a container sets none (ECS_CONTAINER_STOP_TIMEOUT). */
   defaultStopTimeout?: number;
+  /** What AppConfig holds (the agent stand-in's folder, standin-agent.js). @default none: no agent can answer */
+  appConfigDir?: string;
 }
 
 export const STANDIN = path.join(__dirname, "standin.js");
+export const STANDIN_AGENT = path.join(__dirname, "standin-agent.js");
+const AGENT_IMAGE = /aws-appconfig-agent/;
 const ENVOY_IN_IMAGE = "/usr/local/bin/envoy";
 const XRAY_IMAGE = /xray/;
 
@@ -96,6 +102,13 @@ export class TaskRun {
   }
 
   get ip() { return this.host.ip; }
+
+  /** The host folder of task volume `name` (made on first use, owned by root with mode 755, as Fargate's). */
+  private volume(name: string): string {
+    const dir = path.join(this.fabric.dir, "volumes", `${this.def.service}-${this.index}`, name);
+    if (!fs.existsSync(dir)) fs.mkdirSync(dir, { recursive: true, mode: 0o755 });
+    return dir;
+  }
   get name() { return `${this.def.service}/${this.index}`; }
   container(name: string): Container {
     const c = this.containers.get(name);
@@ -146,8 +159,15 @@ export class TaskRun {
     const env = this.envOf(c);
     if (c.image === this.opts.envoyImage) {
       // The image's binary where the command expects it, in this container's mount namespace only.
-      const setup = `mount -t tmpfs -o size=64k,mode=755 fm-envoy /usr/local/bin && ln -s '${this.opts.envoy}' ${ENVOY_IN_IMAGE} && exec "$@"`;
+      // Task volumes: one folder per volume and task, root's as on Fargate, bound where the container mounts it.
+      for (const m of c.mountPoints ?? []) this.fabric.mountPoint(m.containerPath);
+      const binds = (c.mountPoints ?? []).map((m) => `mount --bind '${this.volume(m.sourceVolume)}' '${m.containerPath}'${m.readOnly ? ` && mount -o remount,bind,ro '${m.containerPath}'` : ""} && `).join("");
+      const setup = `${binds}mount -t tmpfs -o size=64k,mode=755 fm-envoy /usr/local/bin && ln -s '${this.opts.envoy}' ${ENVOY_IN_IMAGE} && exec "$@"`;
       return { argv: ["bash", "-c", setup, "container", ...asUserOf(c, [...(c.entryPoint ?? []), ...(c.command ?? [])])], env };
+    }
+    if (AGENT_IMAGE.test(c.image)) {
+      if (!this.opts.appConfigDir) throw new Error(`task ${this.name}: container ${c.name} is an AppConfig Agent, and the rehearsal has no AppConfig (appConfigDir)`);
+      return { argv: asUserOf(c, [process.execPath, STANDIN_AGENT]), env: { ...env, FM_APPCONFIG_DIR: this.opts.appConfigDir } };
     }
     if (XRAY_IMAGE.test(c.image)) return { argv: asUserOf(c, ["bash", "-c", "trap 'exit 0' TERM; while :; do sleep 1; done"]), env };
     const ports = (c.portMappings ?? []).map((p) => `${p.containerPort}/${this.def.appProtocols[p.containerPort] ?? "http"}`).join(",");
