@@ -8,7 +8,10 @@
  * HEALTHY, and memory per Envoy. It needs Linux and root; elsewhere that part says why it is
  * skipped.
  *
- * BENCH_PARTS=plan or =envoy runs one part; BENCH_SHORT=1 shortens both (one run of the plan at
+ * Then envoy.routeUpdates (bench-routes.ts): a caller's task definition by backends in each
+ * mode, and with the rehearsal the time from publishing a route version until its split shows.
+ *
+ * BENCH_PARTS=plan, =envoy or =routes runs one part; BENCH_SHORT=1 shortens both (one run of the plan at
  * 4 and 46 services; bench-envoy.ts lists its own settings); BENCH_SIZES=4,46 sets the numbers
  * of services.
  */
@@ -20,12 +23,14 @@ import { scaledConfig } from "./bench-mesh";
 import { envoyBench, envoyBenchOptions } from "./bench-envoy";
 import { rehearsalUnavailable } from "./rehearse/sys";
 import { parseFlags, usageExit } from "./args";
+import { liveSwitch, taskDefinitionSizes } from "./bench-routes";
+import { envoyBinary } from "./envoy/binary";
 
 export const FLAGS = {} as const;
 const usage = usageExit({
   tool: "bench",
   forms: [""],
-  about: "Times validation in process, then the offline plan against the floor (the same mesh registered with plain @pulumi/aws under mocks), then the data plane with the real Envoy (Linux, root; skipped elsewhere). It takes no options; the environment sets what runs: BENCH_PARTS=plan or =envoy runs one part, BENCH_SHORT=1 shortens both, BENCH_RUNS=N sets the plan's runs.",
+  about: "Times validation in process, then the offline plan against the floor (the same mesh registered with plain @pulumi/aws under mocks), then the data plane with the real Envoy (Linux, root; skipped elsewhere). It takes no options; the environment sets what runs: BENCH_PARTS=plan, =envoy or =routes runs one part (comma-separated for several), BENCH_SHORT=1 shortens both, BENCH_RUNS=N sets the plan's runs.",
   options: [],
 });
 
@@ -74,7 +79,7 @@ function sideBySide(runs: number) {
 
 async function main() {
   parseFlags(process.argv.slice(2), FLAGS, usage);
-  const parts = (process.env.BENCH_PARTS ?? "plan,envoy").split(",");
+  const parts = (process.env.BENCH_PARTS ?? "plan,envoy,routes").split(",");
   if (parts.includes("plan")) {
     validation();
     sideBySide(Number(process.env.BENCH_RUNS ?? (SHORT ? 1 : 3)));
@@ -83,6 +88,12 @@ async function main() {
     const why = rehearsalUnavailable();
     if (why) process.stdout.write(`\nData plane: skipped (${why})\n`);
     else await envoyBench(envoyBenchOptions());
+  }
+  if (parts.includes("routes")) {
+    taskDefinitionSizes();
+    const why = rehearsalUnavailable();
+    if (why) process.stdout.write(`\nLive route update: skipped (${why})\n`);
+    else await liveSwitch("staging", SHORT ? 2 : 6, envoyBinary().path);
   }
 }
 

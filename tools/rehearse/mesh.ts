@@ -88,7 +88,7 @@ export function appConfigVersions(plan: Plan): { path: string; content: string }
     // The plan keeps JSON inputs parsed; AppConfig holds the text.
     // AWS's provider marks the content secret: the plan holds Pulumi's secret envelope around the text.
     const raw = version.inputs.content as unknown;
-    const text = raw && typeof raw === "object" && SECRET_SIG in raw ? (raw as { value: unknown }).value : raw;
+    const text = raw && typeof raw === "object" && SECRET_SIG in raw ? (raw as unknown as { value: unknown }).value : raw;
     const content = typeof text === "string" ? text : JSON.stringify(text);
     return { path: `/applications/${app.inputs.name}/environments/${env.inputs.name}/configurations/${profile.inputs.name}`, content };
   });
