@@ -18,7 +18,10 @@ import { inParallel, validateBootstrap } from "../../tools/envoy/validate";
 import { CANARY, input, MTLS, model, withChange } from "../helpers";
 import { validateMesh } from "../../model/load";
 import { caFile, leaf, secretValues } from "./pki";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import { ROUTES_DIR } from "../../components/dataplanes/envoy/live-routes";
 
 const ENVOY = process.env.FARGATE_MESH_ENVOY!;
 const LOG = { group: "g", region: "us-east-1" };
@@ -68,6 +71,41 @@ describe("real Envoy loads every generated bootstrap", function () {
       t.services.front.clientTls.validation = { trust: { file: { certificateChain: caFile() } } };
     }));
     assert.deepEqual(await rejected(model(input(MTLS)), m), []);
+  });
+
+  it("routeUpdates live: every Envoy's bootstrap with its route files, as the relay writes them, on each reference stack and the canary", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "fm-live-routes-"));
+    try {
+      const jobs: { what: string; bootstrap: unknown; env: Record<string, string> }[] = [];
+      for (const stack of ["dev", "staging", "prod", CANARY]) {
+        const m = model(withChange(stack, (t) => { t.envoy.routeUpdates = "live"; }));
+        const sidecars = [...m.nodes.map((n) => ({ what: n.key, s: envoySidecar(m, n.key, LOG) })), ...(m.gateway ? [{ what: "gateway", s: envoyGateway(m, LOG) }] : [])];
+        for (const { what, s } of sidecars) {
+          if (!s.routeTables) continue;
+          // Each Envoy its own folder: the path in the bootstrap, moved under this test's.
+          const own = fs.mkdtempSync(path.join(dir, `${what}-`));
+          for (const t of s.routeTables.tables) fs.writeFileSync(path.join(own, `${t.name}.json`), JSON.stringify(t.document));
+          const c = (s.containers as any[]).find((x) => x.name === "envoy");
+          const env = Object.fromEntries((c.environment ?? []).map((e: any) => [e.name, e.value]));
+          const secretEnv = { ...env, ...secretValues(c.secrets, what) };
+          jobs.push({ what: `${path.basename(stack)} ${what}`, bootstrap: JSON.parse(c.command[2].split(ROUTES_DIR).join(own)), env: secretEnv });
+          // Validation does not read RDS files: each file's table is also loaded in place of its RDS source.
+          const inline = JSON.parse(c.command[2]);
+          for (const l of inline.static_resources.listeners) for (const ch of l.filter_chains ?? []) for (const f of ch.filters ?? []) {
+            const hcm = f.typed_config;
+            if (!hcm?.rds) continue;
+            const doc = JSON.parse(fs.readFileSync(path.join(own, `${hcm.rds.route_config_name}.json`), "utf8"));
+            const { "@type": _type, ...table } = doc.resources[0];
+            delete hcm.rds;
+            hcm.route_config = table;
+          }
+          jobs.push({ what: `${path.basename(stack)} ${what} (its route files in place)`, bootstrap: inline, env: secretEnv });
+        }
+      }
+      assert.ok(jobs.length >= 4, "live Envoys to load");
+      const results = await inParallel(jobs.map((j) => () => validateBootstrap(ENVOY, j.bootstrap, j.env)));
+      assert.deepEqual(results.flatMap((r, i) => r.problems.map((p) => `${jobs[i].what}: ${p}`)), []);
+    } finally { fs.rmSync(dir, { recursive: true, force: true }); }
   });
 
   it("the options that add configuration: X-Ray, DogStatsD, stats tags, ALLOW_ALL, TLS, text and JSON logs, timeouts, every match", async () => {
