@@ -67,8 +67,11 @@ async function planWith(stack: string, edit: (config: any) => void): Promise<Pla
   return r.plan;
 }
 
-/** Every route's weights turned around (each target takes the next one's weight), whatever they were. */
-function turnWeights(c: any): void {
+/**
+ * A canary step on a stack's config, whatever its weights were: each target of every route takes
+ * the next one's weight (the first one more), with the environment's weights folded in first.
+ */
+export function turnWeights(c: any): void {
   const t = c["fargate-mesh:topology"];
   const env = c["fargate-mesh:environment"];
   const routers = { ...t.routers };

@@ -12,19 +12,10 @@ import { toDocument } from "../../tools/plan-document";
 import { at, issues, withChange } from "../helpers";
 import { containers, named, ofType, planOf, policy } from "./plan-helpers";
 import { checkPlan } from "../../tools/check-core";
+import { turnWeights } from "../../tools/bench-routes";
 
 const TOPO = "fargate-mesh:topology";
 const live = (c: any) => { c[TOPO].envoy.routeUpdates = "live"; };
-/** Every route of every router with its weights turned around (a canary step), whatever they were. */
-const shiftWeights = (c: any) => {
-  for (const r of Object.values<any>(c[TOPO].routers))
-    for (const route of Object.values<any>(r.routes)) {
-      const keys = Object.keys(route.targets);
-      const ws = keys.map((k) => (typeof route.targets[k] === "number" ? route.targets[k] : route.targets[k].weight));
-      route.targets = Object.fromEntries(keys.map((k, i) => [k, ws[(i + 1) % ws.length] + (i === 0 ? 1 : 0)]));
-    }
-  delete c["fargate-mesh:environment"]?.routers;
-};
 const changed = (a: Plan, b: Plan) => {
   const before = new Map(a.resources.map((r) => [`${r.type}::${r.name}`, r.inputs]));
   return b.resources.filter((r) => !isDeepStrictEqual(before.get(`${r.type}::${r.name}`), r.inputs));
@@ -40,7 +31,7 @@ describe("envoy.routeUpdates: live, in the plan", () => {
   let next: Plan;
   before(async () => {
     prev = await planOf("staging", live);
-    next = await planOf("staging", (c) => { live(c); shiftWeights(c); });
+    next = await planOf("staging", (c) => { live(c); turnWeights(c); });
   });
 
   it("a weight change replaces one hosted version and one deployment per caller's table, and no task definition", () => {
@@ -57,7 +48,7 @@ describe("envoy.routeUpdates: live, in the plan", () => {
   });
 
   it("in restart mode the same change replaces the callers' task definitions, as before", async () => {
-    const [a, b] = [await planOf("staging"), await planOf("staging", shiftWeights)];
+    const [a, b] = [await planOf("staging"), await planOf("staging", turnWeights)];
     const tds = changed(a, b).filter((r) => r.type === "aws:ecs/taskDefinition:TaskDefinition").map((r) => r.name.replace(/^mesh-|-task$/g, "")).sort();
     assert.deepEqual(tds, routerCallers(a));
     assert.deepEqual(ofType(a, "aws:appconfig/application:Application"), []);

@@ -28,7 +28,7 @@ describe("envoy.routeUpdates: live, rendered", () => {
     it(`${stack}: weighted tables (outbound, gateway listeners) load from files in ${ROUTES_DIR}; the rest stay inline; every file's clusters are the bootstrap's`, () => {
       const m = liveModel(stack);
       for (const { key, bootstrap } of callers(m)) {
-        const { bootstrap: b, tables } = liveRoutes(bootstrap, carriesWeights);
+        const { bootstrap: b, tables } = liveRoutes(bootstrap, carriesWeights) as { bootstrap: any; tables: ReturnType<typeof liveRoutes>["tables"] };
         for (const h of hcms(b)) {
           const name = h.stat_prefix;
           if (carriesWeights(name)) {

@@ -15,19 +15,11 @@ import { appConfigVersions } from "../../tools/rehearse/mesh";
 import type { Rehearsal } from "../../tools/rehearse/session";
 import type { Plan } from "../../tools/plan-core";
 import { planOf } from "../components/plan-helpers";
+import { turnWeights } from "../../tools/bench-routes";
 import { rehearseAll } from "./helpers";
 
 const TOPO = "fargate-mesh:topology";
 const live = (c: any) => { c[TOPO].envoy.routeUpdates = "live"; };
-const shiftWeights = (c: any) => {
-  for (const r of Object.values<any>(c[TOPO].routers))
-    for (const route of Object.values<any>(r.routes)) {
-      const keys = Object.keys(route.targets);
-      const ws = keys.map((k) => (typeof route.targets[k] === "number" ? route.targets[k] : route.targets[k].weight));
-      route.targets = Object.fromEntries(keys.map((k, i) => [k, ws[(i + 1) % ws.length] + (i === 0 ? 1 : 0)]));
-    }
-  delete c["fargate-mesh:environment"]?.routers;
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The gateway route that targets a router, and the shares its plan gives that router's first route. */
@@ -45,7 +37,7 @@ describe("the mesh carries real requests: route tables updated live from AppConf
 
   before(async () => {
     const plan = await planOf("staging", live);
-    next = await planOf("staging", (c) => { live(c); shiftWeights(c); });
+    next = await planOf("staging", (c) => { live(c); turnWeights(c); });
     [r] = await rehearseAll([plan]);
   });
   after(() => r?.destroy());
