@@ -6,6 +6,7 @@ import { z } from "zod";
 import { topology, DATA_PLANES } from "../../model/schema/topology";
 import { ENUMS } from "../../model/limits";
 import { inferredSchema, MESH } from "./plugin-helpers";
+import { metaschemaProblems } from "./metaschema";
 
 const TYPE = "#/types/fargate-mesh:index:";
 const refName = (p: any): string | undefined => (typeof p?.$ref === "string" && p.$ref.startsWith(TYPE) ? p.$ref.slice(TYPE.length) : undefined);
@@ -20,6 +21,21 @@ function unwrap(s: z.ZodType): z.ZodType {
 
 describe("plugin: the inferred schema", function () {
   this.timeout(60000);
+
+  it("keeps the rules of Pulumi's package metaschema", async () => {
+    assert.deepEqual(metaschemaProblems(await inferredSchema()), []);
+  });
+
+  it("the metaschema check refuses what the metaschema refuses", () => {
+    const bad = {
+      name: "9fm",
+      types: { "fm:index:T": { type: "object", properties: { a: { type: "array" }, b: { type: "map" } }, required: ["c"] }, "fm::9x": { type: "string", enum: [{}] } },
+      resources: { "fm:index:R": { isComponent: "yes", inputProperties: { x: { $ref: "#/types/fm:index:Missing" } }, requiredInputs: ["y"] } },
+    };
+    const problems = metaschemaProblems(bad);
+    for (const expected of [/^name:/, /types\.fm:index:T\.properties\.a: must be exactly one/, /properties\.b: must be exactly one/, /required: names c/, /types\.fm::9x: not a token/, /enum\[0\]: needs a value/, /isComponent: must be a boolean/, /requiredInputs: names y/, /Missing: no such type/])
+      assert.ok(problems.some((p) => expected.test(p)), `${expected} in ${JSON.stringify(problems, null, 1)}`);
+  });
 
   it("has the one component Mesh, and no other resource", async () => {
     const s = await inferredSchema();
