@@ -1,4 +1,7 @@
-import * as pulumi from "@pulumi/pulumi";
+// The SDK's modules one by one, not its index: the schema analyzer builds a TypeScript program
+// of everything the entry point imports, and the index brings 342 files (a second of every start).
+import { output, type Output } from "@pulumi/pulumi/output";
+import { ComponentResource, type ComponentResourceOptions } from "@pulumi/pulumi/resource";
 import type { MeshBuilder } from "./build-type";
 import type { MeshArgs } from "./mesh-args";
 
@@ -16,29 +19,29 @@ const builder = (): MeshBuilder => (require("./build") as { builder: MeshBuilder
  * registered, then builds FargateMesh. Name it `mesh` to get the resource names the stack files'
  * policy exceptions use (mesh-gateway-nlb).
  */
-export class Mesh extends pulumi.ComponentResource {
+export class Mesh extends ComponentResource {
   /** http://<NLB DNS name>:<port>/, when the description has a gateway. */
-  readonly url: pulumi.Output<string | undefined>;
+  readonly url: Output<string | undefined>;
   /** The gateway NLB's DNS name, when the description has a gateway. */
-  readonly nlbDnsName: pulumi.Output<string | undefined>;
+  readonly nlbDnsName: Output<string | undefined>;
   /** The mesh's name with its environment (colors-dev). */
-  readonly meshName: pulumi.Output<string>;
-  readonly clusterName: pulumi.Output<string>;
-  readonly clusterArn: pulumi.Output<string>;
+  readonly meshName: Output<string>;
+  readonly clusterName: Output<string>;
+  readonly clusterArn: Output<string>;
   /** The Cloud Map private DNS namespace's name (colors.local). */
-  readonly namespace: pulumi.Output<string>;
-  readonly namespaceId: pulumi.Output<string>;
+  readonly namespace: Output<string>;
+  readonly namespaceId: Output<string>;
   /** ECS service name by service key. */
-  readonly serviceNames: pulumi.Output<{ [service: string]: string }>;
-  readonly vpcId: pulumi.Output<string>;
+  readonly serviceNames: Output<{ [service: string]: string }>;
+  readonly vpcId: Output<string>;
   /** The NLB's subnets. */
-  readonly publicSubnetIds: pulumi.Output<string[]>;
+  readonly publicSubnetIds: Output<string[]>;
   /** The tasks' subnets. */
-  readonly privateSubnetIds: pulumi.Output<string[]>;
+  readonly privateSubnetIds: Output<string[]>;
 
-  constructor(name: string, args: MeshArgs, opts?: pulumi.ComponentResourceOptions) {
+  constructor(name: string, args: MeshArgs, opts?: ComponentResourceOptions) {
     // Before super: a bad description throws its ConfigError with nothing registered, not even this.
-    const model = builder().validate(args, { stack: pulumi.getStack(), region: new pulumi.Config("aws").get("region") });
+    const model = builder().validate(args);
     super("fargate-mesh:index:Mesh", name, {}, opts);
     const mesh = builder().build(name, model, { parent: this });
     this.url = mesh.url;
@@ -46,7 +49,7 @@ export class Mesh extends pulumi.ComponentResource {
     this.meshName = mesh.meshName;
     this.clusterName = mesh.clusterName;
     this.clusterArn = mesh.clusterArn;
-    this.namespace = pulumi.output(model.namespace);
+    this.namespace = output(model.namespace);
     this.namespaceId = mesh.namespaceId;
     this.serviceNames = mesh.serviceNames;
     this.vpcId = mesh.vpcId;
