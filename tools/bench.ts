@@ -11,7 +11,9 @@
  * Then envoy.routeUpdates (bench-routes.ts): a caller's task definition by backends in each
  * mode, and with the rehearsal the time from publishing a route version until its split shows.
  *
- * BENCH_PARTS=plan, =envoy or =routes runs one part; BENCH_SHORT=1 shortens both (one run of the plan at
+ * The component package's start-up (bench-plugin.ts), against a minimal component package.
+ *
+ * BENCH_PARTS=plan, =plugin, =envoy or =routes runs one part; BENCH_SHORT=1 shortens both (one run of the plan at
  * 4 and 46 services; bench-envoy.ts lists its own settings); BENCH_SIZES=4,46 sets the numbers
  * of services.
  */
@@ -24,13 +26,14 @@ import { envoyBench, envoyBenchOptions } from "./bench-envoy";
 import { rehearsalUnavailable } from "./rehearse/sys";
 import { parseFlags, usageExit } from "./args";
 import { liveSwitch, taskDefinitionSizes } from "./bench-routes";
+import { pluginBench } from "./bench-plugin";
 import { envoyBinary } from "./envoy/binary";
 
 export const FLAGS = {} as const;
 const usage = usageExit({
   tool: "bench",
   forms: [""],
-  about: "Times validation in process, then the offline plan against the floor (the same mesh registered with plain @pulumi/aws under mocks), then the data plane with the real Envoy (Linux, root; skipped elsewhere). It takes no options; the environment sets what runs: BENCH_PARTS=plan, =envoy or =routes runs one part (comma-separated for several), BENCH_SHORT=1 shortens both, BENCH_RUNS=N sets the plan's runs.",
+  about: "Times validation in process, then the offline plan against the floor (the same mesh registered with plain @pulumi/aws under mocks), then the data plane with the real Envoy (Linux, root; skipped elsewhere). It takes no options; the environment sets what runs: BENCH_PARTS=plan, =plugin, =envoy or =routes runs one part (comma-separated for several), BENCH_SHORT=1 shortens both, BENCH_RUNS=N sets the plan's runs.",
   options: [],
 });
 
@@ -79,7 +82,7 @@ function sideBySide(runs: number) {
 
 async function main() {
   parseFlags(process.argv.slice(2), FLAGS, usage);
-  const parts = (process.env.BENCH_PARTS ?? "plan,envoy,routes").split(",");
+  const parts = (process.env.BENCH_PARTS ?? "plan,plugin,envoy,routes").split(",");
   if (parts.includes("plan")) {
     validation();
     sideBySide(Number(process.env.BENCH_RUNS ?? (SHORT ? 1 : 3)));
@@ -89,6 +92,7 @@ async function main() {
     if (why) process.stdout.write(`\nData plane: skipped (${why})\n`);
     else await envoyBench(envoyBenchOptions());
   }
+  if (parts.includes("plugin")) await pluginBench(SHORT ? 2 : 5);
   if (parts.includes("routes")) {
     taskDefinitionSizes();
     const why = rehearsalUnavailable();
