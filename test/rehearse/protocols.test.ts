@@ -2,7 +2,7 @@
  * gRPC, TCP and proxy interception with traffic: the dev stack changed the way a user would
  * (green and yellow behind a grpc router matched by service and method; the same behind a tcp
  * router with an idle timeout; Envoy in proxy interception mode), each rehearsed. Shares are
- * judged within 3 standard deviations of the plan's weights, never of literals.
+ * judged within 4.5 standard deviations of the plan's weights, never of literals.
  */
 import { strict as assert } from "assert";
 import { spawnSync } from "child_process";

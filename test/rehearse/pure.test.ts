@@ -3,6 +3,7 @@
  * plugin installs, how Docker and ECS turn health-check results into a container's health, and
  * the plan's security groups as packet filters.
  */
+import { judge as judgeSplit } from "../../tools/rehearse/check";
 import { GATEWAY_READY_PORT } from "../../model/task-ports";
 import { strict as assert } from "assert";
 import { interceptionRules } from "../../tools/rehearse/interception";
@@ -122,5 +123,21 @@ describe("the plan's security groups as packet filters (security-groups.ts)", ()
     assert.ok(body.some((l) => /FM_SG_OUT -d 198\.18\.0\.1 -p udp --dport 53/.test(l)));
     // Declaring the chains empties them under --noflush, so a rewrite never stacks rules.
     assert.deepEqual(lines.slice(0, 3), ["*mangle", ":FM_SG_IN - [0:0]", ":FM_SG_OUT - [0:0]"]);
+  });
+});
+
+describe("judging a split (tools/rehearse/check.ts)", () => {
+  const observed = (byService: Record<string, number>) => ({ byService, byTask: {}, byStatus: {}, errors: {}, total: Object.values(byService).reduce((a, b) => a + b, 0), seen: [] }) as any;
+  const e = (expect: Record<string, number>) => ({ from: "gateway", request: "GET /", expect });
+  it("holds a share within 4.5 standard deviations, and no further", () => {
+    // 200 requests at 80/20: one standard deviation is 5.66 requests.
+    assert.ok(judgeSplit(e({ green: 80, yellow: 20 }), observed({ green: 160, yellow: 40 })).ok);
+    assert.ok(judgeSplit(e({ green: 80, yellow: 20 }), observed({ green: 177, yellow: 23 })).ok, "3 standard deviations off: chance, not a fault");
+    assert.ok(!judgeSplit(e({ green: 80, yellow: 20 }), observed({ green: 134, yellow: 66 })).ok, "67/33 is not 80/20");
+    assert.ok(!judgeSplit(e({ green: 50, yellow: 50 }), observed({ green: 68, yellow: 132 })).ok, "34/66 is not 50/50");
+  });
+  it("refuses any request to a weight-0 target, and any other service", () => {
+    assert.ok(!judgeSplit(e({ green: 100, yellow: 0 }), observed({ green: 199, yellow: 1 })).ok);
+    assert.ok(!judgeSplit(e({ green: 100 }), observed({ green: 199, red: 1 })).ok);
   });
 });

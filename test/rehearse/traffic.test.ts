@@ -2,8 +2,8 @@
  * The mesh carries real requests (tools/rehearse/session.ts): a reference stack's whole data
  * plane with real Envoy, and requests from the internet's side of the NLB and from services'
  * tasks. Nothing here states the stack's weights: the expected shares are read from the plan, so
- * a user's weight edit cannot break it. Thresholds: a share is within 3 standard deviations
- * of its binomial expectation (about 1 run in 370 per target fails by chance).
+ * a user's weight edit cannot break it. Thresholds: a share is within 4.5 standard deviations
+ * of its binomial expectation (about 1 in 150,000 per target fails by chance).
  */
 import { strict as assert } from "assert";
 import { Rehearsal } from "../../tools/rehearse/session";
